@@ -1,0 +1,1 @@
+"""Gradient descent, visible: a FastAPI app that streams live training curves."""

@@ -1,0 +1,10 @@
+"""The numpy training engine: datasets, models, losses, optimizers and the trainer.
+
+Pure numpy: nothing here imports web code, so it runs the same in tests, benchmarks and the app.
+"""
+from .config import Plan, TrainConfig, make_plan
+from .datasets import DATASETS, Dataset, make_dataset
+from .trainer import Done, Eval, Trainer, Update, run_to_end
+
+__all__ = ["DATASETS", "Dataset", "Done", "Eval", "Plan", "TrainConfig", "Trainer", "Update",
+           "make_dataset", "make_plan", "run_to_end"]

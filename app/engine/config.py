@@ -1,0 +1,76 @@
+"""One run's configuration and its update plan (the heart of the lesson)."""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+from .datasets import DATASETS, dataset_size, split_sizes
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    dataset: str = "linear"
+    n_samples: int = 1000
+    noise: float | None = None  # None: the data set's default
+    seed: int = 0
+    model: str | None = None  # None: fits the data set
+    hidden: tuple[int, ...] = (16, 16)
+    activation: str = "relu"
+    batch_norm: bool = False
+    loss: str | None = None  # None: fits the data set
+    optimizer: str = "sgd"
+    learning_rate: float = 0.01
+    momentum: float = 0.0
+    nesterov: bool = False
+    decay: float = 0.0
+    batch_size: int | None = 32  # None: full batch
+    epochs: int = 20
+    shuffle: bool = True
+    validation_split: float = 0.0
+    normalize: bool = False
+
+    @property
+    def task(self) -> str:
+        return DATASETS[self.dataset].task
+
+    @property
+    def resolved_model(self) -> str:
+        if self.model:
+            return self.model
+        return "linear" if self.task == "regression" else "logistic"
+
+    @property
+    def resolved_loss(self) -> str:
+        if self.loss:
+            return self.loss
+        return "mse" if self.task == "regression" else "cross_entropy"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Plan:
+    n_train: int
+    n_val: int
+    batch_size: int
+    iterations_per_epoch: int
+    epochs: int
+    total_updates: int
+
+    @property
+    def variant(self) -> str:
+        if self.batch_size >= self.n_train:
+            return "full-batch"
+        return "sgd" if self.batch_size == 1 else "mini-batch"
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "variant": self.variant}
+
+
+def make_plan(config: TrainConfig) -> Plan:
+    """iterations_per_epoch = ceil(n_train / batch_size), the last smaller batch kept (Keras)."""
+    n_train, n_val = split_sizes(dataset_size(config.dataset, config.n_samples), config.validation_split)
+    batch = n_train if config.batch_size is None else min(config.batch_size, n_train)
+    per_epoch = math.ceil(n_train / batch)
+    return Plan(n_train, n_val, batch, per_epoch, config.epochs, per_epoch * config.epochs)

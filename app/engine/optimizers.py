@@ -1,0 +1,141 @@
+"""Optimizers with Keras semantics and defaults.
+
+Each ``update(params, grads)`` changes ``params`` in place. State (velocity, accumulators,
+moments) is kept per parameter: one slot the shape of the parameter vector, as Keras keeps one
+slot per variable. Every optimizer applies Keras' legacy time-based decay
+
+    lr_t = lr / (1 + decay * t),  t = number of updates done before this one.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+class Optimizer:
+    def __init__(self, learning_rate: float = 0.01, decay: float = 0.0):
+        self.learning_rate = learning_rate
+        self.decay = decay
+        self.iterations = 0  # t: updates applied so far
+
+    def current_lr(self) -> float:
+        return self.learning_rate / (1.0 + self.decay * self.iterations)
+
+    def update(self, params: np.ndarray, grads: np.ndarray) -> None:
+        self._apply(params, grads, self.current_lr())
+        self.iterations += 1
+
+    def _apply(self, params: np.ndarray, grads: np.ndarray, lr: float) -> None:
+        raise NotImplementedError
+
+    def _slot(self, name: str, like: np.ndarray, fill: float = 0.0) -> np.ndarray:
+        slot = self.__dict__.get(name)
+        if slot is None:
+            slot = np.full_like(like, fill)
+            setattr(self, name, slot)
+        return slot
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional (Nesterov) momentum, as ``keras.optimizers.SGD``.
+
+    Without momentum:   p <- p - lr_t * g
+    With momentum m:    v <- m * v - lr_t * g            (v starts at 0)
+                        p <- p + v                       (classical)
+                        p <- p + m * v - lr_t * g        (nesterov=True)
+    """
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, decay=0.0):
+        super().__init__(learning_rate, decay)
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.velocity = None
+
+    def _apply(self, params, grads, lr):
+        if self.momentum == 0.0:
+            params -= lr * grads
+            return
+        v = self._slot("velocity", params)
+        v *= self.momentum
+        v -= lr * grads
+        if self.nesterov:
+            params += self.momentum * v - lr * grads
+        else:
+            params += v
+
+
+class Adagrad(Optimizer):
+    """Adagrad, Keras defaults (initial accumulator 0.1, epsilon 1e-7).
+
+    a <- a + g^2
+    p <- p - lr_t * g / (sqrt(a) + epsilon)
+    """
+
+    def __init__(self, learning_rate=0.01, decay=0.0, initial_accumulator_value=0.1, epsilon=1e-7):
+        super().__init__(learning_rate, decay)
+        self.initial_accumulator_value = initial_accumulator_value
+        self.epsilon = epsilon
+        self.accumulator = None
+
+    def _apply(self, params, grads, lr):
+        a = self._slot("accumulator", params, self.initial_accumulator_value)
+        a += grads * grads
+        params -= lr * grads / (np.sqrt(a) + self.epsilon)
+
+
+class RMSprop(Optimizer):
+    """RMSprop, Keras defaults (rho 0.9, epsilon 1e-7).
+
+    a <- rho * a + (1 - rho) * g^2                  (a starts at 0)
+    p <- p - lr_t * g / (sqrt(a) + epsilon)
+    """
+
+    def __init__(self, learning_rate=0.01, decay=0.0, rho=0.9, epsilon=1e-7):
+        super().__init__(learning_rate, decay)
+        self.rho = rho
+        self.epsilon = epsilon
+        self.accumulator = None
+
+    def _apply(self, params, grads, lr):
+        a = self._slot("accumulator", params)
+        a *= self.rho
+        a += (1.0 - self.rho) * grads * grads
+        params -= lr * grads / (np.sqrt(a) + self.epsilon)
+
+
+class Adam(Optimizer):
+    """Adam, Keras defaults (beta_1 0.9, beta_2 0.999, epsilon 1e-7, "epsilon hat").
+
+    m <- beta_1 * m + (1 - beta_1) * g              (m, v start at 0; t counts from 1)
+    v <- beta_2 * v + (1 - beta_2) * g^2
+    alpha_t = lr_t * sqrt(1 - beta_2^t) / (1 - beta_1^t)
+    p <- p - alpha_t * m / (sqrt(v) + epsilon)
+    """
+
+    def __init__(self, learning_rate=0.01, decay=0.0, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+        super().__init__(learning_rate, decay)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.m = self.v = None
+
+    def _apply(self, params, grads, lr):
+        m = self._slot("m", params)
+        v = self._slot("v", params)
+        t = self.iterations + 1
+        m *= self.beta_1
+        m += (1.0 - self.beta_1) * grads
+        v *= self.beta_2
+        v += (1.0 - self.beta_2) * grads * grads
+        alpha = lr * math.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
+        params -= alpha * m / (np.sqrt(v) + self.epsilon)
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
+
+
+def build_optimizer(name: str, learning_rate: float, momentum: float = 0.0,
+                    nesterov: bool = False, decay: float = 0.0) -> Optimizer:
+    """Momentum and Nesterov belong to SGD; the other optimizers ignore them."""
+    if name == "sgd":
+        return SGD(learning_rate, momentum=momentum, nesterov=nesterov, decay=decay)
+    return OPTIMIZERS[name](learning_rate, decay=decay)

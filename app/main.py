@@ -1,0 +1,4 @@
+"""Builds the app; routers live in app/api."""
+from fastapi import FastAPI
+
+app = FastAPI(title="Gradient descent, visible")

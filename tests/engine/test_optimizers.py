@@ -1,0 +1,88 @@
+"""First steps of every optimizer against values worked out by hand from the update equations."""
+import math
+
+import numpy as np
+import pytest
+
+from app.engine.optimizers import SGD, Adagrad, Adam, RMSprop, build_optimizer
+
+
+def run(opt, grads, p0=1.0):
+    p = np.array([p0])
+    trace = []
+    for g in grads:
+        opt.update(p, np.array([g]))
+        trace.append(float(p[0]))
+    return trace
+
+
+def test_plain_sgd():
+    assert run(SGD(0.1), [2.0, 2.0]) == pytest.approx([0.8, 0.6])
+
+
+def test_sgd_momentum_keras_semantics():
+    # v1 = -0.1*2 = -0.2, p1 = 0.8; v2 = 0.9*(-0.2) - 0.2 = -0.38, p2 = 0.42
+    assert run(SGD(0.1, momentum=0.9), [2.0, 2.0]) == pytest.approx([0.8, 0.42])
+
+
+def test_sgd_nesterov():
+    # v1 = -0.2, p1 = 1 + 0.9*(-0.2) - 0.2 = 0.62; v2 = -0.38, p2 = 0.62 + 0.9*(-0.38) - 0.2 = 0.078
+    assert run(SGD(0.1, momentum=0.9, nesterov=True), [2.0, 2.0]) == pytest.approx([0.62, 0.078])
+
+
+def test_time_based_decay_uses_updates_so_far():
+    # lr_t = 0.1 / (1 + 1 * t) for t = 0, 1, 2
+    assert run(SGD(0.1, decay=1.0), [1.0, 1.0, 1.0]) == pytest.approx([0.9, 0.85, 0.85 - 0.1 / 3])
+
+
+def test_keras_sgd_lesson_example_lr_0_01_decay_0_1_momentum_0_1():
+    opt = SGD(0.01, momentum=0.1, decay=0.1)
+    lrs = []
+    p = np.zeros(1)
+    for _ in range(3):
+        lrs.append(opt.current_lr())
+        opt.update(p, np.ones(1))
+    assert lrs == pytest.approx([0.01, 0.01 / 1.1, 0.01 / 1.2])
+    # v1 = -0.01; v2 = 0.1*v1 - 0.01/1.1; v3 = 0.1*v2 - 0.01/1.2; p = v1 + v2 + v3
+    v1 = -0.01
+    v2 = 0.1 * v1 - 0.01 / 1.1
+    v3 = 0.1 * v2 - 0.01 / 1.2
+    assert p[0] == pytest.approx(v1 + v2 + v3)
+
+
+def test_adagrad():
+    # a1 = 0.1 + 4 = 4.1; a2 = 4.1 + 1 = 5.1
+    p1 = 1 - 0.1 * 2 / (math.sqrt(4.1) + 1e-7)
+    p2 = p1 - 0.1 * 1 / (math.sqrt(5.1) + 1e-7)
+    assert run(Adagrad(0.1), [2.0, 1.0]) == pytest.approx([p1, p2], rel=1e-12)
+
+
+def test_rmsprop():
+    # a1 = 0.1 * 4 = 0.4; a2 = 0.9 * 0.4 + 0.1 * 1 = 0.46
+    p1 = 1 - 0.1 * 2 / (math.sqrt(0.4) + 1e-7)
+    p2 = p1 - 0.1 * 1 / (math.sqrt(0.46) + 1e-7)
+    assert run(RMSprop(0.1), [2.0, 1.0]) == pytest.approx([p1, p2], rel=1e-12)
+
+
+def test_adam():
+    # t=1: m = 0.2, v = 0.004, alpha = 0.1 * sqrt(0.001) / 0.1
+    p1 = 1 - (0.1 * math.sqrt(1 - 0.999) / (1 - 0.9)) * 0.2 / (math.sqrt(0.004) + 1e-7)
+    # t=2: m = 0.9*0.2 + 0.1*1 = 0.28, v = 0.999*0.004 + 0.001*1 = 0.004996
+    p2 = p1 - (0.1 * math.sqrt(1 - 0.999**2) / (1 - 0.9**2)) * 0.28 / (math.sqrt(0.004996) + 1e-7)
+    assert run(Adam(0.1), [2.0, 1.0]) == pytest.approx([p1, p2], rel=1e-12)
+    assert 1 - p1 == pytest.approx(0.1, rel=1e-5)  # Adam's first step has size lr
+
+
+def test_state_is_per_parameter():
+    opt = Adagrad(0.1)
+    p = np.array([1.0, 1.0])
+    opt.update(p, np.array([2.0, 0.0]))
+    assert p[1] == 1.0 and p[0] < 1.0
+    np.testing.assert_allclose(opt.accumulator, [4.1, 0.1])
+
+
+def test_build_optimizer_keeps_momentum_for_sgd_only():
+    sgd = build_optimizer("sgd", 0.1, momentum=0.5, nesterov=True, decay=0.2)
+    assert (sgd.momentum, sgd.nesterov, sgd.decay) == (0.5, True, 0.2)
+    adam = build_optimizer("adam", 0.1, momentum=0.5, decay=0.2)
+    assert isinstance(adam, Adam) and adam.decay == 0.2
