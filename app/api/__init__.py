@@ -1,0 +1,1 @@
+"""Thin HTTP routers over the engine and the run service."""

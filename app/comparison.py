@@ -1,0 +1,87 @@
+"""A parsed comparison: its runs, labels, plan, and its finished history as JSON or CSV."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from functools import cached_property
+
+from app.engine import TrainConfig, make_plan
+from app.runs import RunRecord, n_params
+from app.schemas import FIELDS, RunConfig, value_text, to_query
+
+
+@dataclass
+class Comparison:
+    runs: list[RunConfig]
+
+    @cached_property
+    def configs(self) -> list[TrainConfig]:
+        return [r.train_config() for r in self.runs]
+
+    @cached_property
+    def labels(self) -> list[str]:
+        """A run's own label, else the keys that tell the runs apart (e.g. ``batch_size=full``)."""
+        varying = [k for k in FIELDS if k != "label" and len({value_text(getattr(r, k)) for r in self.runs}) > 1]
+        out = []
+        for i, run in enumerate(self.runs):
+            auto = ", ".join(f"{k}={value_text(getattr(run, k))}" for k in varying) or f"run {i + 1}"
+            out.append(run.label or auto)
+        return out
+
+    @cached_property
+    def query(self) -> str:
+        return to_query(self.runs)
+
+    @cached_property
+    def plan(self) -> dict:
+        runs = []
+        for label, run, cfg in zip(self.labels, self.runs, self.configs):
+            plan = make_plan(cfg)
+            runs.append({
+                "label": label, **plan.to_dict(),
+                "examples_seen": plan.epochs * plan.n_train,
+                "model": cfg.resolved_model, "loss": cfg.resolved_loss, "n_params": n_params(cfg),
+                "config": {**run.model_dump(mode="json"), "hidden": value_text(run.hidden)},
+            })
+        return {"runs": runs, "query": self.query}
+
+
+def history(comparison: Comparison, records: list[RunRecord]) -> dict:
+    return {
+        "plan": comparison.plan,
+        "runs": [{
+            "label": label,
+            "status": rec.status,
+            "updates": len(rec.loss),
+            "loss": rec.loss.tolist(),
+            "evals": [ev._asdict() for ev in rec.evals],
+            "initial_params": rec.initial_params,
+            "final_params": rec.final_params,
+            "wall_seconds": rec.wall_seconds,
+        } for label, rec in zip(comparison.labels, records)],
+    }
+
+
+def history_csv(comparison: Comparison, records: list[RunRecord]) -> str:
+    """One row per update of every run; evaluation columns filled on the updates evaluated."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["run", "label", "update", "epoch", "loss", "train_loss", "val_loss", "status"])
+    for i, (label, rec, plan) in enumerate(zip(comparison.labels, records, comparison.plan["runs"])):
+        evals = {ev.update: ev for ev in rec.evals}
+        per_epoch = plan["iterations_per_epoch"]
+        for k in range(0, len(rec.loss) + 1):
+            ev = evals.get(k)
+            if k == 0 and ev is None:
+                continue
+            loss = "" if k == 0 else _num(rec.loss[k - 1])
+            writer.writerow([i, label, k, round(k / per_epoch, 6), loss,
+                             _num(ev.train_loss) if ev else "", _num(ev.val_loss) if ev else "", rec.status])
+    return buf.getvalue()
+
+
+def _num(x: float | None) -> str:
+    if x is None or x != x or x in (float("inf"), float("-inf")):
+        return ""
+    return repr(float(x))

@@ -1,0 +1,222 @@
+"""Training jobs off the event loop, capped by slots, shared by identical runs, and cached.
+
+A ``RunRecord`` is the append-only history of one run, written by a worker thread and read by
+any number of streams. Identical runs (same engine configuration) share one record: while it
+trains, every stream asking for it follows the same job; once it finished, it is served from a
+bounded LRU cache. A job stops within one update of its last subscriber leaving.
+"""
+from __future__ import annotations
+
+import asyncio
+import math
+import threading
+import time
+from array import array
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from threadpoolctl import threadpool_limits
+
+from app.engine import DATASETS, Done, Eval, TrainConfig, Trainer, Update, make_plan
+from app.settings import Settings
+
+FINAL = ("completed", "diverged")
+
+
+@dataclass(eq=False)
+class RunRecord:
+    config: TrainConfig
+    loss: array = field(default_factory=lambda: array("d"))
+    evals: list[Eval] = field(default_factory=list)
+    status: str = "pending"  # pending | running | completed | diverged | stopped | error
+    error: str | None = None
+    initial_params: dict | None = None
+    final_params: dict | None = None
+    wall_seconds: float = 0.0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINAL or self.status in ("stopped", "error")
+
+
+class Busy(Exception):
+    """Every training slot is taken."""
+
+
+class Job:
+    """Trains a few runs in one worker thread, interleaved so their progress stays level."""
+
+    ROUNDS = 500  # each run advances in slices of about 1/ROUNDS of its updates
+
+    def __init__(self, records: list[RunRecord]):
+        self.records = records
+        self.subscribers = 0
+        self.cancel = threading.Event()
+
+    def run(self) -> None:
+        with threadpool_limits(limits=1):  # one BLAS thread per slot
+            live = []
+            for rec in self.records:
+                try:
+                    trainer = Trainer(rec.config)
+                except Exception as exc:  # noqa: BLE001 - reported to the stream, never a 500
+                    rec.status, rec.error = "error", f"could not start the run: {exc}"
+                    continue
+                rec.initial_params = trainer.initial_params
+                rec.status = "running"
+                quantum = max(1, math.ceil(trainer.plan.total_updates / self.ROUNDS))
+                live.append([rec, trainer, trainer.steps(), quantum, 0.0])
+            while live and not self.cancel.is_set():
+                # advance the run that is furthest behind, as a fraction of its own updates
+                entry = min(live, key=lambda e: len(e[0].loss) / e[1].plan.total_updates)
+                rec, trainer, steps, quantum, _ = entry
+                t0 = time.perf_counter()
+                try:
+                    ended = self._advance(rec, trainer, steps, quantum)
+                except Exception as exc:  # noqa: BLE001
+                    rec.status, rec.error, ended = "error", f"training failed: {exc}", True
+                entry[4] += time.perf_counter() - t0
+                rec.wall_seconds = entry[4]
+                if ended:
+                    live.remove(entry)
+            for rec, *_ in live:
+                rec.status = "stopped"
+
+    def _advance(self, rec: RunRecord, trainer: Trainer, steps, quantum: int) -> bool:
+        append_loss, cancel = rec.loss.append, self.cancel
+        target = len(rec.loss) + quantum
+        for step in steps:
+            if type(step) is Update:
+                append_loss(step.loss)
+                if len(rec.loss) >= target or cancel.is_set():
+                    return False
+            elif type(step) is Eval:
+                rec.evals.append(step)
+            elif type(step) is Done:
+                rec.final_params = trainer.final_params
+                rec.status = step.status
+                return True
+        return True
+
+
+class RunService:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.executor = ThreadPoolExecutor(settings.training_slots, thread_name_prefix="train")
+        self.slots = asyncio.Semaphore(settings.training_slots)
+        self.cache: OrderedDict[TrainConfig, RunRecord] = OrderedDict()
+        self.active: dict[TrainConfig, tuple[RunRecord, Job]] = {}
+        self.stats = {"runs_started": 0, "cache_hits": 0, "rejected_busy": 0}
+
+    @property
+    def slots_in_use(self) -> int:
+        return self.settings.training_slots - self.slots._value
+
+    async def subscribe(self, configs: list[TrainConfig]) -> tuple[list[RunRecord], list[Job]]:
+        """Records for these runs, starting a job for those neither cached nor training.
+        The caller must ``unsubscribe`` the returned jobs."""
+        records: dict[TrainConfig, RunRecord] = {}
+        jobs: list[Job] = []
+        missing: list[TrainConfig] = []
+        for cfg in configs:
+            if cfg in records:
+                continue
+            if cfg in self.cache:
+                self.cache.move_to_end(cfg)
+                records[cfg] = self.cache[cfg]
+                self.stats["cache_hits"] += 1
+            elif cfg in self.active and not self.active[cfg][1].cancel.is_set():
+                rec, job = self.active[cfg]
+                records[cfg] = rec
+                if job not in jobs:
+                    jobs.append(job)
+            else:
+                missing.append(cfg)
+        if missing:
+            try:
+                await asyncio.wait_for(self.slots.acquire(), self.settings.slot_wait_seconds)
+            except asyncio.TimeoutError:
+                self.stats["rejected_busy"] += 1
+                raise Busy from None
+            # another request may have started the same runs while this one waited
+            new = [cfg for cfg in missing if cfg not in self.cache
+                   and (cfg not in self.active or self.active[cfg][1].cancel.is_set())]
+            for cfg in missing:
+                if cfg not in new:
+                    rec, job = self.active.get(cfg) or (self.cache[cfg], None)
+                    records[cfg] = rec
+                    if job and job not in jobs:
+                        jobs.append(job)
+            if new:
+                job = Job([RunRecord(cfg) for cfg in new])
+                for rec in job.records:
+                    records[rec.config] = rec
+                    self.active[rec.config] = (rec, job)
+                jobs.append(job)
+                self.stats["runs_started"] += len(new)
+                loop = asyncio.get_running_loop()
+                future = loop.run_in_executor(self.executor, job.run)
+                future.add_done_callback(lambda _f, job=job: self._job_done(job))
+            else:
+                self.slots.release()
+        for job in jobs:
+            job.subscribers += 1
+        return [records[cfg] for cfg in configs], jobs
+
+    def unsubscribe(self, jobs: list[Job]) -> None:
+        for job in jobs:
+            job.subscribers -= 1
+            if job.subscribers <= 0:
+                job.cancel.set()
+
+    def _job_done(self, job: Job) -> None:
+        self.slots.release()
+        for rec in job.records:
+            if self.active.get(rec.config, (None,))[0] is rec:
+                del self.active[rec.config]
+            if rec.status in FINAL:
+                self.cache[rec.config] = rec
+        self._trim_cache()
+
+    def _trim_cache(self) -> None:
+        total = sum(len(r.loss) for r in self.cache.values())
+        while self.cache and (len(self.cache) > self.settings.cache_runs or total > self.settings.cache_updates):
+            _, old = self.cache.popitem(last=False)
+            total -= len(old.loss)
+
+    def check_limits(self, configs: list[TrainConfig]) -> list[tuple[str, str]]:
+        """(key, message) for every size limit this comparison exceeds (empty when it fits)."""
+        s = self.settings
+        problems = []
+        for cfg in configs:
+            if cfg.dataset != "digits" and cfg.n_samples > s.max_dataset_size:
+                problems.append(("n_samples", f"n_samples={cfg.n_samples} is over the limit "
+                                 f"max_dataset_size={s.max_dataset_size} examples"))
+                break
+        unique = list(dict.fromkeys(configs))
+        plans = [make_plan(c) for c in unique]
+        total = sum(p.total_updates for p in plans)
+        if total > s.max_total_updates:
+            problems.append(("epochs", f"this comparison makes {total} updates in all; the limit is "
+                             f"max_total_updates={s.max_total_updates} (fewer epochs, larger batches or fewer runs)"))
+        work = sum(p.total_updates * p.batch_size * n_params(c) for p, c in zip(plans, unique))
+        if work > s.max_work:
+            problems.append(("epochs", f"this comparison needs {work:.3g} units of work (updates x batch "
+                             f"size x parameters); the limit is max_work={s.max_work:.3g}"))
+        return problems
+
+    def shutdown(self) -> None:
+        for _, job in self.active.values():
+            job.cancel.set()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def n_params(cfg: TrainConfig) -> int:
+    """Trainable parameters of a configuration's model, without building it."""
+    info = DATASETS[cfg.dataset]
+    if cfg.resolved_model != "mlp":
+        return (info.n_features + 1) * info.n_outputs
+    sizes = [info.n_features, *cfg.hidden, info.n_outputs]
+    dense = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+    return dense + (2 * sum(cfg.hidden) if cfg.batch_norm else 0)

@@ -1,0 +1,27 @@
+"""All tunables of the service in one place; each can be set by an env var GDV_<NAME>."""
+import os
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GDV_")
+
+    training_slots: int = max(1, os.cpu_count() or 1)  # comparisons training at once
+    slot_wait_seconds: float = 2.0  # a request over capacity waits this long, then gets 503
+    retry_after_seconds: int = 5
+    max_runs: int = 8
+    max_dataset_size: int = 100_000  # examples of a synthetic data set
+    max_dataset_download: int = 20_000  # examples /api/dataset returns
+    max_total_updates: int = 2_000_000  # summed over the runs of a comparison
+    max_work: float = 2e10  # sum of updates x batch size x parameters (about CPU-seconds x 1e9)
+    cache_runs: int = 256  # finished runs kept for identical links
+    cache_updates: int = 20_000_000  # losses kept in the cache in all
+    stream_tick_seconds: float = 0.05  # how often a stream looks for new points
+    points_per_event: int = 5_000  # largest `points` event
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

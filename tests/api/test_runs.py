@@ -1,0 +1,232 @@
+import json
+import math
+import time
+
+import httpx
+import pytest
+
+from tests.sse import iter_events, losses_by_run
+
+LESSON = "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100"
+
+
+def read_stream(client, query, headers=None, stop_after=None):
+    events = []
+    with client.stream("GET", f"/api/stream?{query}", headers=headers or {}) as r:
+        assert r.status_code == 200, r.read()
+        assert r.headers["content-type"].startswith("text/event-stream")
+        for ev in iter_events(r.iter_lines()):
+            events.append(ev)
+            if stop_after and len(events) >= stop_after:
+                break
+    return events
+
+
+def test_plan_gives_the_lesson_counts(client):
+    runs = client.get(f"/api/plan?{LESSON}").json()["runs"]
+    assert [r["total_updates"] for r in runs] == [20, 20000, 200]
+    assert [r["variant"] for r in runs] == ["full-batch", "sgd", "mini-batch"]
+    assert [r["iterations_per_epoch"] for r in runs] == [1, 1000, 10]
+    assert {k for k in runs[0]} >= {"label", "variant", "n_train", "n_val", "batch_size",
+                                    "iterations_per_epoch", "epochs", "total_updates"}
+    assert runs[1]["label"] == "batch_size=1"
+    mnist = client.get("/api/plan?n_samples=60000&batch_size=100&epochs=10").json()["runs"][0]
+    assert (mnist["iterations_per_epoch"], mnist["total_updates"]) == (600, 6000)
+
+
+def test_stream_sends_every_event_type_and_every_update_once(client):
+    events = read_stream(client, LESSON + "&validation_split=0.2")
+    kinds = [e.event for e in events]
+    assert kinds[0] == "plan" and kinds[-1] == "end"
+    assert {"points", "eval", "done"} <= set(kinds)
+    assert all(e.id for e in events)
+    plan = events[0].data["runs"]
+    losses = losses_by_run(events)
+    for i, run in enumerate(plan):
+        assert len(losses[i]) == run["total_updates"]
+    done = {e.data["run"]: e.data for e in events if e.event == "done"}
+    assert all(done[i] == {"run": i, "status": "completed", "updates": plan[i]["total_updates"]} for i in range(3))
+    evals = [e.data for e in events if e.event == "eval"]
+    assert {"run", "update", "epoch", "train_loss", "val_loss"} == set(evals[0])
+    assert all(e["val_loss"] is not None for e in evals)
+    # every epoch end is evaluated, and an eval never arrives before the points it follows
+    seen = {i: 0 for i in range(3)}
+    for e in events:
+        if e.event == "points":
+            seen[e.data["run"]] = e.data["first_update"] + len(e.data["loss"]) - 1
+        elif e.event == "eval":
+            assert e.data["update"] <= seen[e.data["run"]]
+    for i, run in enumerate(plan):
+        ends = {e["update"] for e in evals if e["run"] == i}
+        assert {k * run["iterations_per_epoch"] for k in range(21)} <= ends
+
+
+def test_stream_matches_history_and_repeats_exactly(client):
+    events = read_stream(client, LESSON)
+    history = client.get(f"/api/history?{LESSON}").json()
+    losses = losses_by_run(events)
+    for i, run in enumerate(history["runs"]):
+        assert [losses[i][k + 1] for k in range(len(run["loss"]))] == run["loss"]
+    again = losses_by_run(read_stream(client, LESSON))
+    assert again == losses
+
+
+def test_identical_links_train_once(client):
+    service = client.app.state.service
+    read_stream(client, LESSON)
+    started = service.stats["runs_started"]
+    read_stream(client, "batch_size=full,1,100&n_samples=1000&epochs=20")  # same runs, other order of keys
+    client.get(f"/api/history?{LESSON}")
+    assert service.stats["runs_started"] == started == 3
+    assert service.stats["cache_hits"] >= 6
+
+
+@pytest.mark.parametrize("cut", [1, 2, 5, 17])
+def test_resume_with_last_event_id_loses_nothing_and_repeats_nothing(client, cut):
+    query = "batch_size=full,1,100&epochs=5&validation_split=0.1"
+    first = read_stream(client, query, stop_after=cut)
+    rest = read_stream(client, query, headers={"Last-Event-ID": first[-1].id})
+    assert all(e.event != "plan" for e in rest)
+    assert rest[-1].event == "end"
+    combined = first + rest
+    whole = read_stream(client, query)
+    assert losses_by_run(combined) == losses_by_run(whole)
+    def per_run(evs):  # runs interleave by timing; within a run the order is fixed
+        return sorted(((e.data["run"], e.event, json.dumps(e.data)) for e in evs if e.event in ("eval", "done")),
+                      key=lambda t: t[0])
+    assert per_run(combined) == per_run(whole)
+
+
+def test_resume_while_training_restarts_deterministically(live_server):
+    server = live_server(points_per_event=200, stream_tick_seconds=0.01)
+    query = "batch_size=1&n_samples=20000&epochs=3"
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        with http.stream("GET", f"/api/stream?{query}") as r:
+            events = []
+            for ev in iter_events(r.iter_lines()):
+                events.append(ev)
+                if ev.event == "points" and ev.data["first_update"] > 1000:
+                    break
+        with http.stream("GET", f"/api/stream?{query}", headers={"Last-Event-ID": events[-1].id}) as r:
+            events += list(iter_events(r.iter_lines()))
+    losses = losses_by_run(events)[0]
+    assert len(losses) == 60000
+    full = http_history(server, query)
+    assert [losses[k + 1] for k in range(60000)] == full["runs"][0]["loss"]
+
+
+def http_history(server, query):
+    return httpx.get(f"{server.url}/api/history?{query}", timeout=60).json()
+
+
+def test_bad_last_event_id_is_422(client):
+    r = client.get("/api/stream?batch_size=1,2", headers={"Last-Event-ID": "nonsense"})
+    assert r.status_code == 422 and "Last-Event-ID" in r.json()["detail"][0]["msg"]
+
+
+def test_divergence_ends_diverged_with_valid_json(client):
+    query = "learning_rate=10&batch_size=full,1&epochs=200"
+    events = []
+    with client.stream("GET", f"/api/stream?{query}") as r:
+        for line in r.iter_lines():
+            if line.startswith("data:"):
+                text = line[5:]
+                assert "NaN" not in text and "Infinity" not in text
+                json.loads(text)
+        # iterate again through the parsed reader for the statuses
+    events = read_stream(client, query)
+    done = [e.data for e in events if e.event == "done"]
+    assert [d["status"] for d in done] == ["diverged", "diverged"]
+    history = client.get(f"/api/history?{query}")
+    assert "NaN" not in history.text
+    runs = history.json()["runs"]
+    assert all(r["status"] == "diverged" and r["updates"] == len(r["loss"]) for r in runs)
+
+
+def test_history_json_has_params_and_csv_has_every_update(client):
+    h = client.get("/api/history?batch_size=full,10&epochs=3&n_samples=50").json()
+    assert h["plan"]["runs"][1]["total_updates"] == 15
+    run = h["runs"][1]
+    assert run["status"] == "completed" and len(run["loss"]) == 15
+    assert set(run["initial_params"]) == {"w", "b"} and isinstance(run["final_params"]["b"], float)
+    assert run["evals"][0]["update"] == 0
+    csv = client.get("/api/history?batch_size=full,10&epochs=3&n_samples=50&format=csv")
+    assert csv.headers["content-type"].startswith("text/csv")
+    rows = csv.text.strip().split("\n")
+    assert rows[0] == "run,label,update,epoch,loss,train_loss,val_loss,status"
+    assert len([r for r in rows[1:] if r.startswith("1,") and r.split(",")[4]]) == 15
+
+
+def test_dataset_endpoint_and_its_limit(client):
+    d = client.get("/api/dataset?n_samples=10&validation_split=0.2").json()
+    assert len(d["X_train"]) == 8 and len(d["y_val"]) == 2
+    r = client.get("/api/dataset?n_samples=50000")
+    assert r.status_code == 422 and "max_dataset_download" in r.json()["detail"][0]["msg"]
+
+
+@pytest.mark.parametrize("query, key, words", [
+    ("epochs=0", "epochs", ">= 1"),
+    ("batch_size=0,1", "batch_size", "run 1"),
+    ("shape=round", "shape", "allowed keys"),
+    ("n_samples=500000", "n_samples", "max_dataset_size"),
+    ("batch_size=1&n_samples=100000&epochs=1000", "epochs", "max_total_updates"),
+    ("model=mlp&hidden=256x256x256x256&dataset=digits&batch_size=full&epochs=1000", "epochs", "max_work"),
+])
+@pytest.mark.parametrize("endpoint", ["plan", "stream", "history", "dataset"])
+def test_bad_input_is_a_helpful_422_on_every_endpoint(client, endpoint, query, key, words):
+    r = client.get(f"/api/{endpoint}?{query}")
+    assert r.status_code == 422
+    detail = r.json()["detail"]
+    assert any(d["loc"] == ["query", key] and words in d["msg"] for d in detail), detail
+
+
+def test_history_format_is_validated(client):
+    r = client.get("/api/history?format=xml")
+    assert r.status_code == 422 and "format" in r.json()["detail"][0]["msg"]
+
+
+def test_openapi_lists_every_run_key(client):
+    spec = client.get("/openapi.json").json()
+    names = {p["name"] for p in spec["paths"]["/api/stream"]["get"]["parameters"]}
+    assert {"batch_size", "learning_rate", "epochs", "dataset"} <= names
+    assert client.get("/docs").status_code == 200
+
+
+LONG = "batch_size=1&n_samples=100000&epochs=15"
+
+
+def test_disconnect_stops_the_job_and_frees_the_slot_within_a_second(live_server):
+    server = live_server(training_slots=1)
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        with http.stream("GET", f"/api/stream?{LONG}") as r:
+            for ev in iter_events(r.iter_lines()):
+                if ev.event == "points":
+                    break
+            assert server.service.slots_in_use == 1
+            (record, job), = server.service.active.values()
+        closed = time.monotonic()
+        while server.service.slots_in_use and time.monotonic() - closed < 1.0:
+            time.sleep(0.01)
+        assert server.service.slots_in_use == 0, "slot not freed within 1 s"
+        assert job.cancel.is_set() and record.status == "stopped"
+        assert len(record.loss) < 1_500_000
+        # the stopped run is not cached: asking again trains it again
+        assert not server.service.cache
+
+
+def test_over_capacity_waits_then_503_with_retry_after(live_server):
+    server = live_server(training_slots=1, slot_wait_seconds=0.3, retry_after_seconds=7)
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        with http.stream("GET", f"/api/stream?{LONG}") as r:
+            held = iter_events(r.iter_lines())  # keep a reference: a dropped reader closes the stream
+            next(held)
+            t0 = time.monotonic()
+            busy = http.get("/api/stream?batch_size=2&n_samples=100000&epochs=15")
+            waited = time.monotonic() - t0
+            assert busy.status_code == 503 and busy.headers["Retry-After"] == "7"
+            assert 0.25 < waited < 3
+            # the same link follows the running job instead of needing a slot
+            with http.stream("GET", f"/api/stream?{LONG}") as same:
+                assert same.status_code == 200
+                same_events = iter_events(same.iter_lines())
+                assert next(same_events).event == "plan"
