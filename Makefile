@@ -30,6 +30,7 @@ test: $(VENV)/.test
 
 bench: $(VENV)/.bench
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/stream.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

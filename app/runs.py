@@ -53,6 +53,7 @@ class Job:
         self.records = records
         self.subscribers = 0
         self.cancel = threading.Event()
+        self.watchers: set[asyncio.Event] = set()  # streams to wake when the job ends
 
     def run(self) -> None:
         with threadpool_limits(limits=1):  # one BLAS thread per slot
@@ -172,6 +173,8 @@ class RunService:
 
     def _job_done(self, job: Job) -> None:
         self.slots.release()
+        for wake in job.watchers:
+            wake.set()
         for rec in job.records:
             if self.active.get(rec.config, (None,))[0] is rec:
                 del self.active[rec.config]

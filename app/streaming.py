@@ -94,8 +94,12 @@ def pending_events(records: list[RunRecord], cursor: Cursor, max_points: int) ->
 
 
 async def comparison_stream(plan: dict, records: list[RunRecord], cursor: Cursor | None,
-                            tick: float, max_points: int) -> AsyncIterator[Event]:
-    """plan (unless resuming), then points/eval/done as the runs progress, then end."""
+                            tick: float, max_points: int,
+                            wake: asyncio.Event | None = None) -> AsyncIterator[Event]:
+    """plan (unless resuming), then points/eval/done as the runs progress, then end.
+    New points are gathered every ``tick`` seconds, or at once when ``wake`` is set."""
+    wake = wake or asyncio.Event()
+    wait = min(0.005, tick)  # short first waits bring the first points soon; then every tick
     if cursor is None:
         cursor = Cursor.start(len(records))
         yield Event("plan", dumps(plan), str(cursor))
@@ -106,4 +110,9 @@ async def comparison_stream(plan: dict, records: list[RunRecord], cursor: Cursor
         if all_done:
             yield Event("end", "{}", str(cursor))
             return
-        await asyncio.sleep(tick)
+        try:
+            await asyncio.wait_for(wake.wait(), wait)
+        except asyncio.TimeoutError:
+            pass
+        wake.clear()
+        wait = min(wait * 2, tick)

@@ -55,12 +55,18 @@ async def stream(comparison: ComparisonDep, service: ServiceDep, settings: Setti
     except Busy:
         return busy_response(settings)
 
+    wake = asyncio.Event()
+    for job in jobs:
+        job.watchers.add(wake)
+
     async def events():
         try:
-            async for ev in comparison_stream(comparison.plan, records, cursor,
-                                              settings.stream_tick_seconds, settings.points_per_event):
+            async for ev in comparison_stream(comparison.plan, records, cursor, settings.stream_tick_seconds,
+                                              settings.points_per_event, wake):
                 yield ServerSentEvent(data=ev.data, event=ev.event, id=ev.id)
         finally:
+            for job in jobs:
+                job.watchers.discard(wake)
             service.unsubscribe(jobs)
 
     return EventSourceResponse(events(), ping=15, headers={"Cache-Control": "no-store",

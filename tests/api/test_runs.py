@@ -230,3 +230,28 @@ def test_over_capacity_waits_then_503_with_retry_after(live_server):
                 assert same.status_code == 200
                 same_events = iter_events(same.iter_lines())
                 assert next(same_events).event == "plan"
+
+
+def test_a_failing_run_sends_error_then_done_and_end(client, monkeypatch):
+    import app.runs
+
+    class Broken(app.runs.Trainer):
+        def steps(self):
+            raise RuntimeError("boom")
+            yield  # a generator that fails on its first step
+
+    monkeypatch.setattr(app.runs, "Trainer", Broken)
+    events = read_stream(client, "batch_size=5&epochs=1&n_samples=20")
+    kinds = [e.event for e in events]
+    assert kinds[0] == "plan" and kinds[-2:] == ["done", "end"] and "error" in kinds
+    error = next(e for e in events if e.event == "error")
+    assert "boom" in error.data["detail"]
+
+
+def test_settings_come_from_environment(monkeypatch):
+    from app.settings import Settings
+
+    monkeypatch.setenv("GDV_TRAINING_SLOTS", "3")
+    monkeypatch.setenv("GDV_MAX_TOTAL_UPDATES", "10")
+    s = Settings()
+    assert (s.training_slots, s.max_total_updates) == (3, 10)
