@@ -40,6 +40,25 @@ class LiveServer:
         return self.app.state.service
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(app) -> tuple[uvicorn.Server, threading.Thread, int]:
+    """Run an ASGI app on a real uvicorn on 127.0.0.1 in a thread."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 10
+    while not server.started:
+        assert time.time() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    return server, thread, port
+
+
 @pytest.fixture
 def live_server():
     """A real uvicorn on 127.0.0.1 in a thread; call with Settings overrides."""
@@ -47,16 +66,7 @@ def live_server():
 
     def start(**overrides):
         app = create_app(Settings(**overrides))
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.time() + 10
-        while not server.started:
-            assert time.time() < deadline, "uvicorn did not start"
-            time.sleep(0.01)
+        server, thread, port = serve(app)
         servers.append((server, thread))
         return LiveServer(app, port)
 

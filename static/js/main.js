@@ -1,0 +1,169 @@
+// Wiring: the address bar holds the comparison; controls edit it; one stream feeds charts and table.
+import { Charts } from "./chart.js";
+import { renderControls, fillPresets } from "./controls.js";
+import { t } from "./i18n.js";
+import { DEFAULT_QUERY, apiQuery, parseQuery, toQuery } from "./state.js";
+import { checkPlan, openStream } from "./stream.js";
+import { renderTable } from "./table.js";
+
+const $ = (id) => document.getElementById(id);
+const isEmbed = document.body.classList.contains("embed");
+const parsed = parseQuery(location.search);
+let runs = parsed.hasRunKeys ? parsed.runs : parseQuery(DEFAULT_QUERY).runs;
+const page = parsed.page;
+
+const charts = new Charts($("chart-overlay"), $("chart-runs"));
+let stream = null;
+let plans = [];
+let runState = [];
+let startedAt = 0;
+let tableQueued = false;
+let restartTimer = null;
+
+function say(text) { $("status-message").textContent = text; }
+
+function showErrors(messages) {
+  const box = $("errors");
+  box.hidden = !messages.length;
+  const title = document.createElement("p");
+  title.textContent = t("errors");
+  const list = document.createElement("ul");
+  for (const msg of messages) {
+    const li = document.createElement("li");
+    li.textContent = msg;
+    list.append(li);
+  }
+  box.replaceChildren(title, list);
+}
+
+function drawTable() {
+  if (tableQueued) return;
+  tableQueued = true;
+  requestAnimationFrame(() => {
+    tableQueued = false;
+    renderTable($("run-table"), plans, runState);
+  });
+}
+
+function writeAddress() {
+  const query = toQuery(runs, page);
+  history.replaceState(null, "", `${location.pathname}?${query}`);
+  const api = apiQuery(runs);
+  if (isEmbed) {
+    $("open-full").href = `/?${toQuery(runs, { lang: page.lang })}`;
+    return;
+  }
+  $("download-csv").href = `/api/history?${api}&format=csv`;
+  $("download-json").href = `/api/history?${api}`;
+  const src = `${location.origin}/embed?${toQuery(runs, { lang: page.lang, autoplay: "true" })}`;
+  $("embed-snippet").value = `<iframe src="${src.replace(/"/g, "&quot;")}" width="100%" height="520" ` +
+    `style="border:0" loading="lazy" title="${t("title")}"></iframe>`;
+}
+
+function stop() {
+  if (!stream) return;
+  stream.close();
+  stream = null;
+  const now = (performance.now() - startedAt) / 1000;
+  runState.forEach((r) => {
+    if (r.status === "pending" || r.status === "running") Object.assign(r, { status: "stopped", seconds: now });
+  });
+  drawTable();
+}
+
+async function start() {
+  stop();
+  clearTimeout(restartTimer);
+  const query = apiQuery(runs);
+  const checked = await checkPlan(query);
+  if (checked.errors) {
+    showErrors(checked.errors);
+    if (checked.busy) { say(t("busy")); restartTimer = setTimeout(start, 3000); }
+    return;
+  }
+  showErrors([]);
+  plans = checked.plan.runs;
+  runState = plans.map(() => ({ status: "pending", received: 0 }));
+  charts.reset(plans);
+  drawTable();
+  say(t("status_running"));
+  startedAt = performance.now();
+  const elapsed = () => (performance.now() - startedAt) / 1000;
+  stream = openStream(query, {
+    plan: (p) => { plans = p.runs; },
+    points: (d) => {
+      charts.addPoints(d);
+      Object.assign(runState[d.run], { status: "running", received: d.first_update + d.loss.length - 1 });
+      drawTable();
+    },
+    eval: (d) => {
+      charts.addEval(d);
+      Object.assign(runState[d.run], { trainLoss: d.train_loss, valLoss: d.val_loss });
+      drawTable();
+    },
+    done: (d) => {
+      Object.assign(runState[d.run], { status: d.status, updates: d.updates, seconds: elapsed() });
+      drawTable();
+    },
+    error: (detail) => showErrors([detail]),
+    end: () => { stream = null; say(t("status_completed")); },
+    lost: () => { stream = null; say(t("status_stopped")); },
+  });
+}
+
+function edited(newRuns) {
+  runs = newRuns;
+  if (!isEmbed) renderControls($("controls"), runs, edited);
+  writeAddress();
+  clearTimeout(restartTimer);
+  restartTimer = setTimeout(start, 300); // a change restarts the comparison, as in the Playground
+}
+
+function bindChartOptions() {
+  $("x-mode").addEventListener("change", (e) => charts.setOptions({ mode: e.target.value }));
+  $("log-y").addEventListener("change", (e) => charts.setOptions({ logY: e.target.checked }));
+  $("smoothing").addEventListener("input", (e) => {
+    const value = Number(e.target.value);
+    $("smoothing-value").textContent = value.toFixed(2);
+    charts.setOptions({ smoothing: value });
+  });
+}
+
+async function copyLink() {
+  try {
+    await navigator.clipboard.writeText(location.href);
+  } catch {
+    const field = document.createElement("textarea");
+    field.value = location.href;
+    document.body.append(field);
+    field.select();
+    document.execCommand("copy");
+    field.remove();
+  }
+  say(t("copied"));
+}
+
+function bindWorkspace() {
+  renderControls($("controls"), runs, edited);
+  fillPresets($("preset-select"), (query) => edited(parseQuery(query).runs));
+  $("copy-link").addEventListener("click", copyLink);
+  $("embed-button").addEventListener("click", (e) => {
+    const box = $("embed-box");
+    box.hidden = !box.hidden;
+    e.target.setAttribute("aria-expanded", String(!box.hidden));
+    if (!box.hidden) $("embed-snippet").select();
+  });
+  $("download-png").addEventListener("click", () => charts.png());
+  $("lang-select").addEventListener("change", (e) => {
+    page.lang = e.target.value;
+    location.search = toQuery(runs, page);
+  });
+}
+
+bindChartOptions();
+$("start").addEventListener("click", start);
+$("stop").addEventListener("click", stop);
+if (!isEmbed) bindWorkspace();
+writeAddress();
+if (!isEmbed || page.autoplay === "true") start();
+else say(t("press_start"));

@@ -1,0 +1,189 @@
+import re
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import quote
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def wait_done(page_or_frame, runs, timeout=30000):
+    page_or_frame.locator("#run-table [data-field=status]").nth(runs - 1).wait_for(timeout=timeout)
+    page_or_frame.wait_for_function(
+        """n => { const cells = [...document.querySelectorAll('#run-table [data-field=status]')];
+                  return cells.length === n && cells.every(c => !/waiting|running/.test(c.textContent)); }""",
+        arg=runs, timeout=timeout)
+
+
+def column(page, field):
+    return page.locator(f"#run-table [data-field={field}]").all_inner_texts()
+
+
+def test_default_page_streams_and_draws_three_runs_with_the_lesson_counts(page, server, shot):
+    page.goto(server.url + "/")
+    wait_done(page, 3)
+    assert page.url.endswith("?dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100")
+    assert column(page, "total_updates") == ["20", "20000", "200"]
+    assert column(page, "iterations_per_epoch") == ["1", "1000", "10"]
+    assert column(page, "status") == ["completed"] * 3
+    assert "ceil(1000 / 100) = 10" in column(page, "formula")[2]
+    progress = page.eval_on_selector_all("#run-table progress", "els => els.map(e => [e.value, e.max])")
+    assert progress == [[20, 20], [20000, 20000], [200, 200]]
+    # every run is drawn: its smoothed curve reaches its last update
+    ends = page.evaluate("""() => document.getElementById('chart-overlay').data
+        .filter(t => t.name.endsWith('smoothed')).map(t => t.x[t.x.length - 1])""")
+    assert ends == [20, 20000, 200]
+    assert page.locator("#chart-runs .chart").count() == 3
+    assert not page.errors
+    shot(page, "workspace-default")
+
+
+def test_editing_controls_updates_the_address(page, server):
+    page.goto(server.url + "/")
+    wait_done(page, 3)
+    epochs = page.get_by_role("spinbutton", name="Epochs")
+    epochs.fill("5")
+    epochs.press("Enter")
+    page.wait_for_url(re.compile(r"epochs=5&"))
+    batch = page.locator("li.run[data-run='1'] input[name=batch_size]")
+    batch.fill("10")
+    batch.press("Enter")
+    page.wait_for_url(re.compile(r"batch_size=full,10,100"))
+    page.locator("li.run[data-run='2'] button.duplicate").click()
+    page.wait_for_url(re.compile(r"batch_size=full,10,100,100"))
+    assert "%2C" not in page.url
+    wait_done(page, 4)
+    assert column(page, "total_updates") == ["5", "500", "50", "50"]
+
+
+def test_reloading_a_shared_link_reproduces_the_numbers(page, server):
+    link = server.url + "/?dataset=moons&n_samples=300&epochs=5&batch_size=full,1,30&validation_split=0.2&model=mlp"
+    page.goto(link)
+    wait_done(page, 3)
+    first = column(page, "final_train_loss") + column(page, "final_val_loss")
+    curve = page.evaluate("() => document.getElementById('chart-overlay').data.map(t => t.y)")
+    page.reload()
+    wait_done(page, 3)
+    assert column(page, "final_train_loss") + column(page, "final_val_loss") == first
+    assert page.evaluate("() => document.getElementById('chart-overlay').data.map(t => t.y)") == curve
+    assert all(v != "—" for v in first)
+
+
+@pytest.fixture
+def other_origin(server):
+    """A course page on another origin (another port) that embeds the app in an iframe."""
+    import tempfile
+    from pathlib import Path
+
+    root = Path(tempfile.mkdtemp())
+    src = f"{server.url}/embed?dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100&autoplay=true"
+    (root / "course.html").write_text(
+        f'<!doctype html><title>Course</title><h1>Lesson 3</h1>'
+        f'<div style="width:700px;height:560px"><iframe src="{src}" style="width:100%;height:100%;border:0"></iframe></div>')
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(root)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/course.html"
+    httpd.shutdown()
+
+
+def test_embed_renders_inside_an_iframe_of_another_origin(page, server, other_origin, shot):
+    response = page.request.get(server.url + "/embed?batch_size=1")
+    assert response.headers["content-security-policy"] == "frame-ancestors *"
+    assert "set-cookie" not in response.headers
+    page.goto(other_origin)
+    frame = page.frame_locator("iframe")
+    frame.locator("#run-table [data-field=status]").nth(2).wait_for()
+    embedded = page.frames[1]
+    wait_done(embedded, 3)
+    assert column(embedded, "total_updates") == ["20", "20000", "200"]
+    width = embedded.evaluate("() => document.getElementById('chart-overlay').getBoundingClientRect().width")
+    assert 600 < width <= 700  # sized to its container
+    assert embedded.evaluate("() => document.getElementById('chart-overlay').data.length") >= 9
+    assert page.context.cookies() == []
+    shot(page, "embed-in-course-page")
+
+
+def test_embed_without_autoplay_waits_for_start(page, server):
+    page.goto(server.url + "/embed?batch_size=full&n_samples=100&epochs=2")
+    assert page.locator("#status-message").inner_text() == "Press Start to train."
+    page.get_by_role("button", name="Start").click()
+    wait_done(page, 1)
+
+
+def test_a_label_from_a_link_is_text_never_html(page, server, shot):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    evil = "<img src=x onerror=alert(1)>"
+    page.goto(server.url + f"/?batch_size=full,10&n_samples=100&epochs=2&label={quote(evil)},ok")
+    wait_done(page, 2)
+    assert evil in column(page, "label")[0]
+    assert page.locator("#run-table img, #chart-overlay img, .run img").count() == 0
+    legend = page.evaluate("() => [...document.querySelectorAll('#chart-overlay .legendtext')].map(e => e.textContent)")
+    assert any(evil in text for text in legend)
+    assert page.locator("li.run[data-run='0'] input[name=label]").input_value() == evil
+    assert dialogs == []
+    shot(page, "label-is-text")
+
+
+def test_switching_language_changes_the_strings(page, server, browser):
+    page.goto(server.url + "/?batch_size=full&n_samples=100&epochs=2")
+    assert page.locator("h1").inner_text() == "Gradient descent, visible"
+    page.get_by_label("Language").select_option("ja")
+    page.wait_for_url(re.compile(r"lang=ja"))
+    assert page.locator("h1").inner_text() == "見える勾配降下法"
+    assert page.get_by_role("button", name="開始").is_visible()
+    wait_done(page, 1)
+    assert column(page, "status") == ["完了"]
+    context = browser.new_context(extra_http_headers={"Accept-Language": "pt-BR,pt;q=0.9,en;q=0.5"})
+    pt = context.new_page()
+    pt.goto(server.url + "/?batch_size=full&n_samples=100&epochs=2")
+    assert pt.locator("h1").inner_text() == "Gradiente descendente, visível"
+    zh = context.new_page()
+    zh.goto(server.url + "/?lang=zh-CN&batch_size=full&n_samples=100&epochs=2")
+    assert zh.locator("h1").inner_text() == "看得见的梯度下降"
+    context.close()
+
+
+def test_keyboard_and_phone_width(browser, server, shot):
+    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="en-US")
+    page = context.new_page()
+    page.goto(server.url + "/?batch_size=full,1&n_samples=2000&epochs=3")
+    wait_done(page, 2)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1
+    page.focus("#start")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "stop"
+    wait_done(page, 2)
+    unlabeled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+        .filter(e => !e.labels?.length && !e.getAttribute('aria-label')).map(e => e.id || e.name)""")
+    assert unlabeled == []
+    shot(page, "phone-width")
+    context.close()
+
+
+def test_state_module_round_trips_links(page, server):
+    page.goto(server.url + "/embed?batch_size=full")
+    result = page.evaluate("""async () => {
+        const s = await import('/static/js/state.js');
+        const q = 'dataset=moons&n_samples=300&epochs=5&batch_size=full,1,30&learning_rate=0.1&label=a%20b,c,d';
+        const parsed = s.parseQuery('?' + q);
+        return { n: parsed.runs.length, second: parsed.runs[1], back: s.toQuery(parsed.runs),
+                 presets: s.PRESETS.length, defaults: s.toQuery(s.parseQuery('?' + s.DEFAULT_QUERY).runs) };
+    }""")
+    assert result["n"] == 3
+    assert result["second"]["batch_size"] == "1" and result["second"]["label"] == "c"
+    assert result["back"] == "dataset=moons&n_samples=300&epochs=5&label=a%20b,c,d&batch_size=full,1,30&learning_rate=0.1"
+    assert result["defaults"] == "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100"
+    assert result["presets"] == 6
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_every_preset_is_a_valid_comparison(page, server, index):
+    page.goto(server.url + "/embed?batch_size=full")
+    query = page.evaluate(f"async () => (await import('/static/js/state.js')).PRESETS[{index}][1]")
+    response = page.request.get(f"{server.url}/api/plan?{query}")
+    assert response.status == 200, response.text()
