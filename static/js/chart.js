@@ -5,7 +5,8 @@ import { formatNumber, plain, t } from "./i18n.js";
 // Okabe-Ito colours (safe for colour-blind readers), and a distinct dash per run.
 export const COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#999933"];
 export const DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "5px,3px,1px,3px", "1px,5px"];
-const MAX_BUCKETS = 1500; // display points per trace are at most 2 x this
+const MAX_BUCKETS = 800; // display points per trace are at most 2 x this
+const MIN_FRAME_MS = 120; // long runs: leave the main thread free between draws
 const CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
 
 export class RunSeries {
@@ -144,6 +145,7 @@ export class Charts {
     this.options = { mode: "updates", logY: false, smoothing: 0.6 };
     this.dirty = false;
     this.frames = 0;
+    this.frameGap = 0;
   }
 
   reset(plans) {
@@ -167,11 +169,13 @@ export class Charts {
   request() {
     if (this.dirty) return;
     this.dirty = true;
-    requestAnimationFrame(() => this.draw());
+    const wait = Math.max(0, (this.lastDraw ?? -Infinity) + this.frameGap - performance.now());
+    setTimeout(() => requestAnimationFrame(() => this.draw()), wait);
   }
 
   draw() {
     this.dirty = false;
+    const began = performance.now();
     if (!window.Plotly) return void setTimeout(() => this.request(), 50);
     const { mode, logY, smoothing } = this.options;
     for (const s of this.series) s.smooth(smoothing);
@@ -184,6 +188,9 @@ export class Charts {
       });
     }
     this.frames += 1;
+    this.lastDraw = performance.now();
+    // a draw that took long gets a longer pause after it, so input stays responsive
+    this.frameGap = Math.max(this.lastDraw - began, 16) < 40 ? 0 : MIN_FRAME_MS;
   }
 
   png() {

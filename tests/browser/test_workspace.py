@@ -120,8 +120,9 @@ def test_a_label_from_a_link_is_text_never_html(page, server, shot):
     wait_done(page, 2)
     assert evil in column(page, "label")[0]
     assert page.locator("#run-table img, #chart-overlay img, .run img").count() == 0
-    legend = page.evaluate("() => [...document.querySelectorAll('#chart-overlay .legendtext')].map(e => e.textContent)")
-    assert any(evil in text for text in legend)
+    page.wait_for_function(
+        "evil => [...document.querySelectorAll('#chart-overlay .legendtext')].some(e => e.textContent.includes(evil))",
+        arg=evil)
     assert page.locator("li.run[data-run='0'] input[name=label]").input_value() == evil
     assert dialogs == []
     shot(page, "label-is-text")
@@ -187,3 +188,46 @@ def test_every_preset_is_a_valid_comparison(page, server, index):
     query = page.evaluate(f"async () => (await import('/static/js/state.js')).PRESETS[{index}][1]")
     response = page.request.get(f"{server.url}/api/plan?{query}")
     assert response.status == 200, response.text()
+
+
+def test_a_run_of_600000_updates_streams_whole_and_the_page_stays_responsive(page, server):
+    page.goto(server.url + "/?dataset=linear&n_samples=60000&epochs=10&batch_size=1,100&seed=11")
+    page.evaluate("""() => { window.lags = []; let last = performance.now();
+        setInterval(() => { const now = performance.now(); window.lags.push(now - last - 50); last = now; }, 50); }""")
+    wait_done(page, 2, timeout=120000)
+    assert column(page, "total_updates") == ["600000", "6000"]
+    progress = page.eval_on_selector_all("#run-table progress", "els => els.map(e => e.value)")
+    assert progress == [600000, 6000]
+    lags = page.evaluate("() => window.lags")
+    assert len(lags) > 10 and max(lags) < 500, max(lags)
+    shown = page.evaluate("() => document.getElementById('chart-overlay').data[0].x.length")
+    assert shown <= 2000  # decimated for display; the CSV still has every update
+    csv = page.request.get(server.url + "/api/history?dataset=linear&n_samples=60000&epochs=10&batch_size=1,100&seed=11&format=csv")
+    assert csv.text().count("\n") == 1 + 600000 + 6000 + 2  # header, updates, the two initial evaluations
+
+
+def test_copy_link_embed_snippet_and_downloads(page, server):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(server.url + "/?batch_size=full,10&n_samples=100&epochs=2")
+    wait_done(page, 2)
+    page.get_by_role("button", name="Copy link").click()
+    assert page.evaluate("() => navigator.clipboard.readText()") == page.url
+    assert page.locator("#status-message").inner_text() == "Link copied"
+    page.get_by_role("button", name="Embed").click()
+    snippet = page.locator("#embed-snippet").input_value()
+    assert snippet.startswith("<iframe src=\"" + server.url + "/embed?") and "batch_size=full,10" in snippet
+    assert "autoplay=true" in snippet
+    csv_href = page.get_attribute("#download-csv", "href")
+    assert page.request.get(server.url + csv_href).text().startswith("run,label,update")
+    json_href = page.get_attribute("#download-json", "href")
+    assert len(page.request.get(server.url + json_href).json()["runs"]) == 2
+    with page.expect_download() as info:
+        page.locator("#download-png").click()
+    assert info.value.suggested_filename.endswith(".png")
+
+
+def test_stop_marks_unfinished_runs_stopped(page, server):
+    page.goto(server.url + "/?dataset=linear&n_samples=100000&epochs=10&batch_size=1&seed=5")
+    page.wait_for_function("() => document.querySelector('#run-table progress')?.value > 0")
+    page.get_by_role("button", name="Stop").click()
+    assert column(page, "status") == ["stopped"]
