@@ -15,6 +15,14 @@ def wait_done(page_or_frame, runs, timeout=30000):
         """n => { const cells = [...document.querySelectorAll('#run-table [data-field=status]')];
                   return cells.length === n && cells.every(c => !/waiting|running/.test(c.textContent)); }""",
         arg=runs, timeout=timeout)
+    # and the charts have drawn every run to its last update received
+    page_or_frame.wait_for_function(
+        """() => { const totals = [...document.querySelectorAll('#run-table progress')].map(p => p.value);
+                   const ends = (document.getElementById('chart-overlay').data || [])
+                     .filter(t => / · /.test(t.name) && t.mode === 'lines' && t.showlegend !== false)
+                     .map(t => t.customdata.length ? t.customdata[t.customdata.length - 1][0] : 0);
+                   return ends.length === totals.length && ends.every((e, i) => e === totals[i]); }""",
+        timeout=timeout)
 
 
 def column(page, field):
@@ -32,9 +40,8 @@ def test_default_page_streams_and_draws_three_runs_with_the_lesson_counts(page, 
     progress = page.eval_on_selector_all("#run-table progress", "els => els.map(e => [e.value, e.max])")
     assert progress == [[20, 20], [20000, 20000], [200, 200]]
     # every run is drawn: its smoothed curve reaches its last update
-    ends = page.evaluate("""() => document.getElementById('chart-overlay').data
-        .filter(t => t.name.endsWith('smoothed')).map(t => t.x[t.x.length - 1])""")
-    assert ends == [20, 20000, 200]
+    page.wait_for_function("""() => document.getElementById('chart-overlay').data
+        .filter(t => t.name.endsWith('smoothed')).map(t => t.x[t.x.length - 1]).join() === '20,20000,200'""")
     assert page.locator("#chart-runs .chart").count() == 3
     assert not page.errors
     shot(page, "workspace-default")
@@ -230,4 +237,5 @@ def test_stop_marks_unfinished_runs_stopped(page, server):
     page.goto(server.url + "/?dataset=linear&n_samples=100000&epochs=10&batch_size=1&seed=5")
     page.wait_for_function("() => document.querySelector('#run-table progress')?.value > 0")
     page.get_by_role("button", name="Stop").click()
+    page.wait_for_function("() => document.querySelector('#run-table [data-field=status]').textContent === 'stopped'")
     assert column(page, "status") == ["stopped"]
