@@ -56,6 +56,8 @@ def history(comparison: Comparison, records: list[RunRecord]) -> dict:
             "updates": len(rec.loss),
             "loss": rec.loss.tolist(),
             "evals": [ev._asdict() for ev in rec.evals],
+            "path": [[pt.update, *pt.params] for pt in rec.path],
+            "grad_cosine": rec.cosine.tolist() if rec.measures_noise else None,
             "initial_params": rec.initial_params,
             "final_params": rec.final_params,
             "wall_seconds": rec.wall_seconds,

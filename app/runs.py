@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from threadpoolctl import threadpool_limits
 
-from app.engine import DATASETS, Done, Eval, TrainConfig, Trainer, Update, make_plan
+from app.engine import DATASETS, Boundary, Done, Eval, PathPoint, TrainConfig, Trainer, Update, make_plan
 from app.settings import Settings
 
 FINAL = ("completed", "diverged")
@@ -28,7 +28,12 @@ FINAL = ("completed", "diverged")
 class RunRecord:
     config: TrainConfig
     loss: array = field(default_factory=lambda: array("d"))
+    cosine: array = field(default_factory=lambda: array("d"))  # NaN where not measured
     evals: list[Eval] = field(default_factory=list)
+    path: list[PathPoint] = field(default_factory=list)
+    boundaries: list[Boundary] = field(default_factory=list)
+    boundary_grid: dict | None = None
+    measures_noise: bool = False
     status: str = "pending"  # pending | running | completed | diverged | stopped | error
     error: str | None = None
     initial_params: dict | None = None
@@ -60,11 +65,13 @@ class Job:
             live = []
             for rec in self.records:
                 try:
-                    trainer = Trainer(rec.config)
+                    trainer = Trainer(rec.config, measure_noise=True)
                 except Exception as exc:  # noqa: BLE001 - reported to the stream, never a 500
                     rec.status, rec.error = "error", f"could not start the run: {exc}"
                     continue
                 rec.initial_params = trainer.initial_params
+                rec.boundary_grid = trainer.boundary_grid
+                rec.measures_noise = trainer.noise_every > 0
                 rec.status = "running"
                 quantum = max(1, math.ceil(trainer.plan.total_updates / self.ROUNDS))
                 live.append([rec, trainer, trainer.steps(), quantum, 0.0])
@@ -85,15 +92,22 @@ class Job:
                 rec.status = "stopped"
 
     def _advance(self, rec: RunRecord, trainer: Trainer, steps, quantum: int) -> bool:
-        append_loss, cancel = rec.loss.append, self.cancel
+        append_loss, append_cos, cancel = rec.loss.append, rec.cosine.append, self.cancel
         target = len(rec.loss) + quantum
+        nan = math.nan
         for step in steps:
             if type(step) is Update:
+                cos = step.grad_cosine
+                append_cos(nan if cos is None else cos)  # before the loss: readers go by len(loss)
                 append_loss(step.loss)
                 if len(rec.loss) >= target or cancel.is_set():
                     return False
             elif type(step) is Eval:
                 rec.evals.append(step)
+            elif type(step) is PathPoint:
+                rec.path.append(step)
+            elif type(step) is Boundary:
+                rec.boundaries.append(step)
             elif type(step) is Done:
                 rec.final_params = trainer.final_params
                 rec.status = step.status

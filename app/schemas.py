@@ -45,6 +45,7 @@ class RunConfig(BaseModel):
     shuffle: bool = True
     validation_split: Annotated[float, Field(ge=0, le=0.9)] = 0.0
     normalize: bool = False
+    patience: Annotated[int, Field(ge=1, le=1000)] | None = None
     label: Annotated[str, Field(max_length=60)] | None = None
 
     @field_validator("batch_size", mode="before")
@@ -87,6 +88,9 @@ class RunConfig(BaseModel):
         if task == "regression" and self.model == "logistic":
             raise _KeyError("model", self.model, "logistic regression needs a classification data "
                             "set (moons, digits); use linear or mlp for dataset=linear")
+        if self.patience is not None and self.validation_split == 0:
+            raise _KeyError("patience", self.patience, "early stopping watches the validation loss; "
+                            "set validation_split above 0")
         n_train, _ = split_sizes(dataset_size(self.dataset, self.n_samples), self.validation_split)
         if n_train < 1:
             raise _KeyError("validation_split", self.validation_split,

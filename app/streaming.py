@@ -1,7 +1,9 @@
 """The events of one comparison's stream, read off its run records, with resumable ids.
 
-An event id is the stream's cursor after that event: for each run ``updates.evals.done``
-(how many losses and evaluations were sent, and whether ``done`` was), runs joined by ``_``.
+An event id is the stream's cursor after that event: for each run
+``updates.evals.done.path.boundaries`` (how many losses, evaluations, path points and
+boundaries were sent, and whether ``done`` was), runs joined by ``_``. Ids of the first
+format (``updates.evals.done``) are still accepted.
 Reconnecting with it as ``Last-Event-ID`` continues right after that event.
 """
 from __future__ import annotations
@@ -17,11 +19,11 @@ from app.runs import RunRecord
 
 @dataclass
 class Cursor:
-    sent: list[list[int]]  # per run: [updates, evals, done]
+    sent: list[list[int]]  # per run: [updates, evals, done, path points, boundaries]
 
     @classmethod
     def start(cls, n_runs: int) -> Cursor:
-        return cls([[0, 0, 0] for _ in range(n_runs)])
+        return cls([[0, 0, 0, 0, 0] for _ in range(n_runs)])
 
     @classmethod
     def parse(cls, text: str, n_runs: int) -> Cursor:
@@ -32,9 +34,9 @@ class Cursor:
         sent = []
         for part in parts:
             fields = part.split(".")
-            if len(fields) != 3 or not all(f.isdigit() for f in fields) or fields[2] not in ("0", "1"):
+            if len(fields) not in (3, 5) or not all(f.isdigit() for f in fields) or fields[2] not in ("0", "1"):
                 raise ValueError(f"Last-Event-ID {text!r} is not an event id of this stream")
-            sent.append([int(f) for f in fields])
+            sent.append([int(f) for f in fields] + [0, 0][: 5 - len(fields)])
         return cls(sent)
 
     def __str__(self) -> str:
@@ -69,9 +71,29 @@ def pending_events(records: list[RunRecord], cursor: Cursor, max_points: int) ->
         sent = cursor.sent[i]
         while sent[0] < upto:
             end = min(upto, sent[0] + max_points)
-            first, losses = sent[0] + 1, rec.loss[sent[0]:end].tolist()
+            data = {"run": i, "first_update": sent[0] + 1, "loss": rec.loss[sent[0]:end].tolist()}
+            if rec.measures_noise:
+                data["grad_cosine"] = rec.cosine[sent[0]:end].tolist()
             sent[0] = end
-            emit("points", {"run": i, "first_update": first, "loss": losses})
+            emit("points", data)
+
+    def views(i: int, rec: RunRecord) -> None:
+        """Path points and the newest decision boundary, up to the updates already sent."""
+        sent = cursor.sent[i]
+        n_path = len(rec.path)
+        new = []
+        while sent[3] < n_path and rec.path[sent[3]].update <= sent[0]:
+            new.append([rec.path[sent[3]].update, *rec.path[sent[3]].params])
+            sent[3] += 1
+        if new:
+            emit("path", {"run": i, "points": new})
+        n_bound = len(rec.boundaries)
+        latest = None
+        while sent[4] < n_bound and rec.boundaries[sent[4]].update <= sent[0]:
+            latest = rec.boundaries[sent[4]]
+            sent[4] += 1
+        if latest is not None:  # only the newest matters to a picture; older ones are skipped
+            emit("boundary", {"run": i, "update": latest.update, "grid": rec.boundary_grid, "probs": latest.probs})
 
     for i, rec in enumerate(records):
         sent = cursor.sent[i]
@@ -85,7 +107,8 @@ def pending_events(records: list[RunRecord], cursor: Cursor, max_points: int) ->
             sent[1] += 1
             emit("eval", _eval_dict(i, ev))
         points(i, rec, n_loss)
-        if rec.finished and sent[1] >= n_evals and sent[0] >= n_loss:
+        views(i, rec)
+        if rec.finished and sent[1] >= n_evals and sent[0] >= n_loss and sent[3] >= len(rec.path):
             if rec.error:
                 emit("error", {"detail": f"run {i + 1}: {rec.error}"})
             sent[2] = 1

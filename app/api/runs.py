@@ -11,7 +11,8 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from app.api.deps import ComparisonDep, ServiceDep, SettingsDep
 from app.api.openapi import RUN_PARAMETERS
 from app.comparison import Comparison, history, history_csv
-from app.engine import make_dataset
+from app.engine import Trainer, make_dataset
+from app.engine.landscape import linear_landscape
 from app.runs import Busy, RunService
 from app.schemas import QueryError
 from app.streaming import Cursor, comparison_stream, dumps
@@ -110,3 +111,17 @@ def dataset(comparison: ComparisonDep, settings: SettingsDep):
     d = make_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed, cfg.validation_split, cfg.normalize)
     return JSON({"X_train": d.X_train.tolist(), "y_train": d.y_train.tolist(),
                  "X_val": d.X_val.tolist(), "y_val": d.y_val.tolist(), "task": d.task})
+
+
+@router.get("/landscape", openapi_extra=DOC, response_class=JSON)
+def landscape(comparison: ComparisonDep):
+    """Training loss of the two-parameter linear model over (w, b), around the minimum and the
+    first run's start; every run's path (from the stream's `path` events) can be drawn on it."""
+    cfg = comparison.configs[0]
+    if cfg.dataset != "linear" or cfg.resolved_model != "linear" or cfg.resolved_loss != "mse":
+        raise QueryError([{"loc": ["query", "dataset"], "input": cfg.dataset, "type": "value_error",
+                           "msg": "the loss landscape is drawn for the two-parameter model: "
+                                  "dataset=linear with model=linear and loss=mse"}])
+    trainer = Trainer(cfg)
+    start = (trainer.initial_params["w"][0], trainer.initial_params["b"])
+    return JSON(linear_landscape(trainer.data.X_train, trainer.data.y_train, start))

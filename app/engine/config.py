@@ -28,6 +28,7 @@ class TrainConfig:
     shuffle: bool = True
     validation_split: float = 0.0
     normalize: bool = False
+    patience: int | None = None  # early stopping on validation loss, in epochs
 
     @property
     def task(self) -> str:

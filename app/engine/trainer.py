@@ -23,11 +23,16 @@ MAX_EVALS = 100  # cadence target per run, besides epoch ends
 EVAL_COST_SHARE = 0.25  # evaluation may cost at most ~1/4 of the training work
 CALL_OVERHEAD_EXAMPLES = 256  # a numpy pass costs about this many examples' worth of work on its own
 EXPLODE_FACTOR = 1e6  # a loss this many times the initial one counts as diverged
+MAX_PATH_POINTS = 400  # parameter snapshots per run (first and last always included)
+NOISE_BUDGET = 2e7  # example-passes per run spent on full-batch gradients for the noise view
+NOISE_MAX_EXAMPLES = 20_000
+BOUNDARY_GRID = 40  # decision-boundary grid for 2-D classification, per side
 
 
 class Update(NamedTuple):
     update: int  # 1-based
     loss: float
+    grad_cosine: float | None = None  # cos(mini-batch gradient, full-batch gradient), when measured
 
 
 class Eval(NamedTuple):
@@ -38,11 +43,21 @@ class Eval(NamedTuple):
 
 
 class Done(NamedTuple):
-    status: str  # completed | diverged
+    status: str  # completed | diverged | stopped (early stopping)
     updates: int
 
 
-Step = Update | Eval | Done
+class PathPoint(NamedTuple):
+    update: int
+    params: tuple[float, ...]  # the flat parameter vector; (w, b) for the linear model
+
+
+class Boundary(NamedTuple):
+    update: int
+    probs: list[float]  # P(class 1) on the trainer's boundary grid, row-major (x1 rows, x0 columns)
+
+
+Step = Update | Eval | Done | PathPoint | Boundary
 
 
 def eval_interval(plan: Plan, n_eval_examples: int) -> int:
@@ -63,7 +78,13 @@ def _eval_subset(X: np.ndarray, y: np.ndarray, rng: np.random.Generator):
 
 
 class Trainer:
-    def __init__(self, config: TrainConfig, data: Dataset | None = None):
+    """Options: ``measure_noise`` computes the cosine between each mini-batch gradient and the
+    full-batch gradient (within NOISE_BUDGET, else on a stride of updates); ``track_path``
+    yields decimated parameter snapshots for models with at most two parameters; a 2-D
+    classification run yields its decision boundary at each evaluation."""
+
+    def __init__(self, config: TrainConfig, data: Dataset | None = None, measure_noise: bool = False,
+                 track_path: bool = True):
         self.config = config
         self.plan = make_plan(config)
         self.data = data or make_dataset(
@@ -83,6 +104,52 @@ class Trainer:
         self.initial_params = self.model.export_params()
         self.status = "pending"
         self.updates = 0
+        self.noise_every = self._noise_stride() if measure_noise else 0
+        self.path_every = (math.ceil(self.plan.total_updates / MAX_PATH_POINTS)
+                           if track_path and self.model.n_params <= 2 else 0)
+        self.boundary_grid = self._boundary_grid()
+        self._last_path = -1
+
+    def _noise_stride(self) -> int:
+        """Measure every update while the full-batch gradients fit NOISE_BUDGET, else every k-th."""
+        if self.config.batch_norm or self.plan.n_train > NOISE_MAX_EXAMPLES:
+            return 0  # batch-norm statistics would move; big sets cost too much
+        return max(1, math.ceil(self.plan.total_updates * self.plan.n_train / NOISE_BUDGET))
+
+    def _boundary_grid(self) -> dict | None:
+        d = self.data
+        if d.task != "classification" or d.X_train.shape[1] != 2:
+            return None
+        X = np.vstack([d.X_train, d.X_val])
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        pad = 0.1 * (hi - lo)
+        return {"x0": [float(lo[0] - pad[0]), float(hi[0] + pad[0])],
+                "x1": [float(lo[1] - pad[1]), float(hi[1] + pad[1])], "n": BOUNDARY_GRID}
+
+    def boundary(self, k: int) -> Boundary:
+        g = self.boundary_grid
+        a, b = np.meshgrid(np.linspace(*g["x0"], g["n"]), np.linspace(*g["x1"], g["n"]))
+        z = self.model.forward(np.column_stack([a.ravel(), b.ravel()]), training=False)
+        z = z - z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p1 = p[:, 1] / p.sum(axis=1)
+        return Boundary(k, np.round(p1, 4).tolist())
+
+    def path_point(self, k: int) -> PathPoint:
+        self._last_path = k
+        return PathPoint(k, tuple(float(v) for v in self.model.params))
+
+    def grad_cosine(self, X: np.ndarray, Y: np.ndarray) -> float | None:
+        """cos(angle) between the mini-batch gradient now in ``model.grads`` and the full-batch
+        gradient at the same parameters; ``model.grads`` is left as it was."""
+        grads = self.model.grads
+        batch = grads.copy()
+        _, dout = self.loss_and_grad(self.model.forward(X, True), Y)
+        self.model.backward(dout)
+        norm = float(np.linalg.norm(batch) * np.linalg.norm(grads))
+        cos = float(batch @ grads) / norm if norm > 0 else None
+        grads[...] = batch
+        return cos if cos is None or math.isfinite(cos) else None
 
     @property
     def final_params(self) -> dict:
@@ -115,9 +182,16 @@ class Trainer:
             val = self._evaluate(X_val_eval, y_val_eval) if has_val else None
             return Eval(k, k / per_epoch, train, val)
 
+        noise_every, path_every = self.noise_every, self.path_every
+        full_batch = bs >= n
+        patience, best_val, waited = cfg.patience, math.inf, 0
         self.status = "running"
         first = evaluate(0)
         yield first
+        if path_every:
+            yield self.path_point(0)
+        if self.boundary_grid:
+            yield self.boundary(0)
         limit = EXPLODE_FACTOR * (abs(first.train_loss) + 1.0)
         k = 0
         for _ in range(plan.epochs):
@@ -130,10 +204,15 @@ class Trainer:
                 out = forward(Xs[start:start + bs], True)
                 loss, dout = loss_and_grad(out, Ys[start:start + bs])
                 backward(dout)
+                cos = None
+                if noise_every and k % noise_every == 0:
+                    cos = 1.0 if full_batch else self.grad_cosine(X, Y)
                 update(params, grads)
                 k += 1
                 self.updates = k
-                yield Update(k, loss)
+                yield Update(k, loss, cos)
+                if path_every and k % path_every == 0:
+                    yield self.path_point(k)
                 if not loss <= limit:  # also true for NaN
                     yield from self._finish("diverged")
                     return
@@ -143,11 +222,23 @@ class Trainer:
                         yield from self._finish("diverged")
                         return
                     yield ev
+                    if self.boundary_grid:
+                        yield self.boundary(k)
             ev = evaluate(k)
             if not self._finite(ev):
                 yield from self._finish("diverged")
                 return
             yield ev
+            if self.boundary_grid:
+                yield self.boundary(k)
+            if patience and has_val:  # Keras EarlyStopping(monitor="val_loss", patience=...)
+                if ev.val_loss < best_val:
+                    best_val, waited = ev.val_loss, 0
+                else:
+                    waited += 1
+                    if waited >= patience:
+                        yield from self._finish("stopped")
+                        return
         yield from self._finish("completed")
 
     def _finite(self, ev: Eval) -> bool:
@@ -155,8 +246,10 @@ class Trainer:
         return bool(np.isfinite(p).all()) and math.isfinite(ev.train_loss) and (
             ev.val_loss is None or math.isfinite(ev.val_loss))
 
-    def _finish(self, status: str) -> Iterator[Done]:
+    def _finish(self, status: str) -> Iterator[Step]:
         self.status = status
+        if self.path_every and self._last_path != self.updates:
+            yield self.path_point(self.updates)
         yield Done(status, self.updates)
 
 

@@ -255,3 +255,50 @@ def test_settings_come_from_environment(monkeypatch):
     monkeypatch.setenv("GDV_MAX_TOTAL_UPDATES", "10")
     s = Settings()
     assert (s.training_slots, s.max_total_updates) == (3, 10)
+
+
+def test_stream_carries_path_noise_and_boundary_views(client):
+    events = read_stream(client, "batch_size=full,1,100&epochs=3")
+    paths = {}
+    for e in events:
+        if e.event == "path":
+            paths.setdefault(e.data["run"], []).extend(e.data["points"])
+    history = client.get("/api/history?batch_size=full,1,100&epochs=3").json()
+    for i, run in enumerate(history["runs"]):
+        assert paths[i] == run["path"]
+        assert paths[i][0][0] == 0 and paths[i][-1][0] == run["updates"]
+        assert paths[i][-1][1:] == [run["final_params"]["w"][0], run["final_params"]["b"]]
+    cos = {}
+    for e in events:
+        if e.event == "points":
+            assert len(e.data["grad_cosine"]) == len(e.data["loss"])
+            cos.setdefault(e.data["run"], []).extend(e.data["grad_cosine"])
+    assert set(cos[0]) == {1.0} and len(cos[1]) == 3000 and min(cos[1]) < 0.99
+    moons = read_stream(client, "dataset=moons&n_samples=200&batch_size=20&epochs=2")
+    bounds = [e.data for e in moons if e.event == "boundary"]
+    assert bounds and len(bounds[-1]["probs"]) == 1600 and bounds[-1]["grid"]["n"] == 40
+    assert bounds[-1]["update"] == 20
+
+
+def test_early_stopping_over_the_stream(client):
+    query = ("dataset=moons&n_samples=60&noise=0.4&model=mlp&hidden=64x64&optimizer=adam&learning_rate=0.05"
+             "&batch_size=10&epochs=300&validation_split=0.5&patience=5")
+    done = [e.data for e in read_stream(client, query) if e.event == "done"]
+    assert done[0]["status"] == "stopped" and done[0]["updates"] < 900
+    r = client.get("/api/plan?patience=3")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "patience"]
+
+
+def test_landscape_endpoint(client):
+    land = client.get("/api/landscape?batch_size=full,1").json()
+    assert len(land["w"]) == 61 and len(land["loss"]) == 61 and len(land["loss"][0]) == 61
+    assert land["minimum"]["w"] == pytest.approx(2.0, abs=0.1)
+    r = client.get("/api/landscape?dataset=moons")
+    assert r.status_code == 422 and "landscape" in r.json()["detail"][0]["msg"]
+
+
+def test_old_three_field_ids_still_resume(client):
+    query = "batch_size=full,10&epochs=2&n_samples=50"
+    rest = read_stream(client, query, headers={"Last-Event-ID": "2.1.0_0.0.0"})
+    losses = losses_by_run([type(rest[0])("points", None, {"run": 0, "first_update": 1, "loss": [0, 0]})] + rest)
+    assert len(losses[0]) == 2 and len(losses[1]) == 10
