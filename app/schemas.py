@@ -197,6 +197,8 @@ def parse_comparison(items: list[tuple[str, str]], endpoint_keys: set[str] = fro
     runs = []
     for i in range(n_runs):
         raw = {k: (v[i] if len(v) > 1 else v[0]) for k, v in lists.items()}
+        # an empty value of an optional key means "not set" (e.g. patience=,50: only run 2 stops early)
+        raw = {k: v for k, v in raw.items() if v != "" or RunConfig.model_fields[k].default is not None}
         where = f" (run {i + 1})" if n_runs > 1 else ""
         try:
             runs.append(RunConfig.model_validate(raw))

@@ -80,3 +80,8 @@ def test_error_in_one_run_says_which_run():
 def test_every_key_describes_what_it_allows():
     for key in RunConfig.model_fields:
         assert allowed(key)
+
+
+def test_empty_value_of_an_optional_key_means_unset():
+    runs = parse("dataset=moons&validation_split=0.5&patience=,50&model=,mlp")
+    assert [r.patience for r in runs] == [None, 50] and [r.model for r in runs] == [None, "mlp"]

@@ -104,6 +104,14 @@ function traces(series, mode, showLegend) {
       customdata: customdata(series, evalK), mode: "lines+markers", marker: { color, size: 5, symbol: "circle" },
       line: { color, width: 1.5, dash }, showlegend: false },
   ];
+  if (series.status === "diverged" && series.n) {
+    let k = series.n;
+    while (k > 1 && !Number.isFinite(series.loss[k - 1])) k--;
+    out.push({ type: "scatter", mode: "markers+text", name: `${name} · ${plain(t("diverged"))}`, legendgroup: `run${i}`,
+      x: [series.x(k, mode)], y: [series.loss[k - 1]], text: [plain(t("diverged"))], textposition: "top center",
+      marker: { symbol: "x-thin-open", size: 14, color, line: { width: 3, color } }, showlegend: false,
+      customdata: customdata(series, [series.n]), hovertemplate: hover(series) });
+  }
   if (series.plan.n_val > 0) {
     out.push({ ...common, name: `${name} · ${plain(t("val_loss"))}`, x: evalX, y: series.evals.map((e) => e.val_loss),
       customdata: customdata(series, evalK), mode: "lines+markers", marker: { color, size: 6, symbol: "diamond-open" },
@@ -164,6 +172,7 @@ export class Charts {
 
   addPoints(data) { this.series[data.run]?.addPoints(data.first_update, data.loss); this.request(); }
   addEval(data) { this.series[data.run]?.evals.push(data); this.request(); }
+  markDone(data) { if (this.series[data.run]) this.series[data.run].status = data.status; this.request(); }
   setOptions(options) { Object.assign(this.options, options); this.request(); }
 
   request() {

@@ -2,9 +2,10 @@
 import { Charts } from "./chart.js";
 import { renderControls, fillPresets } from "./controls.js";
 import { t } from "./i18n.js";
-import { DEFAULT_QUERY, apiQuery, parseQuery, toQuery } from "./state.js";
+import { DEFAULT_QUERY, VIEWS, apiQuery, parseQuery, toQuery } from "./state.js";
 import { checkPlan, openStream } from "./stream.js";
 import { renderTable } from "./table.js";
+import { Views } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
 const isEmbed = document.body.classList.contains("embed");
@@ -13,6 +14,10 @@ let runs = parsed.hasRunKeys ? parsed.runs : parseQuery(DEFAULT_QUERY).runs;
 const page = parsed.page;
 
 const charts = new Charts($("chart-overlay"), $("chart-runs"));
+// `view` picks the views (an embed shows the loss curves unless it asks for others)
+const wanted = (page.view || (isEmbed ? "loss" : VIEWS.join(","))).split(",").filter((v) => VIEWS.includes(v));
+const views = new Views(document.body, wanted);
+if (!wanted.includes("loss")) $("chart-overlay").hidden = true;
 let stream = null;
 let plans = [];
 let runState = [];
@@ -85,6 +90,7 @@ async function start() {
   plans = checked.plan.runs;
   runState = plans.map(() => ({ status: "pending", received: 0 }));
   charts.reset(plans);
+  views.reset(plans, query);
   drawTable();
   say(t("status_running"));
   startedAt = performance.now();
@@ -93,15 +99,20 @@ async function start() {
     plan: (p) => { plans = p.runs; },
     points: (d) => {
       charts.addPoints(d);
+      views.addCosine(d);
       Object.assign(runState[d.run], { status: "running", received: d.first_update + d.loss.length - 1 });
       drawTable();
     },
     eval: (d) => {
       charts.addEval(d);
+      views.addEval(d);
       Object.assign(runState[d.run], { trainLoss: d.train_loss, valLoss: d.val_loss });
       drawTable();
     },
+    path: (d) => views.addPath(d),
+    boundary: (d) => views.setBoundary(d),
     done: (d) => {
+      charts.markDone(d);
       Object.assign(runState[d.run], { status: d.status, updates: d.updates, seconds: elapsed() });
       drawTable();
     },

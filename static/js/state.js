@@ -19,6 +19,7 @@ export const KEYS = [
   { key: "momentum", group: "optimizer", type: "float", def: "0", min: 0, max: 0.99, step: 0.05 },
   { key: "nesterov", group: "optimizer", type: "bool", def: "false" },
   { key: "decay", group: "optimizer", type: "float", def: "0", min: 0, max: 100, step: 0.01 },
+  { key: "patience", group: "optimizer", type: "int", def: "", min: 1, max: 1000 },
   // edited per run in the runs list
   { key: "label", group: "runs", type: "text", def: "" },
   { key: "batch_size", group: "runs", type: "batch", def: "32" },
@@ -27,6 +28,7 @@ export const KEYS = [
 ];
 export const KEY_NAMES = KEYS.map((k) => k.key);
 export const PAGE_KEYS = ["lang", "autoplay", "v", "view"];
+export const VIEWS = ["loss", "landscape", "fit", "noise", "overfit"];
 export const MAX_RUNS = 8;
 export const DEFAULT_QUERY = "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100";
 
@@ -35,7 +37,7 @@ export const PRESETS = [
   ["preset_mnist", "dataset=linear&n_samples=60000&batch_size=100&epochs=10&learning_rate=0.01"],
   ["preset_lr", "dataset=linear&n_samples=1000&epochs=20&batch_size=32&learning_rate=0.001,0.05,0.3,0.6&label=too small,good,oscillates,diverges"],
   ["preset_keras", "dataset=linear&n_samples=1000&epochs=20&batch_size=32&learning_rate=0.01&momentum=0,0.1&decay=0,0.1&label=plain SGD,lr 0.01 decay 0.1 momentum 0.1"],
-  ["preset_overfit", "dataset=moons&n_samples=100&noise=0.35&model=mlp&hidden=64x64&epochs=600&batch_size=10&optimizer=adam&learning_rate=0.01&validation_split=0.5"],
+  ["preset_overfit", "dataset=moons&n_samples=100&noise=0.35&model=mlp&hidden=64x64&epochs=600&batch_size=10&optimizer=adam&learning_rate=0.01&validation_split=0.5&patience=,50&label=600 epochs,early stopping"],
   ["preset_normalize", "dataset=digits&model=logistic&epochs=20&batch_size=32&learning_rate=0.1&normalize=false,true&validation_split=0.2"],
 ];
 

@@ -16,6 +16,8 @@ export function openStream(query, handlers) {
   on("points", handlers.points);
   on("eval", handlers.eval);
   on("done", handlers.done);
+  on("path", handlers.path);
+  on("boundary", handlers.boundary);
   // "error" is both the server's event (with data) and the browser's connection error (without)
   source.addEventListener("error", (e) => {
     if (e.data) handlers.error(JSON.parse(e.data).detail);
