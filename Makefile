@@ -23,7 +23,7 @@ $(VENV)/.bench: pyproject.toml | $(BIN)/python
 	touch $@
 
 run: $(VENV)/.app
-	$(BIN)/python -m uvicorn app.main:app --host $(HOST) --port $(PORT)
+	$(BIN)/python -m uvicorn app.main:app --host $(HOST) --port $(PORT) --no-access-log
 
 test: $(VENV)/.test chromium
 	$(BIN)/python -m pytest

@@ -122,7 +122,8 @@ class RunService:
         self.slots = asyncio.Semaphore(settings.training_slots)
         self.cache: OrderedDict[TrainConfig, RunRecord] = OrderedDict()
         self.active: dict[TrainConfig, tuple[RunRecord, Job]] = {}
-        self.stats = {"runs_started": 0, "cache_hits": 0, "rejected_busy": 0}
+        self.stats = {"runs_started": 0, "cache_hits": 0, "streams": 0, "stream_seconds": 0.0,
+                      "finished": {}, "rejected": {}}
 
     @property
     def slots_in_use(self) -> int:
@@ -152,7 +153,7 @@ class RunService:
             try:
                 await asyncio.wait_for(self.slots.acquire(), self.settings.slot_wait_seconds)
             except asyncio.TimeoutError:
-                self.stats["rejected_busy"] += 1
+                self.reject("busy")
                 raise Busy from None
             # another request may have started the same runs while this one waited
             new = [cfg for cfg in missing if cfg not in self.cache
@@ -179,6 +180,9 @@ class RunService:
             job.subscribers += 1
         return [records[cfg] for cfg in configs], jobs
 
+    def reject(self, reason: str) -> None:
+        self.stats["rejected"][reason] = self.stats["rejected"].get(reason, 0) + 1
+
     def unsubscribe(self, jobs: list[Job]) -> None:
         for job in jobs:
             job.subscribers -= 1
@@ -190,6 +194,8 @@ class RunService:
         for wake in job.watchers:
             wake.set()
         for rec in job.records:
+            finished = self.stats["finished"]
+            finished[rec.status] = finished.get(rec.status, 0) + 1
             if self.active.get(rec.config, (None,))[0] is rec:
                 del self.active[rec.config]
             if rec.status in FINAL:

@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     cache_updates: int = 20_000_000  # losses kept in the cache in all
     stream_tick_seconds: float = 0.05  # how often a stream looks for new points
     points_per_event: int = 5_000  # largest `points` event
+    stream_starts_per_minute: float = 300  # per client; a classroom behind one NAT shares an address
+    stream_burst: int = 300
+    trust_forwarded_for: bool = False  # true behind the compose file's nginx
+    max_query_bytes: int = 4_096
+    max_body_bytes: int = 1_024  # every endpoint is a GET
 
 
 @lru_cache

@@ -25,10 +25,15 @@ ServiceDep = Annotated[RunService, Depends(get_service)]
 
 def get_comparison(request: Request, settings: SettingsDep, service: ServiceDep) -> Comparison:
     """The comparison a query string describes; QueryError (422) if it is invalid or too big."""
-    runs = parse_comparison(list(request.query_params.multi_items()), ENDPOINT_KEYS, settings.max_runs)
+    try:
+        runs = parse_comparison(list(request.query_params.multi_items()), ENDPOINT_KEYS, settings.max_runs)
+    except QueryError:
+        service.reject("invalid")
+        raise
     comparison = Comparison(runs)
     problems = service.check_limits(comparison.configs)
     if problems:
+        service.reject("too_big")
         raise QueryError([{"loc": ["query", key], "msg": msg, "type": "limit", "input": None}
                           for key, msg in problems])
     return comparison

@@ -29,10 +29,8 @@ def workspace(request: Request, accept_language: str | None = Header(default=Non
 
 @router.get("/embed", response_class=HTMLResponse)
 def embed(request: Request, accept_language: str | None = Header(default=None)):
-    response = render(request, "embed.html", accept_language)
-    # course pages on any site may frame this view; it sets no cookies
-    response.headers["Content-Security-Policy"] = "frame-ancestors *"
-    return response
+    # course pages on any site may frame this view (GuardMiddleware sends frame-ancestors *); no cookies
+    return render(request, "embed.html", accept_language)
 
 
 @router.get("/vendor/plotly.min.js")

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Literal
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
@@ -28,6 +29,13 @@ class JSON(JSONResponse):
         return dumps(content).encode()
 
 
+def client_key(request: Request, settings) -> str:
+    forwarded = request.headers.get("x-forwarded-for") if settings.trust_forwarded_for else None
+    if forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else "-"
+
+
 def busy_response(settings) -> JSONResponse:
     return JSONResponse({"detail": "every training slot is busy; try again shortly"}, status_code=503,
                         headers={"Retry-After": str(settings.retry_after_seconds)})
@@ -40,7 +48,7 @@ def plan(comparison: ComparisonDep):
 
 
 @router.get("/stream", openapi_extra=DOC, response_class=EventSourceResponse)
-async def stream(comparison: ComparisonDep, service: ServiceDep, settings: SettingsDep,
+async def stream(request: Request, comparison: ComparisonDep, service: ServiceDep, settings: SettingsDep,
                  last_event_id: str | None = Header(default=None, alias="Last-Event-ID",
                                                     include_in_schema=False)):
     """Server-sent events: plan, points, eval, done per run, then end."""
@@ -51,6 +59,11 @@ async def stream(comparison: ComparisonDep, service: ServiceDep, settings: Setti
         except ValueError as exc:
             raise QueryError([{"loc": ["header", "Last-Event-ID"], "msg": str(exc),
                                "type": "value_error", "input": last_event_id}]) from None
+    wait = request.app.state.stream_limiter.allow(client_key(request, settings))
+    if wait:
+        service.reject("rate_limit")
+        return JSONResponse({"detail": "too many streams started from this address; try again shortly"},
+                            status_code=429, headers={"Retry-After": str(max(1, round(wait)))})
     try:
         records, jobs = await service.subscribe(comparison.configs)
     except Busy:
@@ -61,6 +74,7 @@ async def stream(comparison: ComparisonDep, service: ServiceDep, settings: Setti
         job.watchers.add(wake)
 
     async def events():
+        opened = time.monotonic()
         try:
             async for ev in comparison_stream(comparison.plan, records, cursor, settings.stream_tick_seconds,
                                               settings.points_per_event, wake):
@@ -69,6 +83,8 @@ async def stream(comparison: ComparisonDep, service: ServiceDep, settings: Setti
             for job in jobs:
                 job.watchers.discard(wake)
             service.unsubscribe(jobs)
+            service.stats["streams"] += 1
+            service.stats["stream_seconds"] += time.monotonic() - opened
 
     return EventSourceResponse(events(), ping=15, headers={"Cache-Control": "no-store",
                                                           "X-Accel-Buffering": "no"})

@@ -1,0 +1,19 @@
+"""Operations: health check and Prometheus metrics."""
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from app.api.deps import ServiceDep
+
+router = APIRouter(tags=["ops"])
+
+
+@router.get("/healthz")
+def healthz(service: ServiceDep):
+    return JSONResponse({"status": "ok", "training_slots_free": service.settings.training_slots - service.slots_in_use,
+                         "active_runs": len(service.active), "cached_runs": len(service.cache)})
+
+
+@router.get("/metrics")
+def metrics(request: Request):
+    return Response(generate_latest(request.app.state.metrics), media_type=CONTENT_TYPE_LATEST)

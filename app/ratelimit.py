@@ -1,0 +1,30 @@
+"""Per-client token buckets for stream starts (in memory, per process)."""
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+
+class RateLimiter:
+    """``per_minute`` starts refill continuously up to ``burst``; clients kept are bounded."""
+
+    def __init__(self, per_minute: float, burst: int, max_clients: int = 10_000):
+        self.rate = per_minute / 60.0
+        self.burst = burst
+        self.max_clients = max_clients
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def allow(self, client: str, now: float | None = None) -> float:
+        """0 if the client may start now, else the seconds until it may."""
+        now = time.monotonic() if now is None else now
+        tokens, last = self.buckets.pop(client, (float(self.burst), now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        wait = 0.0
+        if tokens >= 1:
+            tokens -= 1
+        else:
+            wait = (1 - tokens) / self.rate if self.rate > 0 else 60.0
+        self.buckets[client] = (tokens, now)
+        while len(self.buckets) > self.max_clients:
+            self.buckets.popitem(last=False)
+        return wait
