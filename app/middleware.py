@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 
 from app.settings import Settings
@@ -17,6 +18,7 @@ access_log = logging.getLogger("gdv.access")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
 EMBED_PATH = "/embed"
+WORKER = f"{os.uname().nodename}:{os.getpid()}".encode()
 
 
 def security_headers(path: str) -> list[tuple[bytes, bytes]]:
@@ -49,6 +51,7 @@ class GuardMiddleware:
                 status["code"] = message["status"]
                 names = {k.lower() for k, _ in message.get("headers", [])}
                 extra = [(k, v) for k, v in security_headers(path) if k not in names]
+                extra.append((b"x-worker", WORKER))  # which process answered (replicas, workers)
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             elif message["type"] == "http.response.body":
                 status["bytes"] += len(message.get("body", b""))

@@ -120,6 +120,7 @@ class RunService:
         self.settings = settings
         self.executor = ThreadPoolExecutor(settings.training_slots, thread_name_prefix="train")
         self.slots = asyncio.Semaphore(settings.training_slots)
+        self.queued = 0  # jobs waiting for a slot
         self.cache: OrderedDict[TrainConfig, RunRecord] = OrderedDict()
         self.active: dict[TrainConfig, tuple[RunRecord, Job]] = {}
         self.stats = {"runs_started": 0, "cache_hits": 0, "streams": 0, "stream_seconds": 0.0,
@@ -130,55 +131,61 @@ class RunService:
         return self.settings.training_slots - self.slots._value
 
     async def subscribe(self, configs: list[TrainConfig]) -> tuple[list[RunRecord], list[Job]]:
-        """Records for these runs, starting a job for those neither cached nor training.
-        The caller must ``unsubscribe`` the returned jobs."""
-        records: dict[TrainConfig, RunRecord] = {}
-        jobs: list[Job] = []
-        missing: list[TrainConfig] = []
-        for cfg in configs:
-            if cfg in records:
-                continue
-            if cfg in self.cache:
-                self.cache.move_to_end(cfg)
-                records[cfg] = self.cache[cfg]
-                self.stats["cache_hits"] += 1
-            elif cfg in self.active and not self.active[cfg][1].cancel.is_set():
-                rec, job = self.active[cfg]
-                records[cfg] = rec
-                if job not in jobs:
-                    jobs.append(job)
-            else:
-                missing.append(cfg)
-        if missing:
-            try:
-                await asyncio.wait_for(self.slots.acquire(), self.settings.slot_wait_seconds)
-            except asyncio.TimeoutError:
-                self.reject("busy")
-                raise Busy from None
-            # another request may have started the same runs while this one waited
-            new = [cfg for cfg in missing if cfg not in self.cache
-                   and (cfg not in self.active or self.active[cfg][1].cancel.is_set())]
-            for cfg in missing:
-                if cfg not in new:
-                    rec, job = self.active.get(cfg) or (self.cache[cfg], None)
+        """Records for these runs, queueing one job for those neither cached nor training.
+
+        A job waits in a queue for a training slot; while the queue is full a request waits up
+        to ``slot_wait_seconds`` for room, then gets ``Busy`` (503). Identical runs asked for
+        meanwhile follow the queued job. The caller must ``unsubscribe`` the returned jobs."""
+        waited = 0.0
+        while True:
+            records: dict[TrainConfig, RunRecord] = {}
+            jobs: list[Job] = []
+            missing: list[TrainConfig] = []
+            for cfg in configs:
+                if cfg in records:
+                    continue
+                if cfg in self.cache:
+                    self.cache.move_to_end(cfg)
+                    records[cfg] = self.cache[cfg]
+                elif cfg in self.active and not self.active[cfg][1].cancel.is_set():
+                    rec, job = self.active[cfg]
                     records[cfg] = rec
-                    if job and job not in jobs:
+                    if job not in jobs:
                         jobs.append(job)
-            if new:
-                job = Job([RunRecord(cfg) for cfg in new])
-                for rec in job.records:
-                    records[rec.config] = rec
-                    self.active[rec.config] = (rec, job)
-                jobs.append(job)
-                self.stats["runs_started"] += len(new)
-                loop = asyncio.get_running_loop()
-                future = loop.run_in_executor(self.executor, job.run)
-                future.add_done_callback(lambda _f, job=job: self._job_done(job))
-            else:
-                self.slots.release()
+                else:
+                    missing.append(cfg)
+            if not missing or self._has_room():
+                break
+            if waited >= self.settings.slot_wait_seconds:
+                self.reject("busy")
+                raise Busy
+            await asyncio.sleep(0.05)
+            waited += 0.05
+        self.stats["cache_hits"] += sum(1 for cfg in records if cfg in self.cache)
+        if missing:
+            job = Job([RunRecord(cfg) for cfg in missing])
+            for rec in job.records:
+                records[rec.config] = rec
+                self.active[rec.config] = (rec, job)
+            jobs.append(job)
+            self.stats["runs_started"] += len(missing)
+            self.queued += 1
+            asyncio.get_running_loop().create_task(self._run_when_slot_free(job))
         for job in jobs:
             job.subscribers += 1
         return [records[cfg] for cfg in configs], jobs
+
+    def _has_room(self) -> bool:
+        free = self.settings.training_slots - self.slots_in_use
+        return self.queued < free + self.settings.queue_size
+
+    async def _run_when_slot_free(self, job: Job) -> None:
+        try:
+            await self.slots.acquire()
+        finally:
+            self.queued -= 1
+        future = asyncio.get_running_loop().run_in_executor(self.executor, job.run)
+        future.add_done_callback(lambda _f: self._job_done(job))
 
     def reject(self, reason: str) -> None:
         self.stats["rejected"][reason] = self.stats["rejected"].get(reason, 0) + 1

@@ -9,7 +9,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GDV_")
 
     training_slots: int = max(1, os.cpu_count() or 1)  # comparisons training at once
-    slot_wait_seconds: float = 2.0  # a request over capacity waits this long, then gets 503
+    queue_size: int = 32  # jobs that may wait for a slot (their streams already show the plan)
+    slot_wait_seconds: float = 2.0  # a request over capacity (slots + queue) waits this long, then 503
     retry_after_seconds: int = 5
     max_runs: int = 8
     max_dataset_size: int = 100_000  # examples of a synthetic data set

@@ -26,6 +26,8 @@ EXPLODE_FACTOR = 1e6  # a loss this many times the initial one counts as diverge
 MAX_PATH_POINTS = 400  # parameter snapshots per run (first and last always included)
 NOISE_BUDGET = 2e7  # example-passes per run spent on full-batch gradients for the noise view
 NOISE_MAX_EXAMPLES = 20_000
+NOISE_CHEAP_WORK = 50_000  # examples x parameters of a full gradient measured at every update
+NOISE_COST_SHARE = 0.5  # otherwise measuring may cost about half the training work
 BOUNDARY_GRID = 40  # decision-boundary grid for 2-D classification, per side
 
 
@@ -111,10 +113,16 @@ class Trainer:
         self._last_path = -1
 
     def _noise_stride(self) -> int:
-        """Measure every update while the full-batch gradients fit NOISE_BUDGET, else every k-th."""
-        if self.config.batch_norm or self.plan.n_train > NOISE_MAX_EXAMPLES:
+        """Every update when a full gradient is cheap (small data, few parameters); else every
+        k-th update, so measuring costs about NOISE_COST_SHARE of training and fits NOISE_BUDGET."""
+        plan = self.plan
+        if self.config.batch_norm or plan.n_train > NOISE_MAX_EXAMPLES:
             return 0  # batch-norm statistics would move; big sets cost too much
-        return max(1, math.ceil(self.plan.total_updates * self.plan.n_train / NOISE_BUDGET))
+        by_budget = math.ceil(plan.total_updates * plan.n_train / NOISE_BUDGET)
+        if plan.n_train * self.model.n_params <= NOISE_CHEAP_WORK:
+            return max(1, by_budget)
+        by_cost = math.ceil((plan.n_train + CALL_OVERHEAD_EXAMPLES) / (NOISE_COST_SHARE * (plan.batch_size + CALL_OVERHEAD_EXAMPLES)))
+        return max(1, by_budget, by_cost)
 
     def _boundary_grid(self) -> dict | None:
         d = self.data

@@ -196,7 +196,7 @@ LONG = "batch_size=1&n_samples=100000&epochs=15"
 
 
 def test_disconnect_stops_the_job_and_frees_the_slot_within_a_second(live_server):
-    server = live_server(training_slots=1)
+    server = live_server(training_slots=1, queue_size=0)
     with httpx.Client(base_url=server.url, timeout=30) as http:
         with http.stream("GET", f"/api/stream?{LONG}") as r:
             for ev in iter_events(r.iter_lines()):
@@ -215,7 +215,7 @@ def test_disconnect_stops_the_job_and_frees_the_slot_within_a_second(live_server
 
 
 def test_over_capacity_waits_then_503_with_retry_after(live_server):
-    server = live_server(training_slots=1, slot_wait_seconds=0.3, retry_after_seconds=7)
+    server = live_server(training_slots=1, queue_size=0, slot_wait_seconds=0.3, retry_after_seconds=7)
     with httpx.Client(base_url=server.url, timeout=30) as http:
         with http.stream("GET", f"/api/stream?{LONG}") as r:
             held = iter_events(r.iter_lines())  # keep a reference: a dropped reader closes the stream
@@ -302,3 +302,23 @@ def test_old_three_field_ids_still_resume(client):
     rest = read_stream(client, query, headers={"Last-Event-ID": "2.1.0_0.0.0"})
     losses = losses_by_run([type(rest[0])("points", None, {"run": 0, "first_update": 1, "loss": [0, 0]})] + rest)
     assert len(losses[0]) == 2 and len(losses[1]) == 10
+
+
+def test_within_the_queue_a_stream_shows_its_plan_at_once_and_trains_when_a_slot_frees(live_server):
+    server = live_server(training_slots=1, queue_size=1, slot_wait_seconds=0.2)
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        with http.stream("GET", f"/api/stream?{LONG}") as r:
+            held = iter_events(r.iter_lines())
+            next(held)
+            t0 = time.monotonic()
+            with http.stream("GET", "/api/stream?batch_size=full&n_samples=100&epochs=3") as queued:
+                events = iter_events(queued.iter_lines())
+                assert next(events).event == "plan" and time.monotonic() - t0 < 1
+                assert server.service.queued == 1
+                # the queue is full now: a third comparison is refused
+                third = http.get("/api/stream?batch_size=full&n_samples=100&epochs=4")
+                assert third.status_code == 503
+        # the long stream closed: its slot frees, the queued job runs and its stream ends
+        # (its own connection was closed too; a new request for it trains it)
+        done = http.get("/api/history?batch_size=full&n_samples=100&epochs=3").json()
+        assert done["runs"][0]["status"] == "completed"

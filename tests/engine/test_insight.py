@@ -31,7 +31,9 @@ def test_measuring_noise_does_not_change_the_training():
     _, plain = steps_of(config)
     _, noisy = steps_of(config, measure_noise=True)
     assert [s.loss for s in plain if isinstance(s, Update)] == [s.loss for s in noisy if isinstance(s, Update)]
-    assert all(s.grad_cosine is not None for s in noisy if isinstance(s, Update))
+    every = Trainer(config, measure_noise=True).noise_every
+    measured = [s.grad_cosine is not None for s in noisy if isinstance(s, Update)]
+    assert measured == [k % every == 0 for k in range(len(measured))] and any(measured)
 
 
 def test_batch_size_controls_gradient_noise():
@@ -49,6 +51,9 @@ def test_noise_is_strided_beyond_its_budget():
     trainer = Trainer(TrainConfig(n_samples=10000, batch_size=1, epochs=3), measure_noise=True)
     assert trainer.noise_every == math.ceil(30000 * 10000 / 2e7)
     assert Trainer(TrainConfig(dataset="moons", model="mlp", batch_norm=True), measure_noise=True).noise_every == 0
+    # a costly full gradient (digits MLP) is measured on a stride that keeps it near half the training work
+    mlp = Trainer(TrainConfig(dataset="digits", model="mlp", batch_size=1), measure_noise=True)
+    assert mlp.noise_every == math.ceil((1797 + 256) / (0.5 * (1 + 256)))
 
 
 def test_path_has_first_and_last_point_and_matches_the_parameters():

@@ -1,0 +1,28 @@
+# syntax=docker/dockerfile:1
+# Build stage: a virtual environment with the app's dependencies (compilers stay here).
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY app ./app
+RUN python -m venv /opt/venv \
+ && /opt/venv/bin/pip install --no-cache-dir .
+
+# Runtime stage: the venv, the code, templates and static files; runs as a non-root user.
+FROM python:3.11-slim
+RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin app
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /srv
+COPY app ./app
+COPY templates ./templates
+COPY static ./static
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    WEB_CONCURRENCY=2 \
+    GDV_TRAINING_SLOTS=1 \
+    OPENBLAS_NUM_THREADS=1
+USER app
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=4s --start-period=10s --retries=3 \
+  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=3)"]
+# uvicorn takes its number of worker processes from WEB_CONCURRENCY
+CMD ["python", "-m", "uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--timeout-graceful-shutdown", "5"]
