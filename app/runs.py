@@ -61,35 +61,34 @@ class Job:
         self.watchers: set[asyncio.Event] = set()  # streams to wake when the job ends
 
     def run(self) -> None:
-        with threadpool_limits(limits=1):  # one BLAS thread per slot
-            live = []
-            for rec in self.records:
-                try:
-                    trainer = Trainer(rec.config, measure_noise=True)
-                except Exception as exc:  # noqa: BLE001 - reported to the stream, never a 500
-                    rec.status, rec.error = "error", f"could not start the run: {exc}"
-                    continue
-                rec.initial_params = trainer.initial_params
-                rec.boundary_grid = trainer.boundary_grid
-                rec.measures_noise = trainer.noise_every > 0
-                rec.status = "running"
-                quantum = max(1, math.ceil(trainer.plan.total_updates / self.ROUNDS))
-                live.append([rec, trainer, trainer.steps(), quantum, 0.0])
-            while live and not self.cancel.is_set():
-                # advance the run that is furthest behind, as a fraction of its own updates
-                entry = min(live, key=lambda e: len(e[0].loss) / e[1].plan.total_updates)
-                rec, trainer, steps, quantum, _ = entry
-                t0 = time.perf_counter()
-                try:
-                    ended = self._advance(rec, trainer, steps, quantum)
-                except Exception as exc:  # noqa: BLE001
-                    rec.status, rec.error, ended = "error", f"training failed: {exc}", True
-                entry[4] += time.perf_counter() - t0
-                rec.wall_seconds = entry[4]
-                if ended:
-                    live.remove(entry)
-            for rec, *_ in live:
-                rec.status = "stopped"
+        live = []
+        for rec in self.records:
+            try:
+                trainer = Trainer(rec.config, measure_noise=True)
+            except Exception as exc:  # noqa: BLE001 - reported to the stream, never a 500
+                rec.status, rec.error = "error", f"could not start the run: {exc}"
+                continue
+            rec.initial_params = trainer.initial_params
+            rec.boundary_grid = trainer.boundary_grid
+            rec.measures_noise = trainer.noise_every > 0
+            rec.status = "running"
+            quantum = max(1, math.ceil(trainer.plan.total_updates / self.ROUNDS))
+            live.append([rec, trainer, trainer.steps(), quantum, 0.0])
+        while live and not self.cancel.is_set():
+            # advance the run that is furthest behind, as a fraction of its own updates
+            entry = min(live, key=lambda e: len(e[0].loss) / e[1].plan.total_updates)
+            rec, trainer, steps, quantum, _ = entry
+            t0 = time.perf_counter()
+            try:
+                ended = self._advance(rec, trainer, steps, quantum)
+            except Exception as exc:  # noqa: BLE001
+                rec.status, rec.error, ended = "error", f"training failed: {exc}", True
+            entry[4] += time.perf_counter() - t0
+            rec.wall_seconds = entry[4]
+            if ended:
+                live.remove(entry)
+        for rec, *_ in live:
+            rec.status = "stopped"
 
     def _advance(self, rec: RunRecord, trainer: Trainer, steps, quantum: int) -> bool:
         append_loss, append_cos, cancel = rec.loss.append, rec.cosine.append, self.cancel
@@ -119,6 +118,9 @@ class RunService:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.executor = ThreadPoolExecutor(settings.training_slots, thread_name_prefix="train")
+        # one BLAS thread per slot (as fast for these sizes, measured in bench/engine.py); set once
+        # for the process, since a per-job context would undo it under another running job
+        self._blas = threadpool_limits(limits=1)
         self.slots = asyncio.Semaphore(settings.training_slots)
         self.queued = 0  # jobs waiting for a slot
         self.cache: OrderedDict[TrainConfig, RunRecord] = OrderedDict()
@@ -184,6 +186,10 @@ class RunService:
             await self.slots.acquire()
         finally:
             self.queued -= 1
+        if job.cancel.is_set():  # everyone left while it queued: nothing to train
+            for rec in job.records:
+                rec.status = "stopped"
+            return self._job_done(job)
         future = asyncio.get_running_loop().run_in_executor(self.executor, job.run)
         future.add_done_callback(lambda _f: self._job_done(job))
 
