@@ -24,6 +24,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 SAME = "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100"
+LOST = "lost or extra updates"
 DIFFERENT = "dataset=linear&n_samples=1000&epochs=5&batch_size=full,1,100&seed={i}"
 
 
@@ -60,7 +61,7 @@ async def one_stream(client: httpx.AsyncClient, url: str, deadline: float) -> di
                 received.get(i, 0) == done[i]["updates"] == (p["total_updates"] if done[i]["status"] == "completed" else done[i]["updates"])
                 for i, p in enumerate(plan))
             if not result["complete"]:
-                result["error"] = "lost or extra updates"
+                result["error"] = LOST
     except Exception as exc:  # noqa: BLE001 - every failure is counted and printed
         result["error"] = f"{type(exc).__name__}: {exc}"
     return result
@@ -123,8 +124,9 @@ def main() -> int:
         rs = [r for kind, r in results if group in (kind, "all")]
         completed = sum(r["complete"] for r in rs)
         rejected = sum(r["status"] in (429, 503) for r in rs)
-        errors = [r["error"] for r in rs if r["error"] and r["status"] == 200 or (r["status"] is None)]
-        lost = sum(r["error"] == "lost or extra updates" for r in rs)
+        lost = sum(r["error"] == LOST for r in rs)
+        errors = [r["error"] or f"HTTP {r['status']}" for r in rs
+                  if (r["error"] and r["error"] != LOST) or r["status"] not in (200, 429, 503)]
         firsts = [r["first"] for r in rs if r["first"] is not None]
         print(f"{group:10} {completed:9} {rejected:8} {len(errors):6} {lost:5} "
               f"{p(firsts, 50) * 1000:8.0f}ms {p(firsts, 95) * 1000:8.0f}ms")
