@@ -25,7 +25,7 @@ class Comparison:
         varying = [k for k in FIELDS if k != "label" and len({value_text(getattr(r, k)) for r in self.runs}) > 1]
         out = []
         for i, run in enumerate(self.runs):
-            auto = ", ".join(f"{k}={value_text(getattr(run, k))}" for k in varying) or f"run {i + 1}"
+            auto = ", ".join(f"{k}={value_text(getattr(run, k)) or 'none'}" for k in varying) or f"run {i + 1}"
             out.append(run.label or auto)
         return out
 

@@ -285,6 +285,8 @@ def test_early_stopping_over_the_stream(client):
              "&batch_size=10&epochs=300&validation_split=0.5&patience=5")
     done = [e.data for e in read_stream(client, query) if e.event == "done"]
     assert done[0]["status"] == "stopped" and done[0]["updates"] < 900
+    labels = [r["label"] for r in client.get("/api/plan?validation_split=0.5&dataset=moons&patience=,5").json()["runs"]]
+    assert labels == ["patience=none", "patience=5"]
     r = client.get("/api/plan?patience=3")
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "patience"]
 
