@@ -114,6 +114,15 @@ def make_dataset(
     validation_split: float = 0.0,
     normalize: bool = False,
 ) -> Dataset:
+    """The runs of a comparison usually share their data: it is built once and kept read-only."""
+    if DATASETS[name].fixed_size is not None:
+        n_samples = DATASETS[name].fixed_size  # ignored by real data sets: one cache entry
+    return _make_dataset(name, n_samples, noise, seed, validation_split, normalize)
+
+
+@lru_cache(maxsize=8)
+def _make_dataset(name: str, n_samples: int, noise: float | None, seed: int,
+                  validation_split: float, normalize: bool) -> Dataset:
     info = DATASETS[name]
     noise = info.default_noise if noise is None else noise
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0]))
@@ -131,8 +140,7 @@ def make_dataset(
         std[std == 0] = 1.0  # constant pixels stay put instead of dividing by zero
         X_train = (X_train - mean) / std
         X_val = (X_val - mean) / std
-    return Dataset(
-        name=name, task=info.task, n_outputs=info.n_outputs,
-        X_train=np.ascontiguousarray(X_train), y_train=y[:n_train],
-        X_val=np.ascontiguousarray(X_val), y_val=y[n_train:],
-    )
+    arrays = [np.ascontiguousarray(a) for a in (X_train, y[:n_train], X_val, y[n_train:])]
+    for a in arrays:
+        a.setflags(write=False)
+    return Dataset(name, info.task, info.n_outputs, *arrays)

@@ -65,3 +65,11 @@ def test_normalize_uses_training_statistics_only():
     expected_val = (raw.X_val[:, varying] - mean[varying]) / std[varying]
     np.testing.assert_allclose(d.X_val[:, varying], expected_val)
     assert abs(d.X_val.mean()) > 1e-6  # validation is not re-centred on its own statistics
+
+
+def test_identical_requests_share_one_read_only_dataset():
+    a = make_dataset("moons", 300, seed=4, validation_split=0.2)
+    assert make_dataset("moons", 300, seed=4, validation_split=0.2) is a
+    assert make_dataset("digits", 5) is make_dataset("digits", 999)
+    with pytest.raises(ValueError):
+        a.X_train[0, 0] = 1.0
