@@ -56,8 +56,8 @@ def engine_us_per_update(config: TrainConfig) -> float:
 def torch_us_per_update(config: TrainConfig) -> float:
     """The same training written the ordinary PyTorch way: autograd, torch.optim.SGD, .item()."""
     trainer = Trainer(config)  # only for identical data and initial weights
-    X = torch.from_numpy(trainer.data.X_train)
-    y = torch.from_numpy(trainer.data.y_train)
+    X = torch.from_numpy(trainer.data.X_train.copy())  # the engine's data is read-only
+    y = torch.from_numpy(trainer.data.y_train.copy())
     layers = [trainer.model.named_views[k] for k in trainer.model.named_views]
     params = [torch.tensor(v.copy(), requires_grad=True) for v in layers]
     regression = trainer.data.task == "regression"
