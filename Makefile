@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench clean chromium
+.PHONY: run test bench clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,14 +25,15 @@ $(VENV)/.bench: pyproject.toml | $(BIN)/python
 run: $(VENV)/.app
 	$(BIN)/python -m uvicorn app.main:app --host $(HOST) --port $(PORT) --no-access-log
 
-test: $(VENV)/.test chromium
+test: $(VENV)/.test system-deps
 	$(BIN)/python -m pytest
 
-# Browser tests drive Debian's chromium; Playwright's own browser download cannot work here.
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Browser tests drive Debian's chromium (Playwright's own browser download cannot work here);
+# the deploy test runs the compose file's nginx config with Debian's nginx-light.
+system-deps:
+	@{ command -v chromium && { command -v nginx || test -x /usr/sbin/nginx; }; } >/dev/null 2>&1 || { \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk nginx-light >/dev/null; }
 
 bench: $(VENV)/.bench
 	$(BIN)/python bench/engine.py

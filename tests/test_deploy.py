@@ -22,3 +22,58 @@ def test_compose_runs_replicas_behind_nginx_with_sse_unbuffered():
     nginx = (ROOT / "deploy" / "nginx.conf").read_text()
     assert "proxy_buffering off" in nginx and "hash $args consistent" in nginx
     assert "X-Forwarded-For" in nginx
+
+
+def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_path):
+    """The compose file's nginx config, pointed at a live app, passes SSE through as it comes."""
+    import shutil
+    import subprocess
+    import time
+
+    import httpx
+    import pytest
+
+    from tests.conftest import free_port
+    from tests.sse import iter_events, losses_by_run
+
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.fail("nginx is missing: `make test` installs Debian's nginx-light")
+    server = live_server(points_per_event=500)
+    port = free_port()
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    site = site.replace("server app:8000", f"server 127.0.0.1:{server.port}").replace("listen 80;", f"listen 127.0.0.1:{port};")
+    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (tmp_path / name).mkdir()
+    temps = "\n".join(f"{n}_temp_path {tmp_path / n};" for n in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (tmp_path / "nginx.conf").write_text(
+        f"daemon off; master_process off; pid {tmp_path}/nginx.pid; error_log stderr warn;\n"
+        f"events {{}}\nhttp {{ access_log off; {temps}\n{site}\n}}\n")
+    proc = subprocess.Popen([nginx, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(url + "/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        query = "batch_size=1&n_samples=20000&epochs=3"
+        events, arrivals = [], []
+        start = time.monotonic()
+        with httpx.stream("GET", f"{url}/api/stream?{query}", timeout=60) as r:
+            assert r.status_code == 200 and "frame-ancestors 'self'" in r.headers["content-security-policy"]
+            for ev in iter_events(r.iter_lines()):
+                events.append(ev)
+                arrivals.append(time.monotonic() - start)
+                if ev.event == "points" and ev.data["first_update"] > 20000:
+                    break
+        # unbuffered: the first events arrived well before the stream was half done
+        assert arrivals[1] < arrivals[-1] / 2
+        with httpx.stream("GET", f"{url}/api/stream?{query}", headers={"Last-Event-ID": events[-1].id}, timeout=60) as r:
+            events += list(iter_events(r.iter_lines()))
+        assert len(losses_by_run(events)[0]) == 60000 and events[-1].event == "end"
+        assert httpx.get(f"{url}/api/plan?{query}", headers={"Content-Length": "0"}).status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(10)
