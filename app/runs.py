@@ -21,7 +21,8 @@ from threadpoolctl import threadpool_limits
 from app.engine import DATASETS, Boundary, Done, Eval, PathPoint, TrainConfig, Trainer, Update, make_plan
 from app.settings import Settings
 
-FINAL = ("completed", "diverged")
+FINAL = ("completed", "diverged")  # worth caching
+ENDED = (*FINAL, "stopped", "error")
 
 
 @dataclass(eq=False)
@@ -42,7 +43,7 @@ class RunRecord:
 
     @property
     def finished(self) -> bool:
-        return self.status in FINAL or self.status in ("stopped", "error")
+        return self.status in ENDED
 
 
 class Busy(Exception):

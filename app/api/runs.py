@@ -12,7 +12,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from app.api.deps import ComparisonDep, ServiceDep, SettingsDep
 from app.api.openapi import RUN_PARAMETERS
 from app.comparison import Comparison, history, history_csv
-from app.engine import Trainer, make_dataset
+from app.engine import Trainer
 from app.engine.landscape import linear_landscape
 from app.runs import Busy, RunService
 from app.schemas import QueryError
@@ -124,7 +124,7 @@ def dataset(comparison: ComparisonDep, settings: SettingsDep):
         raise QueryError([{"loc": ["query", "n_samples"], "input": cfg.n_samples, "type": "limit",
                            "msg": f"the data set has {size} examples; /api/dataset returns at most "
                                   f"max_dataset_download={settings.max_dataset_download}"}])
-    d = make_dataset(cfg.dataset, cfg.n_samples, cfg.noise, cfg.seed, cfg.validation_split, cfg.normalize)
+    d = cfg.make_data()
     return JSON({"X_train": d.X_train.tolist(), "y_train": d.y_train.tolist(),
                  "X_val": d.X_val.tolist(), "y_val": d.y_val.tolist(), "task": d.task})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-from .datasets import DATASETS, dataset_size, split_sizes
+from .datasets import DATASETS, Dataset, dataset_size, make_dataset, split_sizes
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,10 @@ class TrainConfig:
             return self.loss
         return "mse" if self.task == "regression" else "cross_entropy"
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def make_data(self) -> Dataset:
+        """This run's data set (shared, read-only, by every run with the same data keys)."""
+        return make_dataset(self.dataset, self.n_samples, self.noise, self.seed,
+                            self.validation_split, self.normalize)
 
 
 @dataclass(frozen=True)

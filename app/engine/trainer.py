@@ -13,7 +13,7 @@ from typing import Iterator, NamedTuple
 import numpy as np
 
 from .config import Plan, TrainConfig, make_plan
-from .datasets import Dataset, make_dataset
+from .datasets import Dataset
 from .losses import LOSSES
 from .models import build_model
 from .optimizers import build_optimizer
@@ -89,10 +89,7 @@ class Trainer:
                  track_path: bool = True):
         self.config = config
         self.plan = make_plan(config)
-        self.data = data or make_dataset(
-            config.dataset, config.n_samples, config.noise, config.seed,
-            config.validation_split, config.normalize,
-        )
+        self.data = data or config.make_data()
         seeds = np.random.SeedSequence([config.seed, 1]).spawn(3)
         self._init_rng, self._shuffle_rng, self._eval_rng = (np.random.default_rng(s) for s in seeds)
         self.model = build_model(

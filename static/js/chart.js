@@ -1,6 +1,6 @@
 // Plotly charts fed by the stream. Points are buffered as they arrive and drawn at most once per
 // animation frame; long runs are decimated for display only (every loss stays in the buffers).
-import { formatNumber, plain, t } from "./i18n.js";
+import { plain, t } from "./i18n.js";
 
 // Okabe-Ito colours (safe for colour-blind readers), and a distinct dash per run.
 export const COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#999933"];
@@ -152,7 +152,6 @@ export class Charts {
     this.series = [];
     this.options = { mode: "updates", logY: false, smoothing: 0.6 };
     this.dirty = false;
-    this.frames = 0;
     this.frameGap = 0;
   }
 
@@ -196,7 +195,6 @@ export class Charts {
         Plotly.react(this.runDivs[i], traces(s, mode, false), layout(s.plan.label, mode, logY, epochLines(s, mode)), CONFIG);
       });
     }
-    this.frames += 1;
     this.lastDraw = performance.now();
     // a draw that took long gets a longer pause after it, so input stays responsive
     this.frameGap = Math.max(this.lastDraw - began, 16) < 40 ? 0 : MIN_FRAME_MS;
@@ -206,5 +204,3 @@ export class Charts {
     return Plotly.downloadImage(this.overlayEl, { format: "png", filename: "gradient-descent", width: 1200, height: 600 });
   }
 }
-
-export { formatNumber };

@@ -84,3 +84,21 @@ def test_access_log_is_one_json_object_per_request(client, caplog):
         log.propagate = False
     entry = json.loads(caplog.records[-1].getMessage())
     assert entry["path"] == "/api/plan" and entry["status"] == 200 and entry["method"] == "GET"
+
+
+@pytest.mark.parametrize("query", ["", "dataset=digits", "dataset=moons&model=mlp&hidden=8x4",
+                                   "dataset=digits&model=mlp&hidden=16x16&batch_norm=true"])
+def test_limit_parameter_count_matches_the_built_model(query):
+    from urllib.parse import parse_qsl
+
+    import numpy as np
+
+    from app.engine.models import build_model
+    from app.runs import n_params
+    from app.schemas import parse_comparison
+
+    cfg = parse_comparison(parse_qsl(query))[0].train_config()
+    data = cfg.make_data()
+    model = build_model(cfg.resolved_model, data.X_train.shape[1], data.n_outputs, np.random.default_rng(0),
+                        hidden=cfg.hidden, activation=cfg.activation, batch_norm=cfg.batch_norm)
+    assert n_params(cfg) == model.n_params
