@@ -35,10 +35,15 @@ system-deps:
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk nginx-light >/dev/null; }
 
-bench: $(VENV)/.bench
-	$(BIN)/python bench/engine.py
-	$(BIN)/python bench/stream.py
-	$(BIN)/python bench/load.py
+# every benchmark runs (a missed target does not stop the next: `-`), then one table of all targets;
+# the exit status is report.py's: 1 if any target was missed
+bench: $(VENV)/.bench system-deps
+	@$(BIN)/python -c "import sys; sys.path.insert(0, 'bench'); import targets; targets.reset()"
+	-$(BIN)/python bench/engine.py
+	-$(BIN)/python bench/stream.py
+	-$(BIN)/python bench/load.py
+	-$(BIN)/python bench/page.py
+	$(BIN)/python bench/report.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

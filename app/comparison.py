@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from app.engine import TrainConfig, make_plan
-from app.runs import RunRecord, n_params
-from app.schemas import FIELDS, RunConfig, value_text, to_query
+from app.links import to_query, value_text
+from app.schemas import FIELDS, RunConfig
+from app.services import RunRecord, n_params
 
 
 @dataclass
@@ -42,7 +43,7 @@ class Comparison:
                 "label": label, **plan.to_dict(),
                 "examples_seen": plan.epochs * plan.n_train,
                 "model": cfg.resolved_model, "loss": cfg.resolved_loss, "n_params": n_params(cfg),
-                "config": {**run.model_dump(mode="json"), "hidden": value_text(run.hidden)},
+                "config": run.model_dump(mode="json"),
             })
         return {"runs": runs, "query": self.query}
 
@@ -60,7 +61,8 @@ def history(comparison: Comparison, records: list[RunRecord]) -> dict:
             "grad_cosine": rec.cosine.tolist() if rec.measures_noise else None,
             "initial_params": rec.initial_params,
             "final_params": rec.final_params,
-            "wall_seconds": rec.wall_seconds,
+            "seconds": rec.seconds,
+            "error": rec.error,
         } for label, rec in zip(comparison.labels, records)],
     }
 

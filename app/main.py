@@ -1,19 +1,17 @@
-"""Builds the app: settings, the run service, routers and error handlers."""
+"""Builds the app: settings, the run service, routers, error handlers and middleware."""
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.api import ops, pages, runs
+from app.api import handlers, ops, pages, runs
 from app.api.pages import ROOT
 from app.metrics import make_registry
 from app.middleware import GuardMiddleware
 from app.ratelimit import RateLimiter
-from app.runs import RunService
-from app.schemas import QueryError
+from app.schemas import run_schema
+from app.services import RunService
 from app.settings import Settings, get_settings
 
 
@@ -44,22 +42,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.stream_limiter = RateLimiter(settings.stream_starts_per_minute, settings.stream_burst)
     app.state.metrics = make_registry(lambda: getattr(app.state, "service", None))
     app.add_middleware(GuardMiddleware, settings=settings)
-
-    @app.exception_handler(QueryError)
-    async def query_error(request: Request, exc: QueryError):
-        return JSONResponse({"detail": exc.errors}, status_code=422)
-
-    @app.exception_handler(RequestValidationError)
-    async def request_error(request: Request, exc: RequestValidationError):
-        errors = [{"loc": list(e["loc"]), "msg": f"{e['loc'][-1]}: {e['msg']}", "type": e["type"],
-                   "input": e.get("input")} for e in exc.errors()]
-        return JSONResponse({"detail": errors}, status_code=422)
-
+    handlers.install(app)
     app.include_router(runs.router)
     app.include_router(pages.router)
     app.include_router(ops.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    describe_run_config(app)
     return app
+
+
+def describe_run_config(app: FastAPI) -> None:
+    """/openapi.json carries the run configuration's JSON Schema as ``RunConfig``."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            spec = build()
+            spec.setdefault("components", {}).setdefault("schemas", {})["RunConfig"] = run_schema()
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi
 
 
 app = create_app()

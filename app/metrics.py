@@ -15,19 +15,19 @@ class ServiceCollector:
         if service is None:
             return
         s = service.stats
-        yield CounterMetricFamily("gdv_runs_started", "Training runs started", value=s["runs_started"])
+        yield CounterMetricFamily("gdv_runs_started", "Training runs started", value=s.runs_started)
         finished = CounterMetricFamily("gdv_runs_finished", "Training runs finished, by status", labels=["status"])
-        for status, n in sorted(s["finished"].items()):
-            finished.add_metric([status], n)
+        for status, n in sorted(s.finished.items()):
+            finished.add_metric([str(status)], n)
         yield finished
         rejected = CounterMetricFamily("gdv_requests_rejected", "Requests refused, by reason", labels=["reason"])
-        for reason, n in sorted(s["rejected"].items()):
+        for reason, n in sorted(s.rejected.items()):
             rejected.add_metric([reason], n)
         yield rejected
-        yield CounterMetricFamily("gdv_cache_hits", "Runs served from the finished-run cache", value=s["cache_hits"])
-        yield CounterMetricFamily("gdv_streams", "Event streams closed", value=s["streams"])
-        yield CounterMetricFamily("gdv_stream_seconds", "Seconds streams were open", value=s["stream_seconds"])
-        yield GaugeMetricFamily("gdv_training_slots_in_use", "Training slots busy", value=service.slots_in_use)
+        yield CounterMetricFamily("gdv_cache_hits", "Runs served from the finished-run cache", value=s.cache_hits)
+        yield CounterMetricFamily("gdv_streams", "Event streams closed", value=s.streams)
+        yield CounterMetricFamily("gdv_stream_seconds", "Seconds streams were open", value=s.stream_seconds)
+        yield GaugeMetricFamily("gdv_training_slots_in_use", "Training slots busy", value=service.scheduler.in_use)
         yield GaugeMetricFamily("gdv_cached_runs", "Finished runs in the cache", value=len(service.cache))
 
 

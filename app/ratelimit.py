@@ -4,6 +4,24 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 
+from starlette.requests import Request
+
+
+class RateLimited(Exception):
+    """429: the client may start again after ``wait`` seconds."""
+
+    def __init__(self, wait: float):
+        super().__init__(f"try again in {wait:.1f} s")
+        self.wait = wait
+
+
+def client_key(request: Request, trust_forwarded_for: bool) -> str:
+    """The client's address; behind the compose file's nginx, the first X-Forwarded-For hop."""
+    forwarded = request.headers.get("x-forwarded-for") if trust_forwarded_for else None
+    if forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else "-"
+
 
 class RateLimiter:
     """``per_minute`` starts refill continuously up to ``burst``; clients kept are bounded."""

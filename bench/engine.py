@@ -20,6 +20,8 @@ import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from app.engine import TrainConfig, Trainer, Update  # noqa: E402
+from tests.helpers import train_config  # noqa: E402
+from targets import record  # noqa: E402
 
 try:
     import torch
@@ -34,13 +36,13 @@ class Case:
 
 
 CASES = [
-    Case("linear regression, batch 1", TrainConfig(batch_size=1, epochs=5)),
-    Case("linear regression, batch 100", TrainConfig(batch_size=100, epochs=300)),
-    Case("linear regression, full batch", TrainConfig(batch_size=None, epochs=1000)),
-    Case("softmax on digits, batch 1", TrainConfig(dataset="digits", batch_size=1, epochs=2)),
-    Case("softmax on digits, batch 32", TrainConfig(dataset="digits", batch_size=32, epochs=40)),
+    Case("linear regression, batch 1", train_config(batch_size=1, epochs=5)),
+    Case("linear regression, batch 100", train_config(batch_size=100, epochs=300)),
+    Case("linear regression, full batch", train_config(batch_size=None, epochs=1000)),
+    Case("softmax on digits, batch 1", train_config(dataset="digits", batch_size=1, epochs=2)),
+    Case("softmax on digits, batch 32", train_config(dataset="digits", batch_size=32, epochs=40)),
     Case("MLP 16x16 relu on digits, batch 32",
-         TrainConfig(dataset="digits", model="mlp", hidden=(16, 16), batch_size=32, epochs=40)),
+         train_config(dataset="digits", model="mlp", hidden=(16, 16), batch_size=32, epochs=40)),
 ]
 
 
@@ -116,13 +118,10 @@ def main() -> int:
         slower_with_one_thread += one > engine * 1.05
         ratio = ref / best
         print(f"{case.name:38} {engine:8.1f}u {one:8.1f}u {ref:8.1f}u {ratio:12.1f}x")
-        if ratio < 1:
-            ok = False
-            print(f"  TARGET MISSED: slower than PyTorch")
+        ok &= record("engine", f"{case.name}: not slower than PyTorch", f"{ratio:.1f}x faster", ratio >= 1)
         if case.name.endswith("batch 1") and case.config.dataset == "linear":
-            if best > 15 or ratio < 10:
-                ok = False
-                print("  TARGET MISSED: linear regression at batch 1 must be <= 15 us and >= 10x PyTorch")
+            ok &= record("engine", "linear batch 1: <= 15 us per update", f"{best:.1f} us", best <= 15)
+            ok &= record("engine", "linear batch 1: >= 10x PyTorch", f"{ratio:.1f}x", ratio >= 10)
     print("\nus per update (u); targets: linear batch 1 <= 15 us and >= 10x PyTorch; no case slower.")
     verdict = "one BLAS thread is as fast or faster" if not slower_with_one_thread else \
         f"one BLAS thread was slower in {slower_with_one_thread} case(s)"

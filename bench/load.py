@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import httpx
+from targets import record
 
 ROOT = Path(__file__).resolve().parents[1]
 SAME = "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100"
@@ -131,7 +132,9 @@ def main() -> int:
         print(f"{group:10} {completed:9} {rejected:8} {len(errors):6} {lost:5} "
               f"{p(firsts, 50) * 1000:8.0f}ms {p(firsts, 95) * 1000:8.0f}ms")
         if group == "all":
-            ok = not errors and not lost and p(firsts, 95) < 2.0
+            ok = record("load", "zero errors", str(len(errors)), not errors)
+            ok &= record("load", "zero lost updates", str(lost), not lost)
+            ok &= record("load", "p95 time to first event < 2 s", f"{p(firsts, 95):.2f} s", p(firsts, 95) < 2.0)
             for e in sorted(set(errors))[:5]:
                 print("  error:", e)
     print("\ntarget: zero errors, zero lost updates, p95 time to first event < 2 s")

@@ -8,14 +8,14 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from app.main import create_app
-from app.schemas import FIELDS
+from app.schemas import FIELDS, run_schema
 from app.settings import Settings
 from tests.sse import iter_events
 
-NAMES = {"dataset": ["linear", "moons", "digits"], "model": ["linear", "logistic", "mlp"],
-         "activation": ["relu", "tanh", "sigmoid"], "loss": ["mse", "cross_entropy"],
-         "optimizer": ["sgd", "adam", "rmsprop", "adagrad"]}
-BOOLS = {"batch_norm", "nesterov", "shuffle", "normalize"}
+# options and booleans come from the one schema; numbers stay small to keep fuzzing fast
+PROPS = run_schema()["properties"]
+NAMES = {k: m["enum"] for k, p in PROPS.items() for m in p.get("anyOf", [p]) if "enum" in m}
+BOOLS = {k for k, p in PROPS.items() if p.get("type") == "boolean"}
 
 junk = st.one_of(
     st.text(max_size=12), st.sampled_from(["", "nan", "inf", "-inf", "1e309", "-1", "0", "full", "16x16", "x", ",", ",,",

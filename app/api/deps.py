@@ -1,14 +1,23 @@
-"""Dependencies shared by the routers, as Annotated aliases."""
-from typing import Annotated
+"""Dependencies shared by the routers, as Annotated aliases: settings, the run service, the
+comparison a query string describes, the stream's resume cursor and its rate limit."""
+from __future__ import annotations
 
-from fastapi import Depends, Request
+import asyncio
+from collections.abc import Awaitable
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Header, Request
 
 from app.comparison import Comparison
-from app.runs import RunService
-from app.schemas import QueryError, parse_comparison
+from app.errors import QueryError
+from app.links import parse_comparison
+from app.ratelimit import RateLimited, client_key
+from app.services import RunService
 from app.settings import Settings
+from app.streaming import Cursor
 
-ENDPOINT_KEYS = {"format"}  # keys of an endpoint, not of the runs
+ENDPOINT_KEYS = frozenset({"format"})  # keys of an endpoint, not of the runs
+T = TypeVar("T")
 
 
 def get_settings(request: Request) -> Settings:
@@ -24,19 +33,58 @@ ServiceDep = Annotated[RunService, Depends(get_service)]
 
 
 def get_comparison(request: Request, settings: SettingsDep, service: ServiceDep) -> Comparison:
-    """The comparison a query string describes; QueryError (422) if it is invalid or too big."""
+    """The comparison of the raw query string; QueryError (422) if it is invalid or too big."""
     try:
-        runs = parse_comparison(list(request.query_params.multi_items()), ENDPOINT_KEYS, settings.max_runs)
+        comparison = Comparison(parse_comparison(request.url.query, ENDPOINT_KEYS, settings.max_runs))
     except QueryError:
         service.reject("invalid")
         raise
-    comparison = Comparison(runs)
-    problems = service.check_limits(comparison.configs)
+    problems = service.check(comparison.configs)
     if problems:
         service.reject("too_big")
-        raise QueryError([{"loc": ["query", key], "msg": msg, "type": "limit", "input": None}
-                          for key, msg in problems])
+        raise QueryError(problems)
     return comparison
 
 
 ComparisonDep = Annotated[Comparison, Depends(get_comparison)]
+
+
+def get_cursor(comparison: ComparisonDep,
+               last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", include_in_schema=False)] = None
+               ) -> Cursor | None:
+    """Where a reconnecting stream resumes: right after the event ``Last-Event-ID`` names."""
+    if not last_event_id:
+        return None
+    try:
+        return Cursor.parse(last_event_id, len(comparison.runs))
+    except ValueError as exc:
+        raise QueryError.one("Last-Event-ID", last_event_id, str(exc), where="header") from None
+
+
+CursorDep = Annotated[Cursor | None, Depends(get_cursor)]
+
+
+def limit_stream_starts(request: Request, settings: SettingsDep, service: ServiceDep) -> None:
+    """Stream starts per client address are rate limited (429 with Retry-After)."""
+    wait = request.app.state.stream_limiter.allow(client_key(request, settings.trust_forwarded_for))
+    if wait:
+        service.reject("rate_limit")
+        raise RateLimited(wait)
+
+
+StreamStartDep = Annotated[None, Depends(limit_stream_starts)]
+
+
+async def client_gone(request: Request) -> None:
+    """Return once the client has disconnected (the ASGI server says so; no polling)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+async def unless_gone(request: Request, work: Awaitable[T]) -> tuple[bool, T | None]:
+    """Await ``work`` unless the client leaves first: (finished, result)."""
+    task, gone = asyncio.ensure_future(work), asyncio.ensure_future(client_gone(request))
+    await asyncio.wait({task, gone}, return_when=asyncio.FIRST_COMPLETED)
+    for pending in (task, gone):
+        pending.cancel()
+    return (True, task.result()) if task.done() and not task.cancelled() else (False, None)

@@ -1,14 +1,19 @@
-"""OpenAPI parameters of the run keys, so /docs lists every share-link key and what it allows."""
-from app.schemas import FIELDS, RunConfig, allowed, value_text
+"""OpenAPI description of the run keys, read off the one schema: /docs lists every share-link
+key with its type, bounds or options, default and help."""
+from app.schemas import FIELDS, allowed, run_schema
 
-RUN_PARAMETERS = [
-    {
-        "name": key,
+COMMA_LIST = {"type": "string", "pattern": ",", "description": "a comma list: one value per run"}
+
+
+def _parameter(name: str) -> dict:
+    prop = {k: v for k, v in run_schema()["properties"][name].items() if k != "title"}
+    return {
+        "name": name,
         "in": "query",
         "required": False,
-        "description": f"{allowed(key)}; a comma list gives one value per run. "
-                       f"Default: {value_text(RunConfig.model_fields[key].default) or 'fits the data set'}",
-        "schema": {"type": "string"},
+        "description": f"{prop.get('description', '')}. Allowed: {allowed(name)}; a comma list gives one value per run.",
+        "schema": {"anyOf": [prop, COMMA_LIST]},
     }
-    for key in FIELDS
-]
+
+
+RUN_PARAMETERS = [_parameter(name) for name in FIELDS]

@@ -10,8 +10,8 @@ router = APIRouter(tags=["ops"])
 
 @router.get("/healthz")
 def healthz(service: ServiceDep):
-    return JSONResponse({"status": "ok", "training_slots_free": service.settings.training_slots - service.slots_in_use,
-                         "active_runs": len(service.active), "cached_runs": len(service.cache)})
+    return JSONResponse({"status": "ok", "training_slots_free": service.scheduler.free,
+                         "active_runs": service.active_runs, "cached_runs": len(service.cache)})
 
 
 @router.get("/metrics")

@@ -9,26 +9,29 @@ from .datasets import DATASETS, Dataset, dataset_size, make_dataset, split_sizes
 
 @dataclass(frozen=True)
 class TrainConfig:
-    dataset: str = "linear"
-    n_samples: int = 1000
-    noise: float | None = None  # None: the data set's default
-    seed: int = 0
-    model: str | None = None  # None: fits the data set
-    hidden: tuple[int, ...] = (16, 16)
-    activation: str = "relu"
-    batch_norm: bool = False
-    loss: str | None = None  # None: fits the data set
-    optimizer: str = "sgd"
-    learning_rate: float = 0.01
-    momentum: float = 0.0
-    nesterov: bool = False
-    decay: float = 0.0
-    batch_size: int | None = 32  # None: full batch
-    epochs: int = 20
-    shuffle: bool = True
-    validation_split: float = 0.0
-    normalize: bool = False
-    patience: int | None = None  # early stopping on validation loss, in epochs
+    """What the engine needs of a run. Built from the validated ``app.schemas.RunConfig``, which
+    is the one home of every default and bound; none are repeated here."""
+
+    dataset: str
+    n_samples: int
+    noise: float | None  # None: the data set's default
+    seed: int
+    model: str | None  # None: fits the data set
+    hidden: tuple[int, ...]
+    activation: str
+    batch_norm: bool
+    loss: str | None  # None: fits the data set
+    optimizer: str
+    learning_rate: float
+    momentum: float
+    nesterov: bool
+    decay: float
+    batch_size: int | None  # None: full batch
+    epochs: int
+    shuffle: bool
+    validation_split: float
+    normalize: bool
+    patience: int | None  # early stopping on validation loss, in epochs
 
     @property
     def task(self) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 
 
 class Optimizer:
-    def __init__(self, learning_rate: float = 0.01, decay: float = 0.0):
+    def __init__(self, learning_rate: float, decay: float = 0.0):
         self.learning_rate = learning_rate
         self.decay = decay
         self.iterations = 0  # t: updates applied so far
@@ -46,7 +46,7 @@ class SGD(Optimizer):
                         p <- p + m * v - lr_t * g        (nesterov=True)
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, decay=0.0):
+    def __init__(self, learning_rate: float, momentum: float = 0.0, nesterov: bool = False, decay: float = 0.0):
         super().__init__(learning_rate, decay)
         self.momentum = momentum
         self.nesterov = nesterov
@@ -65,43 +65,52 @@ class SGD(Optimizer):
             params += v
 
 
-class Adagrad(Optimizer):
+class _RootScaled(Optimizer):
+    """Steps scaled by the root of an accumulator of squared gradients (Adagrad, RMSprop)."""
+
+    initial_accumulator_value = 0.0
+
+    def __init__(self, learning_rate: float, decay: float = 0.0, epsilon: float = 1e-7):
+        super().__init__(learning_rate, decay)
+        self.epsilon = epsilon
+        self.accumulator = None
+
+    def _accumulate(self, a: np.ndarray, grads: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _apply(self, params, grads, lr):
+        a = self._slot("accumulator", params, self.initial_accumulator_value)
+        self._accumulate(a, grads)
+        params -= lr * grads / (np.sqrt(a) + self.epsilon)
+
+
+class Adagrad(_RootScaled):
     """Adagrad, Keras defaults (initial accumulator 0.1, epsilon 1e-7).
 
     a <- a + g^2
     p <- p - lr_t * g / (sqrt(a) + epsilon)
     """
 
-    def __init__(self, learning_rate=0.01, decay=0.0, initial_accumulator_value=0.1, epsilon=1e-7):
-        super().__init__(learning_rate, decay)
-        self.initial_accumulator_value = initial_accumulator_value
-        self.epsilon = epsilon
-        self.accumulator = None
+    initial_accumulator_value = 0.1
 
-    def _apply(self, params, grads, lr):
-        a = self._slot("accumulator", params, self.initial_accumulator_value)
+    def _accumulate(self, a, grads):
         a += grads * grads
-        params -= lr * grads / (np.sqrt(a) + self.epsilon)
 
 
-class RMSprop(Optimizer):
+class RMSprop(_RootScaled):
     """RMSprop, Keras defaults (rho 0.9, epsilon 1e-7).
 
     a <- rho * a + (1 - rho) * g^2                  (a starts at 0)
     p <- p - lr_t * g / (sqrt(a) + epsilon)
     """
 
-    def __init__(self, learning_rate=0.01, decay=0.0, rho=0.9, epsilon=1e-7):
-        super().__init__(learning_rate, decay)
+    def __init__(self, learning_rate: float, decay: float = 0.0, rho: float = 0.9, epsilon: float = 1e-7):
+        super().__init__(learning_rate, decay, epsilon)
         self.rho = rho
-        self.epsilon = epsilon
-        self.accumulator = None
 
-    def _apply(self, params, grads, lr):
-        a = self._slot("accumulator", params)
+    def _accumulate(self, a, grads):
         a *= self.rho
         a += (1.0 - self.rho) * grads * grads
-        params -= lr * grads / (np.sqrt(a) + self.epsilon)
 
 
 class Adam(Optimizer):
@@ -113,7 +122,8 @@ class Adam(Optimizer):
     p <- p - alpha_t * m / (sqrt(v) + epsilon)
     """
 
-    def __init__(self, learning_rate=0.01, decay=0.0, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    def __init__(self, learning_rate: float, decay: float = 0.0, beta_1: float = 0.9, beta_2: float = 0.999,
+                 epsilon: float = 1e-7):
         super().__init__(learning_rate, decay)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.m = self.v = None

@@ -8,7 +8,8 @@ at every epoch end, and finally one ``Done``.
 from __future__ import annotations
 
 import math
-from typing import Iterator, NamedTuple
+from enum import StrEnum
+from typing import Generator, Iterator, NamedTuple
 
 import numpy as np
 
@@ -31,6 +32,21 @@ NOISE_COST_SHARE = 0.5  # otherwise measuring may cost about half the training w
 BOUNDARY_GRID = 40  # decision-boundary grid for 2-D classification, per side
 
 
+class RunStatus(StrEnum):
+    """One run's state, the same word in the stream, the history, the table and the metrics."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    DIVERGED = "diverged"
+    STOPPED = "stopped"  # early stopping, or nobody waits for the run any more
+    FAILED = "failed"  # an error inside; the stream's `error` event carries the detail
+
+    @property
+    def ended(self) -> bool:
+        return self not in (RunStatus.PENDING, RunStatus.RUNNING)
+
+
 class Update(NamedTuple):
     update: int  # 1-based
     loss: float
@@ -45,7 +61,7 @@ class Eval(NamedTuple):
 
 
 class Done(NamedTuple):
-    status: str  # completed | diverged | stopped (early stopping)
+    status: RunStatus  # completed | diverged | stopped (early stopping)
     updates: int
 
 
@@ -101,7 +117,7 @@ class Trainer:
         )
         self.loss_and_grad, self.loss_value = LOSSES[config.resolved_loss]
         self.initial_params = self.model.export_params()
-        self.status = "pending"
+        self.status = RunStatus.PENDING
         self.updates = 0
         self.noise_every = self._noise_stride() if measure_noise else 0
         self.path_every = (math.ceil(self.plan.total_updates / MAX_PATH_POINTS)
@@ -170,6 +186,14 @@ class Trainer:
         return self.loss_value(self.model.forward(X, training=False), y)
 
     def steps(self) -> Iterator[Step]:
+        self.status = RunStatus.RUNNING
+        status = yield from self._train()
+        self.status = status
+        if self.path_every and self._last_path != self.updates:
+            yield self.path_point(self.updates)
+        yield Done(status, self.updates)
+
+    def _train(self) -> Generator[Step, None, RunStatus]:
         plan, cfg, model, opt = self.plan, self.config, self.model, self.optimizer
         X, Y = self.data.X_train, self._targets(self.data.y_train)
         X_tr_eval, y_tr_eval = _eval_subset(X, Y, self._eval_rng)
@@ -182,21 +206,26 @@ class Trainer:
         forward, backward, update = model.forward, model.backward, opt.update
         loss_and_grad, params, grads = self.loss_and_grad, model.params, model.grads
 
-        def evaluate(k: int) -> Eval:
+        def checkpoint(k: int) -> Generator[Step, None, Eval | None]:
+            """Evaluate (and draw the boundary) after update k; None when anything is not finite."""
             train = self._evaluate(X_tr_eval, y_tr_eval)
             val = self._evaluate(X_val_eval, y_val_eval) if has_val else None
-            return Eval(k, k / per_epoch, train, val)
+            ev = Eval(k, k / per_epoch, train, val)
+            if not (np.isfinite(params).all() and math.isfinite(train) and (val is None or math.isfinite(val))):
+                return None
+            yield ev
+            if self.boundary_grid:
+                yield self.boundary(k)
+            return ev
 
         noise_every, path_every = self.noise_every, self.path_every
         full_batch = bs >= n
         patience, best_val, waited = cfg.patience, math.inf, 0
-        self.status = "running"
-        first = evaluate(0)
-        yield first
+        first = yield from checkpoint(0)
         if path_every:
             yield self.path_point(0)
-        if self.boundary_grid:
-            yield self.boundary(0)
+        if first is None:
+            return RunStatus.DIVERGED
         limit = EXPLODE_FACTOR * (abs(first.train_loss) + 1.0)
         k = 0
         for _ in range(plan.epochs):
@@ -219,43 +248,20 @@ class Trainer:
                 if path_every and k % path_every == 0:
                     yield self.path_point(k)
                 if not loss <= limit:  # also true for NaN
-                    yield from self._finish("diverged")
-                    return
-                if k % every == 0 and k % per_epoch:
-                    ev = evaluate(k)
-                    if not self._finite(ev):
-                        yield from self._finish("diverged")
-                        return
-                    yield ev
-                    if self.boundary_grid:
-                        yield self.boundary(k)
-            ev = evaluate(k)
-            if not self._finite(ev):
-                yield from self._finish("diverged")
-                return
-            yield ev
-            if self.boundary_grid:
-                yield self.boundary(k)
+                    return RunStatus.DIVERGED
+                if k % every == 0 and k % per_epoch and (yield from checkpoint(k)) is None:
+                    return RunStatus.DIVERGED
+            ev = yield from checkpoint(k)
+            if ev is None:
+                return RunStatus.DIVERGED
             if patience and has_val:  # Keras EarlyStopping(monitor="val_loss", patience=...)
                 if ev.val_loss < best_val:
                     best_val, waited = ev.val_loss, 0
                 else:
                     waited += 1
                     if waited >= patience:
-                        yield from self._finish("stopped")
-                        return
-        yield from self._finish("completed")
-
-    def _finite(self, ev: Eval) -> bool:
-        p = self.model.params
-        return bool(np.isfinite(p).all()) and math.isfinite(ev.train_loss) and (
-            ev.val_loss is None or math.isfinite(ev.val_loss))
-
-    def _finish(self, status: str) -> Iterator[Step]:
-        self.status = status
-        if self.path_every and self._last_path != self.updates:
-            yield self.path_point(self.updates)
-        yield Done(status, self.updates)
+                        return RunStatus.STOPPED
+        return RunStatus.COMPLETED
 
 
 def run_to_end(config: TrainConfig) -> tuple[Trainer, list[Step]]:

@@ -1,5 +1,6 @@
-// The form: shared keys grouped (data, model, training), and the list of runs. Built from KEYS.
-import { KEYS, MAX_RUNS, PRESETS, valueOf } from "./state.js";
+// The form, built from the server's schema: shared keys grouped (data, model, training) and the
+// list of runs. Each control takes its options, bounds, step, default and help from the schema.
+import { FIELDS, MAX_RUNS, PRESETS, problemWith, valueOf } from "./state.js";
 import { t } from "./i18n.js";
 
 const OPTION_TEXT = {
@@ -8,23 +9,23 @@ const OPTION_TEXT = {
   loss: (v) => (v ? t(`loss_${v}`) : t("auto")),
   optimizer: (v) => ({ sgd: "SGD", adam: "Adam", rmsprop: "RMSprop", adagrad: "Adagrad" })[v],
 };
+const BATCH_CHOICES = ["1", "10", "32", "100"]; // suggestions only; the schema bounds the value
 
 let uid = 0;
 
-function input(spec, value, onChange, labelText) {
-  const id = `f-${spec.key}-${uid++}`;
-  const label = document.createElement("label");
-  label.htmlFor = id;
-  label.textContent = labelText ?? t(spec.key);
+function numberAttributes(el, spec) {
+  if (spec.min !== undefined) el.min = String(spec.min);
+  if (spec.max !== undefined) el.max = String(spec.max);
+  if (spec.minExclusive) el.dataset.minExclusive = "true";
+  if (spec.maxExclusive) el.dataset.maxExclusive = "true";
+  el.step = String(spec.step ?? "any");
+}
+
+function control(spec, value) {
   let el;
   if (spec.type === "enum") {
     el = document.createElement("select");
-    for (const option of spec.options) {
-      const o = document.createElement("option");
-      o.value = option;
-      o.textContent = (OPTION_TEXT[spec.key] || String)(option);
-      el.append(o);
-    }
+    for (const option of spec.options) el.append(new Option((OPTION_TEXT[spec.key] || String)(option), option));
     el.value = value;
   } else if (spec.type === "bool") {
     el = document.createElement("input");
@@ -33,20 +34,41 @@ function input(spec, value, onChange, labelText) {
   } else if (spec.type === "batch") {
     el = document.createElement("input");
     el.setAttribute("list", "batch-choices");
-    el.value = value;
     el.inputMode = "numeric";
-    el.pattern = "full|[0-9]+";
+    numberAttributes(el, spec);
+    el.value = value;
   } else {
     el = document.createElement("input");
     el.type = spec.type === "text" ? "text" : "number";
+    if (spec.type === "text") {
+      if (spec.pattern) el.pattern = spec.pattern;
+      if (spec.maxLength) el.maxLength = spec.maxLength;
+    } else {
+      numberAttributes(el, spec);
+    }
     el.value = value;
-    for (const attr of ["min", "max", "step", "pattern"]) if (spec[attr] !== undefined) el.setAttribute(attr, spec[attr]);
-    if (spec.type === "int") el.step = "1";
-    if (spec.key === "noise") el.placeholder = t("auto");
+    if (spec.optional && spec.key === "noise") el.placeholder = t("auto");
   }
+  el.dataset.default = spec.default;
+  el.title = spec.description;
+  return el;
+}
+
+function input(spec, value, onChange) {
+  const id = `f-${spec.key}-${uid++}`;
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  label.textContent = t(spec.key);
+  const el = control(spec, value);
   el.id = id;
   el.name = spec.key;
-  el.addEventListener("change", () => onChange(spec.type === "bool" ? String(el.checked) : el.value.trim()));
+  el.addEventListener("change", () => {
+    const text = spec.type === "bool" ? String(el.checked) : el.value.trim();
+    const problem = problemWith(spec, text);
+    el.setAttribute("aria-invalid", String(Boolean(problem)));
+    el.setCustomValidity(problem ? spec.description : "");
+    onChange(text); // the server names the key and what is allowed if the value is refused
+  });
   const wrap = document.createElement("div");
   wrap.className = `field field-${spec.type}`;
   if (spec.type === "bool") wrap.append(el, label);
@@ -64,13 +86,16 @@ function button(text, onClick, extra = {}) {
 }
 
 export function fillPresets(select, onPick) {
-  for (const [key, query] of PRESETS) {
-    const o = document.createElement("option");
-    o.value = query;
-    o.textContent = t(key);
-    select.append(o);
-  }
+  for (const preset of PRESETS) select.append(new Option(t(preset.title_key), preset.query));
   select.addEventListener("change", () => select.value && onPick(select.value));
+}
+
+function batchChoices() {
+  const datalist = document.createElement("datalist");
+  datalist.id = "batch-choices";
+  const batch = FIELDS.find((f) => f.key === "batch_size");
+  for (const v of [...batch.special, ...BATCH_CHOICES]) datalist.append(new Option(v === "full" ? t("full") : v, v));
+  return datalist;
 }
 
 // runs: array of {key: text}; onEdit(newRuns) is called with a fresh copy after every edit.
@@ -86,7 +111,7 @@ export function renderControls(root, runs, onEdit) {
     const legend = document.createElement("legend");
     legend.textContent = t(`group_${group}`);
     fieldset.append(legend);
-    for (const spec of KEYS.filter((k) => k.group === group)) {
+    for (const spec of FIELDS.filter((f) => f.group === group)) {
       // a shared control shows the first run's value and sets it for every run
       fieldset.append(input(spec, valueOf(runs[0], spec.key), (v) => edit((rs) => rs.forEach((r) => { r[spec.key] = v; }))));
     }
@@ -96,11 +121,7 @@ export function renderControls(root, runs, onEdit) {
   list.className = "runs";
   const legend = document.createElement("legend");
   legend.textContent = t("group_runs");
-  list.append(legend);
-  const datalist = document.createElement("datalist");
-  datalist.id = "batch-choices";
-  for (const v of ["full", "1", "10", "32", "100"]) datalist.append(new Option(v === "full" ? t("full") : v, v));
-  list.append(datalist);
+  list.append(legend, batchChoices());
   const ol = document.createElement("ol");
   runs.forEach((run, i) => {
     const li = document.createElement("li");
@@ -109,7 +130,7 @@ export function renderControls(root, runs, onEdit) {
     const title = document.createElement("h3");
     title.textContent = t("run_n", { n: i + 1 });
     li.append(title);
-    for (const spec of KEYS.filter((k) => k.group === "runs")) {
+    for (const spec of FIELDS.filter((f) => f.group === "runs")) {
       li.append(input(spec, valueOf(run, spec.key), (v) => edit((rs) => { rs[i][spec.key] = v; })));
     }
     const actions = document.createElement("div");

@@ -2,7 +2,7 @@
 import { Charts } from "./chart.js";
 import { renderControls, fillPresets } from "./controls.js";
 import { t } from "./i18n.js";
-import { DEFAULT_QUERY, VIEWS, apiQuery, parseQuery, toQuery } from "./state.js";
+import { DEFAULT_QUERY, VIEWS, parseQuery, runsQuery, withPage } from "./state.js";
 import { checkPlan, openStream } from "./stream.js";
 import { renderTable } from "./table.js";
 import { Views } from "./views.js";
@@ -50,19 +50,33 @@ function drawTable() {
   });
 }
 
-function writeAddress() {
-  const query = toQuery(runs, page);
-  history.replaceState(null, "", `${location.pathname}?${query}`);
-  const api = apiQuery(runs);
+// The address bar, Copy link and Embed all carry the server's canonical link (plan.query).
+function writeAddress(query) {
+  history.replaceState(null, "", `${location.pathname}?${withPage(query, page)}`);
   if (isEmbed) {
-    $("open-full").href = `/?${toQuery(runs, { lang: page.lang })}`;
+    $("open-full").href = `/?${withPage(query, { lang: page.lang })}`;
     return;
   }
-  $("download-csv").href = `/api/history?${api}&format=csv`;
-  $("download-json").href = `/api/history?${api}`;
-  const src = `${location.origin}/embed?${toQuery(runs, { lang: page.lang, autoplay: "true" })}`;
+  $("download-csv").href = `/api/history?${query}&format=csv`;
+  $("download-json").href = `/api/history?${query}`;
+  const src = `${location.origin}/embed?${withPage(query, { lang: page.lang, autoplay: "true" })}`;
   $("embed-snippet").value = `<iframe src="${src.replace(/"/g, "&quot;")}" width="100%" height="520" ` +
     `style="border:0" loading="lazy" title="${t("title")}"></iframe>`;
+}
+
+// The plan of the form's runs; on a refusal the errors show and the link keeps the user's input.
+async function fetchPlan() {
+  const transport = runsQuery(runs);
+  const checked = await checkPlan(transport);
+  if (checked.errors) {
+    showErrors(checked.errors);
+    writeAddress(transport);
+    if (checked.busy) { say(t("busy")); restartTimer = setTimeout(start, 3000); }
+    return null;
+  }
+  showErrors([]);
+  writeAddress(checked.plan.query);
+  return checked.plan;
 }
 
 function stop() {
@@ -79,15 +93,10 @@ function stop() {
 async function start() {
   stop();
   clearTimeout(restartTimer);
-  const query = apiQuery(runs);
-  const checked = await checkPlan(query);
-  if (checked.errors) {
-    showErrors(checked.errors);
-    if (checked.busy) { say(t("busy")); restartTimer = setTimeout(start, 3000); }
-    return;
-  }
-  showErrors([]);
-  plans = checked.plan.runs;
+  const plan = await fetchPlan();
+  if (!plan) return;
+  const query = plan.query;
+  plans = plan.runs;
   runState = plans.map(() => ({ status: "pending", received: 0 }));
   charts.reset(plans);
   views.reset(plans, query);
@@ -125,7 +134,6 @@ async function start() {
 function edited(newRuns) {
   runs = newRuns;
   if (!isEmbed) renderControls($("controls"), runs, edited);
-  writeAddress();
   clearTimeout(restartTimer);
   restartTimer = setTimeout(start, 300); // a change restarts the comparison, as in the Playground
 }
@@ -167,7 +175,7 @@ function bindWorkspace() {
   $("download-png").addEventListener("click", () => charts.png());
   $("lang-select").addEventListener("change", (e) => {
     page.lang = e.target.value;
-    location.search = toQuery(runs, page);
+    location.search = withPage(runsQuery(runs), page);
   });
 }
 
@@ -175,6 +183,5 @@ bindChartOptions();
 $("start").addEventListener("click", start);
 $("stop").addEventListener("click", stop);
 if (!isEmbed) bindWorkspace();
-writeAddress();
 if (!isEmbed || page.autoplay === "true") start();
-else say(t("press_start"));
+else fetchPlan().then(() => say(t("press_start")));

@@ -1,97 +1,115 @@
-// The comparison <-> query string. One table of keys drives parsing, writing and the controls.
-// Every key holds one value per run; a key equal in all runs is written once (the contract's
-// "a single value applies to every run"), keys differing between runs as a literal comma list.
+// The comparison's runs <-> query strings, driven by the server's run schema (embedded in the
+// page as JSON, also at /api/schema). No key, bound or default is written here: fields() reads
+// them off the schema. The canonical link is the server's `plan.query`; runsQuery() is only the
+// transport that carries the form's runs to the server.
 
-export const KEYS = [
-  { key: "dataset", group: "data", type: "enum", def: "linear", options: ["linear", "moons", "digits"] },
-  { key: "n_samples", group: "data", type: "int", def: "1000", min: 2, max: 100000 },
-  { key: "noise", group: "data", type: "float", def: "", min: 0, max: 10, step: 0.05 },
-  { key: "seed", group: "data", type: "int", def: "0", min: 0 },
-  { key: "validation_split", group: "data", type: "float", def: "0", min: 0, max: 0.9, step: 0.05 },
-  { key: "normalize", group: "data", type: "bool", def: "false" },
-  { key: "model", group: "model", type: "enum", def: "", options: ["", "linear", "logistic", "mlp"] },
-  { key: "hidden", group: "model", type: "text", def: "16x16", pattern: "^\\d+(x\\d+){0,3}$" },
-  { key: "activation", group: "model", type: "enum", def: "relu", options: ["relu", "tanh", "sigmoid"] },
-  { key: "batch_norm", group: "model", type: "bool", def: "false" },
-  { key: "loss", group: "model", type: "enum", def: "", options: ["", "mse", "cross_entropy"] },
-  { key: "epochs", group: "optimizer", type: "int", def: "20", min: 1, max: 1000 },
-  { key: "shuffle", group: "optimizer", type: "bool", def: "true" },
-  { key: "momentum", group: "optimizer", type: "float", def: "0", min: 0, max: 0.99, step: 0.05 },
-  { key: "nesterov", group: "optimizer", type: "bool", def: "false" },
-  { key: "decay", group: "optimizer", type: "float", def: "0", min: 0, max: 100, step: 0.01 },
-  { key: "patience", group: "optimizer", type: "int", def: "", min: 1, max: 1000 },
-  // edited per run in the runs list
-  { key: "label", group: "runs", type: "text", def: "" },
-  { key: "batch_size", group: "runs", type: "batch", def: "32" },
-  { key: "learning_rate", group: "runs", type: "float", def: "0.01", min: 0.000001, max: 100, step: "any" },
-  { key: "optimizer", group: "runs", type: "enum", def: "sgd", options: ["sgd", "adam", "rmsprop", "adagrad"] },
-];
-export const KEY_NAMES = KEYS.map((k) => k.key);
-export const PAGE_KEYS = ["lang", "autoplay", "v", "view"];
-export const VIEWS = ["loss", "landscape", "fit", "noise", "overfit"];
-export const MAX_RUNS = 8;
-export const DEFAULT_QUERY = "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100";
+const config = JSON.parse(document.getElementById("page-config").textContent);
+export const SCHEMA = config.schema;
+export const KEY_NAMES = Object.keys(SCHEMA.properties);
+export const PAGE_KEYS = Object.keys(SCHEMA["x-page-keys"]);
+export const VIEWS = SCHEMA["x-views"];
+export const MAX_RUNS = config.max_runs;
+export const DEFAULT_QUERY = config.default_query;
+export const PRESETS = config.presets;
 
-export const PRESETS = [
-  ["preset_batches", DEFAULT_QUERY],
-  ["preset_mnist", "dataset=linear&n_samples=60000&batch_size=100&epochs=10&learning_rate=0.01"],
-  ["preset_lr", "dataset=linear&n_samples=1000&epochs=20&batch_size=32&learning_rate=0.001,0.05,0.3,0.6&label=too small,good,oscillates,diverges"],
-  ["preset_keras", "dataset=linear&n_samples=1000&epochs=20&batch_size=32&learning_rate=0.01&momentum=0,0.1&decay=0,0.1&label=plain SGD,lr 0.01 decay 0.1 momentum 0.1"],
-  ["preset_overfit", "dataset=moons&n_samples=100&noise=0.35&model=mlp&hidden=64x64&epochs=600&batch_size=10&optimizer=adam&learning_rate=0.01&validation_split=0.5&patience=,50&label=600 epochs,early stopping"],
-  ["preset_normalize", "dataset=digits&model=logistic&epochs=20&batch_size=32&learning_rate=0.1&normalize=false,true&validation_split=0.2"],
-];
-
-// Values travel in the link as text; the text is what controls show and edit.
-function splitList(text) {
-  return text.split(",");
+// A value as links write it (the server's value_text for defaults: null -> "", true -> "true").
+export function valueText(value) {
+  if (value === null || value === undefined) return "";
+  return String(value);
 }
 
-export function parseQuery(search) {
-  const params = new URLSearchParams(search);
-  const lists = {};
-  const page = {};
-  for (const [key, value] of params) {
-    if (PAGE_KEYS.includes(key)) page[key] = value;
-    else lists[key] = splitList(value); // unknown keys are kept so the API can name them
+// One control's description, read off the schema: kind, options, bounds, step, default.
+function describe(key, prop) {
+  const members = (prop.anyOf || [prop]).filter((p) => p.type !== "null");
+  const optional = (prop.anyOf || []).some((p) => p.type === "null");
+  const spec = { key, group: prop["x-group"], description: prop.description || "", optional,
+    default: valueText(prop.default), step: prop["x-step"], special: members.filter((p) => "const" in p).map((p) => p.const) };
+  const main = members.find((p) => !("const" in p)) || members[0];
+  if (main.enum) {
+    spec.type = "enum";
+    spec.options = optional ? ["", ...main.enum] : [...main.enum];
+  } else if (main.type === "boolean") {
+    spec.type = "bool";
+  } else if (main.type === "integer" || main.type === "number") {
+    spec.type = spec.special.length ? "batch" : main.type === "integer" ? "int" : "float";
+    for (const [name, bound] of [["minimum", "min"], ["exclusiveMinimum", "min"], ["maximum", "max"], ["exclusiveMaximum", "max"]]) {
+      if (name in main) {
+        spec[bound] = main[name];
+        if (name.startsWith("exclusive")) spec[`${bound}Exclusive`] = true;
+      }
+    }
+  } else {
+    spec.type = "text";
+    if (main.pattern) spec.pattern = main.pattern;
+    if (main.maxLength) spec.maxLength = main.maxLength;
   }
-  const hasRunKeys = Object.keys(lists).length > 0;
-  const n = Math.max(1, ...Object.values(lists).map((v) => v.length));
-  const runs = [];
-  for (let i = 0; i < n; i++) {
-    const run = {};
-    for (const [key, values] of Object.entries(lists)) run[key] = values.length > 1 ? values[i] ?? "" : values[0];
-    runs.push(run);
-  }
-  return { runs, page, hasRunKeys };
+  return spec;
 }
 
-// The lesson's keys are always in a link, so it reads on its own.
-const ALWAYS_WRITTEN = ["dataset", "n_samples", "epochs", "batch_size"];
-const DEFAULTS = Object.fromEntries(KEYS.map((k) => [k.key, k.def]));
+export const FIELDS = KEY_NAMES.map((key) => describe(key, SCHEMA.properties[key]));
+const DEFAULTS = Object.fromEntries(FIELDS.map((f) => [f.key, f.default]));
 
 export function valueOf(run, key) {
   return run[key] ?? DEFAULTS[key] ?? "";
 }
 
-export function toQuery(runs, page = {}) {
-  const parts = [];
-  const keys = [...KEY_NAMES, ...Object.keys(Object.assign({}, ...runs)).filter((k) => !KEY_NAMES.includes(k))];
-  for (const key of keys) {
-    const values = runs.map((r) => valueOf(r, key));
-    const same = values.every((v) => v === values[0]);
-    if (same && values[0] === (DEFAULTS[key] ?? "") && !ALWAYS_WRITTEN.includes(key)) continue;
-    const text = same ? values[0] : values.join(",");
-    parts.push(`${key}=${encodeValue(text)}`);
+// Why a text is not a valid value of a field, or "" when it is (the server checks again).
+export function problemWith(spec, text) {
+  if (text === "") return spec.optional || spec.type === "text" ? "" : "empty";
+  if (spec.type === "enum") return spec.options.includes(text) ? "" : "option";
+  if (spec.type === "bool") return text === "true" || text === "false" ? "" : "bool";
+  if (spec.type === "text") {
+    if (spec.maxLength && text.length > spec.maxLength) return "length";
+    return spec.pattern && !new RegExp(spec.pattern).test(text) ? "pattern" : "";
   }
-  for (const key of PAGE_KEYS) if (page[key]) parts.push(`${key}=${encodeValue(page[key])}`);
-  return parts.join("&");
+  if (spec.special.includes(text)) return "";
+  const x = Number(text);
+  if (!Number.isFinite(x) || ((spec.type === "int" || spec.type === "batch") && !Number.isInteger(x))) return "number";
+  if (spec.min !== undefined && (spec.minExclusive ? x <= spec.min : x < spec.min)) return "range";
+  if (spec.max !== undefined && (spec.maxExclusive ? x >= spec.max : x > spec.max)) return "range";
+  return "";
 }
 
-// Commas stay literal; everything else a link cannot carry is escaped.
-function encodeValue(text) {
-  return encodeURIComponent(text).replace(/%2C/gi, ",");
+function decode(text) {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return text;
+  }
 }
 
-export function apiQuery(runs) {
-  return toQuery(runs, {});
+// Raw query -> runs of {key: text} and page-only keys. Lists split on literal commas before
+// items are decoded, as the server does (a comma inside a label travels as %2C).
+export function parseQuery(search) {
+  const lists = {};
+  const page = {};
+  for (const part of search.replace(/^\?/, "").split("&")) {
+    if (!part) continue;
+    const at = part.indexOf("=");
+    const key = decode(at < 0 ? part : part.slice(0, at));
+    const items = (at < 0 ? "" : part.slice(at + 1)).split(",").map(decode);
+    if (PAGE_KEYS.includes(key)) page[key] = items.join(",");
+    else lists[key] = items; // unknown keys are kept so the API can name them
+  }
+  const hasRunKeys = Object.keys(lists).length > 0;
+  const n = Math.max(1, ...Object.values(lists).map((v) => v.length));
+  const runs = Array.from({ length: n }, (_, i) =>
+    Object.fromEntries(Object.entries(lists).map(([key, values]) => [key, values.length > 1 ? values[i] ?? "" : values[0]])));
+  return { runs, page, hasRunKeys };
+}
+
+const encode = (text) => encodeURIComponent(text);
+
+// The form's runs as a query for the server: every key some run sets, one item per run (so the
+// run count always travels); the server answers with the canonical link.
+export function runsQuery(runs) {
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r)))];
+  if (!keys.length) keys.push(KEY_NAMES[0]);
+  return keys.map((key) => `${encode(key)}=${runs.map((r) => encode(valueOf(r, key))).join(",")}`).join("&");
+}
+
+// The canonical link (the server's plan.query) followed by the page-only keys that are set.
+export function withPage(query, page = {}) {
+  const extra = PAGE_KEYS.filter((k) => page[k] !== undefined && page[k] !== "").map((k) => `${k}=${encode(page[k])}`);
+  return [query, ...extra].filter(Boolean).join("&");
 }

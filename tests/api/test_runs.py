@@ -1,5 +1,6 @@
 import json
 import math
+import socket
 import time
 
 import httpx
@@ -45,7 +46,9 @@ def test_stream_sends_every_event_type_and_every_update_once(client):
     for i, run in enumerate(plan):
         assert len(losses[i]) == run["total_updates"]
     done = {e.data["run"]: e.data for e in events if e.event == "done"}
-    assert all(done[i] == {"run": i, "status": "completed", "updates": plan[i]["total_updates"]} for i in range(3))
+    assert all(done[i] == {"run": i, "status": "completed", "updates": plan[i]["total_updates"],
+                           "seconds": done[i]["seconds"]} for i in range(3))
+    assert all(isinstance(d["seconds"], float) and d["seconds"] > 0 for d in done.values())
     evals = [e.data for e in events if e.event == "eval"]
     assert {"run", "update", "epoch", "train_loss", "val_loss"} == set(evals[0])
     assert all(e["val_loss"] is not None for e in evals)
@@ -74,11 +77,11 @@ def test_stream_matches_history_and_repeats_exactly(client):
 def test_identical_links_train_once(client):
     service = client.app.state.service
     read_stream(client, LESSON)
-    started = service.stats["runs_started"]
+    started = service.stats.runs_started
     read_stream(client, "batch_size=full,1,100&n_samples=1000&epochs=20")  # same runs, other order of keys
     client.get(f"/api/history?{LESSON}")
-    assert service.stats["runs_started"] == started == 3
-    assert service.stats["cache_hits"] >= 6
+    assert service.stats.runs_started == started == 3
+    assert service.stats.cache_hits >= 6
 
 
 @pytest.mark.parametrize("cut", [1, 2, 5, 17])
@@ -117,11 +120,6 @@ def test_resume_while_training_restarts_deterministically(live_server):
 
 def http_history(server, query):
     return httpx.get(f"{server.url}/api/history?{query}", timeout=60).json()
-
-
-def test_bad_last_event_id_is_422(client):
-    r = client.get("/api/stream?batch_size=1,2", headers={"Last-Event-ID": "nonsense"})
-    assert r.status_code == 422 and "Last-Event-ID" in r.json()["detail"][0]["msg"]
 
 
 def test_divergence_ends_diverged_with_valid_json(client):
@@ -185,33 +183,34 @@ def test_history_format_is_validated(client):
     assert r.status_code == 422 and "format" in r.json()["detail"][0]["msg"]
 
 
-def test_openapi_lists_every_run_key(client):
-    spec = client.get("/openapi.json").json()
-    names = {p["name"] for p in spec["paths"]["/api/stream"]["get"]["parameters"]}
-    assert {"batch_size", "learning_rate", "epochs", "dataset"} <= names
-    assert client.get("/docs").status_code == 200
-
-
 LONG = "batch_size=1&n_samples=100000&epochs=15"
 
 
-def test_disconnect_stops_the_job_and_frees_the_slot_within_a_second(live_server):
+def wait_until(condition, guard=30.0):
+    """Wait for a condition; the guard only keeps a broken test from hanging (no figure asserted)."""
+    deadline = time.monotonic() + guard
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("condition never held")
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("endpoint", ["stream", "history"])
+def test_a_client_that_leaves_stops_the_job_and_frees_the_slot(live_server, endpoint):
     server = live_server(training_slots=1, queue_size=0)
-    with httpx.Client(base_url=server.url, timeout=30) as http:
-        with http.stream("GET", f"/api/stream?{LONG}") as r:
-            for ev in iter_events(r.iter_lines()):
-                if ev.event == "points":
-                    break
-            assert server.service.slots_in_use == 1
-            (record, job), = server.service.active.values()
-        closed = time.monotonic()
-        while server.service.slots_in_use and time.monotonic() - closed < 1.0:
-            time.sleep(0.01)
-        assert server.service.slots_in_use == 0, "slot not freed within 1 s"
-        assert job.cancel.is_set() and record.status == "stopped"
-        assert len(record.loss) < 1_500_000
-        # the stopped run is not cached: asking again trains it again
-        assert not server.service.cache
+    scheduler = server.service.scheduler
+    # a raw connection: /api/history answers only once trained, so a client that gives up
+    # earlier never sees a header (as `curl -m 1` would)
+    with socket.create_connection(("127.0.0.1", server.port)) as conn:
+        conn.sendall(f"GET /api/{endpoint}?{LONG} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        wait_until(lambda: server.service.active_records() and len(server.service.active_records()[0].loss) > 0)
+        assert scheduler.in_use == 1
+        record, = server.service.active_records()
+    wait_until(lambda: scheduler.in_use == 0)
+    assert record.status == "stopped"
+    assert len(record.loss) < 1_500_000
+    # the stopped run is not cached: asking again trains it again
+    assert len(server.service.cache) == 0 and server.service.active_runs == 0
 
 
 def test_over_capacity_waits_then_503_with_retry_after(live_server):
@@ -220,11 +219,9 @@ def test_over_capacity_waits_then_503_with_retry_after(live_server):
         with http.stream("GET", f"/api/stream?{LONG}") as r:
             held = iter_events(r.iter_lines())  # keep a reference: a dropped reader closes the stream
             next(held)
-            t0 = time.monotonic()
             busy = http.get("/api/stream?batch_size=2&n_samples=100000&epochs=15")
-            waited = time.monotonic() - t0
             assert busy.status_code == 503 and busy.headers["Retry-After"] == "7"
-            assert 0.25 < waited < 3
+            assert server.service.stats.rejected["busy"] == 1
             # the same link follows the running job instead of needing a slot
             with http.stream("GET", f"/api/stream?{LONG}") as same:
                 assert same.status_code == 200
@@ -233,28 +230,22 @@ def test_over_capacity_waits_then_503_with_retry_after(live_server):
 
 
 def test_a_failing_run_sends_error_then_done_and_end(client, monkeypatch):
-    import app.runs
+    import app.services.jobs
 
-    class Broken(app.runs.Trainer):
+    class Broken(app.services.jobs.Trainer):
         def steps(self):
             raise RuntimeError("boom")
             yield  # a generator that fails on its first step
 
-    monkeypatch.setattr(app.runs, "Trainer", Broken)
+    monkeypatch.setattr(app.services.jobs, "Trainer", Broken)
     events = read_stream(client, "batch_size=5&epochs=1&n_samples=20")
     kinds = [e.event for e in events]
     assert kinds[0] == "plan" and kinds[-2:] == ["done", "end"] and "error" in kinds
     error = next(e for e in events if e.event == "error")
-    assert "boom" in error.data["detail"]
-
-
-def test_settings_come_from_environment(monkeypatch):
-    from app.settings import Settings
-
-    monkeypatch.setenv("GDV_TRAINING_SLOTS", "3")
-    monkeypatch.setenv("GDV_MAX_TOTAL_UPDATES", "10")
-    s = Settings()
-    assert (s.training_slots, s.max_total_updates) == (3, 10)
+    assert "boom" in error.data["detail"] and error.data["run"] == 0
+    assert events[-2].data["status"] == "failed"
+    run = client.get("/api/history?batch_size=5&epochs=1&n_samples=20").json()["runs"][0]
+    assert run["status"] == "failed" and "boom" in run["error"]
 
 
 def test_stream_carries_path_noise_and_boundary_views(client):
@@ -299,24 +290,16 @@ def test_landscape_endpoint(client):
     assert r.status_code == 422 and "landscape" in r.json()["detail"][0]["msg"]
 
 
-def test_old_three_field_ids_still_resume(client):
-    query = "batch_size=full,10&epochs=2&n_samples=50"
-    rest = read_stream(client, query, headers={"Last-Event-ID": "2.1.0_0.0.0"})
-    losses = losses_by_run([type(rest[0])("points", None, {"run": 0, "first_update": 1, "loss": [0, 0]})] + rest)
-    assert len(losses[0]) == 2 and len(losses[1]) == 10
-
-
 def test_within_the_queue_a_stream_shows_its_plan_at_once_and_trains_when_a_slot_frees(live_server):
     server = live_server(training_slots=1, queue_size=1, slot_wait_seconds=0.2)
     with httpx.Client(base_url=server.url, timeout=30) as http:
         with http.stream("GET", f"/api/stream?{LONG}") as r:
             held = iter_events(r.iter_lines())
             next(held)
-            t0 = time.monotonic()
             with http.stream("GET", "/api/stream?batch_size=full&n_samples=100&epochs=3") as queued:
                 events = iter_events(queued.iter_lines())
-                assert next(events).event == "plan" and time.monotonic() - t0 < 1
-                assert server.service.queued == 1
+                assert next(events).event == "plan"  # before any slot frees
+                assert server.service.scheduler.queued == 1
                 # the queue is full now: a third comparison is refused
                 third = http.get("/api/stream?batch_size=full&n_samples=100&epochs=4")
                 assert third.status_code == 503

@@ -173,40 +173,90 @@ def test_keyboard_and_phone_width(browser, server, shot):
     context.close()
 
 
-def test_state_module_round_trips_links(page, server):
+MESSY_LINKS = [
+    "seed=0&dataset=linear&batch_size=full,1,100&n_samples=1000&epochs=20,20,20",
+    "epochs=3&learning_rate=0.10,0.2&momentum=0.0&shuffle=true&n_samples=200&batch_size=10",
+    "batch_size=32,32&epochs=2&n_samples=100",
+    "label=%E6%97%A5%E6%9C%AC%20%C3%A9,a%2Cb&batch_size=full,5&n_samples=50&epochs=2",
+    "n_samples=100&dataset=moons&epochs=2&hidden=016x4&model=mlp",
+]
+
+
+@pytest.mark.parametrize("messy", MESSY_LINKS)
+def test_the_page_link_is_the_servers_canonical_query(page, server, messy):
+    canonical = page.request.get(f"{server.url}/api/plan?{messy}").json()["query"]
+    page.goto(f"{server.url}/?{messy}&lang=en")
+    page.wait_for_url(re.compile(re.escape(canonical)))
+    assert page.url == f"{server.url}/?{canonical}&lang=en"
+    runs = page.request.get(f"{server.url}/api/plan?{canonical}").json()["runs"]
+    assert len(runs) == len(page.request.get(f"{server.url}/api/plan?{messy}").json()["runs"])
+    wait_done(page, len(runs))
+
+
+def test_state_module_parses_links_and_keeps_the_run_count(page, server):
     page.goto(server.url + "/embed?batch_size=full")
     result = page.evaluate("""async () => {
         const s = await import('/static/js/state.js');
-        const q = 'dataset=moons&n_samples=300&epochs=5&batch_size=full,1,30&learning_rate=0.1&label=a%20b,c,d';
+        const q = 'dataset=moons&n_samples=300&epochs=5&batch_size=full,1,30&learning_rate=0.1&label=a%20b,c%2Cd,e&lang=ja';
         const parsed = s.parseQuery('?' + q);
-        return { n: parsed.runs.length, second: parsed.runs[1], back: s.toQuery(parsed.runs),
-                 presets: s.PRESETS.length, defaults: s.toQuery(s.parseQuery('?' + s.DEFAULT_QUERY).runs) };
+        const same = s.parseQuery('?' + s.runsQuery(parsed.runs));
+        return { n: parsed.runs.length, second: parsed.runs[1], page: parsed.page, back: same.runs,
+                 twins: s.parseQuery('?' + s.runsQuery([{batch_size: '32'}, {batch_size: '32'}])).runs.length,
+                 linked: s.withPage('dataset=linear', { lang: 'ja', autoplay: 'true' }) };
     }""")
-    assert result["n"] == 3
-    assert result["second"]["batch_size"] == "1" and result["second"]["label"] == "c"
-    assert result["back"] == "dataset=moons&n_samples=300&epochs=5&label=a%20b,c,d&batch_size=full,1,30&learning_rate=0.1"
-    assert result["defaults"] == "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100"
-    assert result["presets"] == 6
+    assert result["n"] == 3 and result["page"] == {"lang": "ja"}
+    assert result["second"]["batch_size"] == "1" and result["second"]["label"] == "c,d"
+    assert result["back"][1] == result["second"] and len(result["back"]) == 3
+    assert result["twins"] == 2
+    assert result["linked"] == "dataset=linear&lang=ja&autoplay=true"
 
 
-@pytest.mark.parametrize("index", range(6))
-def test_every_preset_is_a_valid_comparison(page, server, index):
-    page.goto(server.url + "/embed?batch_size=full")
-    query = page.evaluate(f"async () => (await import('/static/js/state.js')).PRESETS[{index}][1]")
-    response = page.request.get(f"{server.url}/api/plan?{query}")
-    assert response.status == 200, response.text()
+def test_every_control_takes_its_bounds_options_and_default_from_the_schema(page, server):
+    from app.links import value_text
+
+    schema = page.request.get(server.url + "/api/schema").json()
+    page.goto(server.url + "/?batch_size=full&n_samples=50&epochs=1")
+    controls = page.evaluate("""() => [...document.querySelectorAll('#controls [name]')].map(e => ({
+        name: e.name, tag: e.tagName, type: e.type, min: e.getAttribute('min'), max: e.getAttribute('max'),
+        step: e.getAttribute('step'), pattern: e.getAttribute('pattern'), def: e.dataset.default,
+        options: e.tagName === 'SELECT' ? [...e.options].map(o => o.value) : null }))""")
+    assert {c["name"] for c in controls} == set(schema["properties"])
+    for c in controls:
+        prop = schema["properties"][c["name"]]
+        members = [m for m in prop.get("anyOf", [prop]) if m.get("type") != "null" and "const" not in m]
+        main = members[0]
+        optional = any(m.get("type") == "null" for m in prop.get("anyOf", []))
+        assert c["def"] == value_text(prop["default"]), c
+        if "enum" in main:
+            assert c["options"] == ([""] if optional else []) + main["enum"], c
+        elif main["type"] in ("integer", "number"):
+            low = main.get("minimum", main.get("exclusiveMinimum"))
+            high = main.get("maximum", main.get("exclusiveMaximum"))
+            assert (float(c["min"]) if c["min"] else None) == low, c
+            assert (float(c["max"]) if c["max"] else None) == high, c
+            assert c["step"] == str(prop["x-step"]), c
+        elif main["type"] == "string" and "pattern" in main:
+            assert c["pattern"] == main["pattern"], c
+    # no table of keys, bounds or defaults lives in the page's scripts
+    for name in ("state.js", "controls.js", "main.js"):
+        text = page.request.get(f"{server.url}/static/js/{name}").text()
+        assert "n_samples" not in text and "learning_rate" not in text and "0.01" not in text, name
 
 
-def test_a_run_of_600000_updates_streams_whole_and_the_page_stays_responsive(page, server):
+def test_the_preset_menu_lists_every_server_preset(page, server):
+    page.goto(server.url + "/?batch_size=full&n_samples=50&epochs=1")
+    queries = page.eval_on_selector_all("#preset-select option", "os => os.map(o => o.value).filter(Boolean)")
+    from app.lessons import PRESETS
+    assert queries == [p.query for p in PRESETS]
+
+
+def test_a_run_of_600000_updates_streams_whole_and_is_drawn_decimated(page, server):
+    # how responsive the page stays meanwhile is measured in bench/page.py, not asserted here
     page.goto(server.url + "/?dataset=linear&n_samples=60000&epochs=10&batch_size=1,100&seed=11")
-    page.evaluate("""() => { window.lags = []; let last = performance.now();
-        setInterval(() => { const now = performance.now(); window.lags.push(now - last - 50); last = now; }, 50); }""")
     wait_done(page, 2, timeout=120000)
     assert column(page, "total_updates") == ["600000", "6000"]
     progress = page.eval_on_selector_all("#run-table progress", "els => els.map(e => e.value)")
     assert progress == [600000, 6000]
-    lags = page.evaluate("() => window.lags")
-    assert len(lags) > 10 and max(lags) < 500, max(lags)
     shown = page.evaluate("() => document.getElementById('chart-overlay').data[0].x.length")
     assert shown <= 2000  # decimated for display; the CSV still has every update
     csv = page.request.get(server.url + "/api/history?dataset=linear&n_samples=60000&epochs=10&batch_size=1,100&seed=11&format=csv")

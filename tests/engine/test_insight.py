@@ -4,7 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from app.engine import Boundary, Done, Eval, PathPoint, TrainConfig, Trainer, Update
+from app.engine import Boundary, Done, Eval, PathPoint, Trainer, Update
+from tests.helpers import train_config
 
 
 def steps_of(config, **options):
@@ -13,7 +14,7 @@ def steps_of(config, **options):
 
 
 def test_gradient_cosine_against_hand_computed_gradients():
-    config = TrainConfig(n_samples=40, batch_size=4, epochs=1, shuffle=False)
+    config = train_config(n_samples=40, batch_size=4, epochs=1, shuffle=False)
     trainer = Trainer(config, measure_noise=True)
     X, y = trainer.data.X_train[:, 0], trainer.data.y_train[:, 0]
     w, b = trainer.initial_params["w"][0], trainer.initial_params["b"]
@@ -27,7 +28,7 @@ def test_gradient_cosine_against_hand_computed_gradients():
 
 
 def test_measuring_noise_does_not_change_the_training():
-    config = TrainConfig(dataset="moons", model="mlp", batch_size=8, epochs=2, n_samples=200)
+    config = train_config(dataset="moons", model="mlp", batch_size=8, epochs=2, n_samples=200)
     _, plain = steps_of(config)
     _, noisy = steps_of(config, measure_noise=True)
     assert [s.loss for s in plain if isinstance(s, Update)] == [s.loss for s in noisy if isinstance(s, Update)]
@@ -38,7 +39,7 @@ def test_measuring_noise_does_not_change_the_training():
 
 def test_batch_size_controls_gradient_noise():
     def mean_cos(bs):
-        _, steps = steps_of(TrainConfig(n_samples=1000, batch_size=bs, epochs=2), measure_noise=True)
+        _, steps = steps_of(train_config(n_samples=1000, batch_size=bs, epochs=2), measure_noise=True)
         return np.mean([s.grad_cosine for s in steps if isinstance(s, Update)])
 
     sgd, mini, full = mean_cos(1), mean_cos(100), mean_cos(None)
@@ -48,16 +49,16 @@ def test_batch_size_controls_gradient_noise():
 
 
 def test_noise_is_strided_beyond_its_budget():
-    trainer = Trainer(TrainConfig(n_samples=10000, batch_size=1, epochs=3), measure_noise=True)
+    trainer = Trainer(train_config(n_samples=10000, batch_size=1, epochs=3), measure_noise=True)
     assert trainer.noise_every == math.ceil(30000 * 10000 / 2e7)
-    assert Trainer(TrainConfig(dataset="moons", model="mlp", batch_norm=True), measure_noise=True).noise_every == 0
+    assert Trainer(train_config(dataset="moons", model="mlp", batch_norm=True), measure_noise=True).noise_every == 0
     # a costly full gradient (digits MLP) is measured on a stride that keeps it near half the training work
-    mlp = Trainer(TrainConfig(dataset="digits", model="mlp", batch_size=1), measure_noise=True)
+    mlp = Trainer(train_config(dataset="digits", model="mlp", batch_size=1), measure_noise=True)
     assert mlp.noise_every == math.ceil((1797 + 256) / (0.5 * (1 + 256)))
 
 
 def test_path_has_first_and_last_point_and_matches_the_parameters():
-    trainer, steps = steps_of(TrainConfig(n_samples=1000, batch_size=1, epochs=2))
+    trainer, steps = steps_of(train_config(n_samples=1000, batch_size=1, epochs=2))
     path = [s for s in steps if isinstance(s, PathPoint)]
     assert path[0].update == 0 and path[-1].update == 2000
     assert path[0].params == (trainer.initial_params["w"][0], trainer.initial_params["b"])
@@ -67,7 +68,7 @@ def test_path_has_first_and_last_point_and_matches_the_parameters():
 
 
 def test_full_batch_path_follows_gradient_descent_exactly():
-    trainer, steps = steps_of(TrainConfig(n_samples=100, batch_size=None, epochs=3, learning_rate=0.1))
+    trainer, steps = steps_of(train_config(n_samples=100, batch_size=None, epochs=3, learning_rate=0.1))
     path = [s.params for s in steps if isinstance(s, PathPoint)]
     X, y = trainer.data.X_train[:, 0], trainer.data.y_train[:, 0]
     w, b = path[0]
@@ -78,13 +79,13 @@ def test_full_batch_path_follows_gradient_descent_exactly():
 
 
 def test_diverged_run_ends_its_path_where_it_stopped():
-    _, steps = steps_of(TrainConfig(learning_rate=10, batch_size=None, epochs=100))
+    _, steps = steps_of(train_config(learning_rate=10, batch_size=None, epochs=100))
     path = [s for s in steps if isinstance(s, PathPoint)]
     assert steps[-1].status == "diverged" and path[-1].update == steps[-1].updates
 
 
 def test_early_stopping_ends_with_status_stopped():
-    config = TrainConfig(dataset="moons", n_samples=60, noise=0.4, model="mlp", hidden=(64, 64),
+    config = train_config(dataset="moons", n_samples=60, noise=0.4, model="mlp", hidden=(64, 64),
                          optimizer="adam", learning_rate=0.05, batch_size=10, epochs=300,
                          validation_split=0.5, patience=5)
     _, steps = steps_of(config)
@@ -97,10 +98,10 @@ def test_early_stopping_ends_with_status_stopped():
 
 
 def test_boundary_for_two_feature_classification():
-    trainer, steps = steps_of(TrainConfig(dataset="moons", n_samples=200, batch_size=20, epochs=3))
+    trainer, steps = steps_of(train_config(dataset="moons", n_samples=200, batch_size=20, epochs=3))
     bounds = [s for s in steps if isinstance(s, Boundary)]
     evals = [s for s in steps if isinstance(s, Eval)]
     assert [b.update for b in bounds] == [e.update for e in evals]
     assert all(len(b.probs) == 40 * 40 and 0 <= min(b.probs) <= max(b.probs) <= 1 for b in bounds)
     assert trainer.boundary_grid["n"] == 40
-    assert Trainer(TrainConfig()).boundary_grid is None
+    assert Trainer(train_config()).boundary_grid is None

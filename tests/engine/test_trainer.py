@@ -3,7 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from app.engine import Done, Eval, TrainConfig, Trainer, Update, make_dataset, make_plan, run_to_end
+from app.engine import Done, Eval, Trainer, Update, make_dataset, make_plan, run_to_end
+from tests.helpers import train_config
 
 
 def updates(steps):
@@ -16,7 +17,7 @@ def evals(steps):
 
 @pytest.mark.parametrize("batch_size, per_epoch, total", [(None, 1, 20), (1, 1000, 20000), (100, 10, 200)])
 def test_lesson_table_1000_examples_20_epochs(batch_size, per_epoch, total):
-    config = TrainConfig(n_samples=1000, epochs=20, batch_size=batch_size)
+    config = train_config(n_samples=1000, epochs=20, batch_size=batch_size)
     plan = make_plan(config)
     assert (plan.iterations_per_epoch, plan.total_updates) == (per_epoch, total)
     _, steps = run_to_end(config)
@@ -25,7 +26,7 @@ def test_lesson_table_1000_examples_20_epochs(batch_size, per_epoch, total):
 
 
 def test_lesson_table_60000_examples_batch_100():
-    config = TrainConfig(n_samples=60000, batch_size=100, epochs=10)
+    config = train_config(n_samples=60000, batch_size=100, epochs=10)
     plan = make_plan(config)
     assert plan.iterations_per_epoch == 600 and plan.total_updates == 6000
     _, steps = run_to_end(config)
@@ -33,14 +34,14 @@ def test_lesson_table_60000_examples_batch_100():
 
 
 def test_variants_named_by_batch_size():
-    assert make_plan(TrainConfig(batch_size=None)).variant == "full-batch"
-    assert make_plan(TrainConfig(batch_size=5000)).variant == "full-batch"
-    assert make_plan(TrainConfig(batch_size=1)).variant == "sgd"
-    assert make_plan(TrainConfig(batch_size=100)).variant == "mini-batch"
+    assert make_plan(train_config(batch_size=None)).variant == "full-batch"
+    assert make_plan(train_config(batch_size=5000)).variant == "full-batch"
+    assert make_plan(train_config(batch_size=1)).variant == "sgd"
+    assert make_plan(train_config(batch_size=100)).variant == "mini-batch"
 
 
 def test_last_smaller_batch_is_kept():
-    config = TrainConfig(n_samples=10, batch_size=3, epochs=2, shuffle=False)
+    config = train_config(n_samples=10, batch_size=3, epochs=2, shuffle=False)
     assert make_plan(config).iterations_per_epoch == 4
     trainer = Trainer(config)
     seen = []
@@ -51,7 +52,7 @@ def test_last_smaller_batch_is_kept():
 
 
 def test_full_batch_gd_reaches_closed_form_least_squares():
-    config = TrainConfig(n_samples=200, batch_size=None, epochs=400, learning_rate=0.3, normalize=True)
+    config = train_config(n_samples=200, batch_size=None, epochs=400, learning_rate=0.3, normalize=True)
     trainer, steps = run_to_end(config)
     d = trainer.data
     A = np.column_stack([d.X_train[:, 0], np.ones(d.n_train)])
@@ -64,7 +65,7 @@ def test_full_batch_gd_reaches_closed_form_least_squares():
 
 
 def test_one_full_batch_step_matches_the_gradient_by_hand():
-    config = TrainConfig(n_samples=50, batch_size=None, epochs=1, learning_rate=0.1)
+    config = train_config(n_samples=50, batch_size=None, epochs=1, learning_rate=0.1)
     trainer = Trainer(config)
     w0, b0 = trainer.initial_params["w"][0], trainer.initial_params["b"]
     x, y = trainer.data.X_train[:, 0], trainer.data.y_train[:, 0]
@@ -76,24 +77,24 @@ def test_one_full_batch_step_matches_the_gradient_by_hand():
 
 
 def test_same_config_same_numbers():
-    config = TrainConfig(dataset="moons", model="mlp", batch_size=16, epochs=3, batch_norm=True, validation_split=0.2)
+    config = train_config(dataset="moons", model="mlp", batch_size=16, epochs=3, batch_norm=True, validation_split=0.2)
     a = run_to_end(config)[1]
     b = run_to_end(config)[1]
     assert a == b
-    c = run_to_end(TrainConfig(dataset="moons", model="mlp", batch_size=16, epochs=3, batch_norm=True,
+    c = run_to_end(train_config(dataset="moons", model="mlp", batch_size=16, epochs=3, batch_norm=True,
                                validation_split=0.2, seed=1))[1]
     assert a != c
 
 
 def test_runs_with_one_seed_share_data_and_initial_weights():
-    a = Trainer(TrainConfig(batch_size=1))
-    b = Trainer(TrainConfig(batch_size=None, learning_rate=0.5))
+    a = Trainer(train_config(batch_size=1))
+    b = Trainer(train_config(batch_size=None, learning_rate=0.5))
     np.testing.assert_array_equal(a.data.X_train, b.data.X_train)
     assert a.initial_params == b.initial_params
 
 
 def test_evaluations_start_at_zero_and_land_on_every_epoch_end():
-    config = TrainConfig(n_samples=500, batch_size=1, epochs=3, validation_split=0.2)
+    config = train_config(n_samples=500, batch_size=1, epochs=3, validation_split=0.2)
     _, steps = run_to_end(config)
     ev = evals(steps)
     assert ev[0].update == 0 and ev[0].epoch == 0
@@ -106,7 +107,7 @@ def test_evaluations_start_at_zero_and_land_on_every_epoch_end():
 
 
 def test_eval_losses_are_whole_set_losses():
-    config = TrainConfig(n_samples=300, batch_size=30, epochs=2, validation_split=0.1)
+    config = train_config(n_samples=300, batch_size=30, epochs=2, validation_split=0.1)
     trainer, steps = run_to_end(config)
     d = trainer.data
     w, b = trainer.final_params["w"][0], trainer.final_params["b"]
@@ -116,7 +117,7 @@ def test_eval_losses_are_whole_set_losses():
 
 
 def test_big_sets_are_evaluated_on_a_fixed_subset():
-    config = TrainConfig(n_samples=20000, batch_size=1000, epochs=1)
+    config = train_config(n_samples=20000, batch_size=1000, epochs=1)
     trainer, steps = run_to_end(config)
     w, b = trainer.final_params["w"][0], trainer.final_params["b"]
     full = np.mean((w * trainer.data.X_train + b - trainer.data.y_train) ** 2)
@@ -124,23 +125,51 @@ def test_big_sets_are_evaluated_on_a_fixed_subset():
 
 
 def test_divergence_stops_the_run_with_status_diverged():
-    trainer, steps = run_to_end(TrainConfig(learning_rate=10, batch_size=None, epochs=1000))
+    trainer, steps = run_to_end(train_config(learning_rate=10, batch_size=None, epochs=1000))
     assert steps[-1].status == "diverged"
     assert steps[-1].updates == len(updates(steps)) < 1000
     assert trainer.status == "diverged"
 
 
 def test_nan_loss_counts_as_diverged():
-    trainer = Trainer(TrainConfig(n_samples=20, batch_size=5, epochs=2))
+    trainer = Trainer(train_config(n_samples=20, batch_size=5, epochs=2))
+    update = trainer.optimizer.update
+
+    def poisoned(params, grads):  # the first update leaves NaN parameters behind
+        update(params, grads)
+        params[:] = np.nan
+
+    trainer.optimizer.update = poisoned
+    steps = list(trainer.steps())
+    assert steps[-1] == Done("diverged", 2)
+    assert math.isfinite(updates(steps)[0].loss) and math.isnan(updates(steps)[1].loss)
+
+
+def test_nan_initial_parameters_diverge_before_any_update():
+    trainer = Trainer(train_config(n_samples=20, batch_size=5, epochs=2))
     trainer.model.params[:] = np.nan
     steps = list(trainer.steps())
-    assert steps[-1] == Done("diverged", 1)
-    assert math.isnan(updates(steps)[0].loss)
+    assert steps[-1] == Done("diverged", 0) and not updates(steps) and not evals(steps)
+
+
+def test_a_non_finite_evaluation_ends_the_run_without_reporting_it():
+    trainer = Trainer(train_config(n_samples=20, batch_size=5, epochs=3))
+    evaluate = trainer._evaluate
+    calls = []
+
+    def broken_after_two(X, y):
+        calls.append(1)
+        return evaluate(X, y) if len(calls) <= 2 else math.inf
+
+    trainer._evaluate = broken_after_two
+    steps = list(trainer.steps())
+    assert steps[-1] == Done("diverged", 5)  # the evaluation after update 5 is not finite
+    assert [e.update for e in evals(steps)] == [0, 4]
 
 
 def test_classification_runs_learn():
     for model in ("logistic", "mlp"):
-        config = TrainConfig(dataset="moons", model=model, optimizer="adam", batch_size=32, epochs=10,
+        config = train_config(dataset="moons", model=model, optimizer="adam", batch_size=32, epochs=10,
                              validation_split=0.2)
         _, steps = run_to_end(config)
         ev = evals(steps)
@@ -149,19 +178,19 @@ def test_classification_runs_learn():
 
 
 def test_mse_on_classes_regresses_one_hot_targets():
-    config = TrainConfig(dataset="digits", model="linear", loss="mse", batch_size=64, epochs=2)
+    config = train_config(dataset="digits", model="linear", loss="mse", batch_size=64, epochs=2)
     trainer, steps = run_to_end(config)
     assert steps[-1].status == "completed"
     assert evals(steps)[-1].train_loss < evals(steps)[0].train_loss
 
 
 def test_initial_and_final_params_are_exposed():
-    trainer, _ = run_to_end(TrainConfig(epochs=1))
+    trainer, _ = run_to_end(train_config(epochs=1))
     assert set(trainer.initial_params) == {"w", "b"} == set(trainer.final_params)
     assert trainer.initial_params != trainer.final_params
 
 
 def test_dataset_can_be_passed_in():
     data = make_dataset("linear", 100, seed=5)
-    trainer = Trainer(TrainConfig(n_samples=100, seed=5), data=data)
+    trainer = Trainer(train_config(n_samples=100, seed=5), data=data)
     assert trainer.data is data

@@ -1,0 +1,109 @@
+"""A job trains a few runs in one worker thread, interleaved so their progress stays level.
+
+It stops within one update once ``cancel`` is set (nobody waits for it any more).
+"""
+from __future__ import annotations
+
+import asyncio
+import math
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from app.engine import Boundary, Done, Eval, PathPoint, RunStatus, Step, Trainer, Update
+
+from .records import RunRecord
+
+ROUNDS = 500  # each run advances in slices of about 1/ROUNDS of its updates
+
+
+@dataclass(eq=False)
+class LiveRun:
+    record: RunRecord
+    trainer: Trainer
+    steps: Iterator[Step]
+    quantum: int  # updates per slice
+
+    @property
+    def progress(self) -> float:
+        return len(self.record.loss) / self.trainer.plan.total_updates
+
+
+class Job:
+    def __init__(self, records: list[RunRecord]):
+        self.records = records
+        self.subscribers = 0
+        self.cancel = threading.Event()
+        self.ended = asyncio.Event()  # set on the event loop once every run has ended
+        self.watchers: set[asyncio.Event] = set()  # streams to wake when the job ends
+
+    def run(self) -> None:
+        """Worker thread: train every run to its end, or until cancelled."""
+        live = [run for run in map(self._start, self.records) if run is not None]
+        while live and not self.cancel.is_set():
+            run = min(live, key=lambda r: r.progress)  # the run furthest behind goes next
+            began = time.perf_counter()
+            try:
+                ended = self._advance(run)
+            except Exception as exc:  # noqa: BLE001 - reported on the stream, never a 500
+                run.record.fail(f"training failed: {exc}")
+                ended = True
+            run.record.seconds += time.perf_counter() - began
+            if ended:
+                live.remove(run)
+        self.skip()
+
+    def skip(self) -> None:
+        """Runs that did not end (cancelled, or never started) end as stopped."""
+        for rec in self.records:
+            if not rec.finished:
+                rec.status = RunStatus.STOPPED
+
+    def finish(self) -> None:
+        """On the event loop: wake whoever waits for this job."""
+        self.ended.set()
+        for wake in self.watchers:
+            wake.set()
+
+    @staticmethod
+    def _start(rec: RunRecord) -> LiveRun | None:
+        began = time.perf_counter()
+        try:
+            trainer = Trainer(rec.config, measure_noise=True)
+        except Exception as exc:  # noqa: BLE001
+            rec.fail(f"could not start the run: {exc}")
+            return None
+        rec.initial_params = trainer.initial_params
+        rec.boundary_grid = trainer.boundary_grid
+        rec.measures_noise = trainer.noise_every > 0
+        rec.status = RunStatus.RUNNING
+        rec.seconds = time.perf_counter() - began
+        quantum = max(1, math.ceil(trainer.plan.total_updates / ROUNDS))
+        return LiveRun(rec, trainer, trainer.steps(), quantum)
+
+    def _advance(self, run: LiveRun) -> bool:
+        """One slice of a run; True once it has ended."""
+        rec, cancel = run.record, self.cancel
+        append_loss, append_cos = rec.loss.append, rec.cosine.append
+        target = len(rec.loss) + run.quantum
+        nan = math.nan
+        for step in run.steps:
+            kind = type(step)
+            if kind is Update:
+                cos = step.grad_cosine
+                append_cos(nan if cos is None else cos)  # before the loss: readers go by len(loss)
+                append_loss(step.loss)
+                if len(rec.loss) >= target or cancel.is_set():
+                    return False
+            elif kind is Eval:
+                rec.evals.append(step)
+            elif kind is PathPoint:
+                rec.path.append(step)
+            elif kind is Boundary:
+                rec.boundaries.append(step)
+            elif kind is Done:
+                rec.final_params = run.trainer.final_params
+                rec.status = step.status
+                return True
+        return True

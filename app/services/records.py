@@ -1,0 +1,38 @@
+"""The append-only history of one run: written by its training thread, read by any number of
+streams. Readers go by ``len(loss)``: every other list is appended before the loss it follows."""
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass, field
+
+from app.engine import Boundary, Eval, PathPoint, RunStatus, TrainConfig
+
+CACHEABLE = (RunStatus.COMPLETED, RunStatus.DIVERGED)  # the same link always gives these again
+
+
+@dataclass(eq=False)
+class RunRecord:
+    config: TrainConfig
+    loss: array = field(default_factory=lambda: array("d"))
+    cosine: array = field(default_factory=lambda: array("d"))  # NaN where not measured
+    evals: list[Eval] = field(default_factory=list)
+    path: list[PathPoint] = field(default_factory=list)
+    boundaries: list[Boundary] = field(default_factory=list)
+    boundary_grid: dict | None = None
+    measures_noise: bool = False
+    status: RunStatus = RunStatus.PENDING
+    error: str | None = None  # the detail of a failed run
+    initial_params: dict | None = None
+    final_params: dict | None = None
+    seconds: float = 0.0  # this run's own compute time: training and evaluation, not time queued
+
+    @property
+    def finished(self) -> bool:
+        return self.status.ended
+
+    @property
+    def cacheable(self) -> bool:
+        return self.status in CACHEABLE
+
+    def fail(self, detail: str) -> None:
+        self.error, self.status = detail, RunStatus.FAILED

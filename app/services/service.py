@@ -1,0 +1,138 @@
+"""The run service: what the routers use. Identical runs share one record: while it trains,
+every request asking for it follows the same job; once finished it is served from the cache.
+A job stops within one update of its last subscriber leaving (stream or history)."""
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+
+from app.engine import TrainConfig
+from app.settings import Settings
+
+from .budget import check_budget
+from .cache import ResultCache
+from .jobs import Job
+from .records import RunRecord
+from .scheduler import Busy, Scheduler
+
+
+@dataclass
+class Stats:
+    runs_started: int = 0
+    cache_hits: int = 0
+    streams: int = 0
+    stream_seconds: float = 0.0
+    finished: Counter = field(default_factory=Counter)  # by run status
+    rejected: Counter = field(default_factory=Counter)  # by reason
+
+
+class Subscription:
+    """The records of one request's runs (in the request's order) and the jobs training them."""
+
+    def __init__(self, service: RunService, records: list[RunRecord], jobs: list[Job]):
+        self.service, self.records, self.jobs = service, records, jobs
+        self._wakes: list[asyncio.Event] = []
+        self._open = True
+
+    def wake_on_end(self, wake: asyncio.Event) -> None:
+        """Set ``wake`` whenever one of the jobs ends (streams gather the last points at once)."""
+        self._wakes.append(wake)
+        for job in self.jobs:
+            job.watchers.add(wake)
+
+    async def finished(self) -> list[RunRecord]:
+        await asyncio.gather(*(job.ended.wait() for job in self.jobs))
+        return self.records
+
+    def close(self) -> None:
+        if self._open:
+            self._open = False
+            for job in self.jobs:
+                job.watchers.difference_update(self._wakes)
+            self.service.unsubscribe(self.jobs)
+
+
+class RunService:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.scheduler = Scheduler(settings.training_slots, settings.queue_size)
+        self.cache = ResultCache(settings.cache_runs, settings.cache_updates)
+        self.stats = Stats()
+        self._active: dict[TrainConfig, tuple[RunRecord, Job]] = {}
+
+    @property
+    def active_runs(self) -> int:
+        return len(self._active)
+
+    def active_records(self) -> list[RunRecord]:
+        return [rec for rec, _ in self._active.values()]
+
+    def check(self, configs: list[TrainConfig]) -> list[dict]:
+        """422 problems of a comparison that is too big (empty when it fits)."""
+        return check_budget(configs, self.settings)
+
+    def reject(self, reason: str) -> None:
+        self.stats.rejected[reason] += 1
+
+    async def subscribe(self, configs: list[TrainConfig]) -> Subscription:
+        """Records for these runs; one new job queues for those neither cached nor training.
+        Over capacity it waits up to ``slot_wait_seconds`` for room, then raises ``Busy``.
+        The caller must ``close()`` the subscription."""
+        deadline = asyncio.get_running_loop().time() + self.settings.slot_wait_seconds
+        while True:
+            records, jobs, missing = self._lookup(configs)
+            if not missing or self.scheduler.has_room():
+                break
+            try:
+                await self.scheduler.wait_for_room(deadline - asyncio.get_running_loop().time())
+            except Busy:
+                self.reject("busy")
+                raise
+        self.stats.cache_hits += sum(1 for cfg in records if cfg in self.cache)
+        if missing:
+            job = Job([RunRecord(cfg) for cfg in missing])
+            for rec in job.records:
+                records[rec.config] = rec
+                self._active[rec.config] = (rec, job)
+            jobs.append(job)
+            self.stats.runs_started += len(missing)
+            self.scheduler.submit(job, self._job_done)
+        for job in jobs:
+            job.subscribers += 1
+        return Subscription(self, [records[cfg] for cfg in configs], jobs)
+
+    def _lookup(self, configs: list[TrainConfig]) -> tuple[dict[TrainConfig, RunRecord], list[Job], list[TrainConfig]]:
+        records: dict[TrainConfig, RunRecord] = {}
+        jobs: list[Job] = []
+        missing: list[TrainConfig] = []
+        for cfg in dict.fromkeys(configs):
+            cached = self.cache.get(cfg)
+            active = self._active.get(cfg)
+            if cached is not None:
+                records[cfg] = cached
+            elif active is not None and not active[1].cancel.is_set():
+                records[cfg] = active[0]
+                if active[1] not in jobs:
+                    jobs.append(active[1])
+            else:
+                missing.append(cfg)
+        return records, jobs, missing
+
+    def unsubscribe(self, jobs: list[Job]) -> None:
+        for job in jobs:
+            job.subscribers -= 1
+            if job.subscribers <= 0:
+                job.cancel.set()
+
+    def _job_done(self, job: Job) -> None:
+        for rec in job.records:
+            self.stats.finished[rec.status] += 1
+            if self._active.get(rec.config, (None,))[0] is rec:
+                del self._active[rec.config]
+            self.cache.put(rec)
+
+    def shutdown(self) -> None:
+        for _, job in self._active.values():
+            job.cancel.set()
+        self.scheduler.shutdown()

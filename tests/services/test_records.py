@@ -1,0 +1,19 @@
+from app.engine import RunStatus
+from app.services import RunRecord
+from tests.helpers import train_config
+
+
+def test_a_record_ends_with_one_of_the_final_statuses():
+    rec = RunRecord(train_config())
+    assert rec.status == "pending" and not rec.finished
+    rec.status = RunStatus.RUNNING
+    assert not rec.finished
+    for status in ("completed", "diverged", "stopped", "failed"):
+        rec.status = RunStatus(status)
+        assert rec.finished
+
+
+def test_failing_keeps_the_detail_and_is_not_cacheable():
+    rec = RunRecord(train_config())
+    rec.fail("boom")
+    assert rec.status == RunStatus.FAILED and rec.error == "boom" and not rec.cacheable

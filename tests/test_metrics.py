@@ -1,0 +1,23 @@
+"""Prometheus metrics read off the run service's counters."""
+import re
+
+from tests.api.test_runs import read_stream
+
+
+def metric(text, name, labels=""):
+    match = re.search(rf"^{name}{re.escape(labels)} ([0-9.e+-]+)$", text, re.M)
+    return float(match[1]) if match else None
+
+
+def test_metrics_count_runs_cache_hits_rejections_and_stream_time(client):
+    read_stream(client, "batch_size=full,1&epochs=2&n_samples=100")
+    read_stream(client, "batch_size=full,1&epochs=2&n_samples=100")
+    read_stream(client, "batch_size=full&epochs=100&learning_rate=10")
+    client.get("/api/plan?epochs=0")
+    text = client.get("/metrics").text
+    assert metric(text, "gdv_runs_started_total") == 3
+    assert metric(text, "gdv_runs_finished_total", '{status="completed"}') == 2
+    assert metric(text, "gdv_runs_finished_total", '{status="diverged"}') == 1
+    assert metric(text, "gdv_cache_hits_total") == 2
+    assert metric(text, "gdv_requests_rejected_total", '{reason="invalid"}') == 1
+    assert metric(text, "gdv_streams_total") == 3 and metric(text, "gdv_stream_seconds_total") > 0
