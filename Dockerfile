@@ -19,7 +19,11 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     WEB_CONCURRENCY=2 \
     GDV_TRAINING_SLOTS=1 \
-    OPENBLAS_NUM_THREADS=1
+    OPENBLAS_NUM_THREADS=1 \
+    NUMBA_CACHE_DIR=/srv/numba-cache
+# compile the training kernels at build time: the cache ships in the image, start-up only loads it
+RUN mkdir -p /srv/numba-cache && python -c "from app.engine.compiled import warm; warm()" \
+ && chown -R app /srv/numba-cache
 USER app
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=4s --start-period=10s --retries=3 \

@@ -40,6 +40,7 @@ system-deps:
 bench: $(VENV)/.bench system-deps
 	@$(BIN)/python -c "import sys; sys.path.insert(0, 'bench'); import targets; targets.reset()"
 	-$(BIN)/python bench/engine.py
+	-$(BIN)/python bench/api.py
 	-$(BIN)/python bench/stream.py
 	-$(BIN)/python bench/load.py
 	-$(BIN)/python bench/page.py

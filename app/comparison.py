@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from app.engine import TrainConfig, make_plan
+from app.engine.trainer import predict_seconds
 from app.links import to_query, value_text
 from app.schemas import FIELDS, RunConfig
 from app.services import RunRecord, n_params
@@ -43,6 +44,7 @@ class Comparison:
                 "label": label, **plan.to_dict(),
                 "examples_seen": plan.epochs * plan.n_train,
                 "model": cfg.resolved_model, "loss": cfg.resolved_loss, "n_params": n_params(cfg),
+                "predicted_seconds": round(predict_seconds(cfg), 4),
                 "config": run.model_dump(mode="json"),
             })
         return {"runs": runs, "query": self.query}

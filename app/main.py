@@ -1,5 +1,6 @@
 """Builds the app: settings, the run service, routers, error handlers and middleware."""
 import logging
+import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -7,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.api import handlers, ops, pages, runs
 from app.api.pages import ROOT
+from app.engine import compiled
 from app.metrics import make_registry
 from app.middleware import GuardMiddleware
 from app.ratelimit import RateLimiter
@@ -32,6 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # load the compiled kernels in the background: the first request need not wait for them
+        threading.Thread(target=compiled.warm, name="warm-kernels", daemon=True).start()
         app.state.service = RunService(settings)
         yield
         app.state.service.shutdown()

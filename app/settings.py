@@ -16,7 +16,7 @@ class Settings(BaseSettings):
     max_dataset_size: int = 100_000  # examples of a synthetic data set
     max_dataset_download: int = 20_000  # examples /api/dataset returns
     max_total_updates: int = 2_000_000  # summed over the runs of a comparison
-    max_work: float = 2e10  # sum of updates x batch size x parameters (about CPU-seconds x 1e9)
+    max_seconds: float = 30.0  # predicted CPU-seconds of one comparison (app/engine/cost.py)
     cache_runs: int = 256  # finished runs kept for identical links
     cache_updates: int = 20_000_000  # losses kept in the cache in all
     stream_tick_seconds: float = 0.05  # how often a stream looks for new points

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from app.engine import TrainConfig, Trainer, Update  # noqa: E402
+from app.engine import TrainConfig, Trainer, Updates  # noqa: E402
 from tests.helpers import train_config  # noqa: E402
 from targets import record  # noqa: E402
 
@@ -46,12 +46,13 @@ CASES = [
 ]
 
 
-def engine_us_per_update(config: TrainConfig) -> float:
-    trainer = Trainer(config)
+def engine_us_per_update(config: TrainConfig, compiled: bool = False) -> float:
+    trainer = Trainer(config, compiled=compiled)
     n = 0
     start = time.perf_counter()
     for step in trainer.steps():
-        n += type(step) is Update
+        if type(step) is Updates:
+            n += len(step.losses)
     return (time.perf_counter() - start) / n * 1e6
 
 
@@ -105,7 +106,7 @@ def main() -> int:
         return 2
     torch.set_num_threads(1)
     print(f"numpy {np.__version__}, torch {torch.__version__}, best of {args.repeat} runs\n")
-    head = f"{'case':38} {'engine':>9} {'1 thread':>9} {'torch':>9} {'torch/engine':>13}"
+    head = f"{'case':38} {'engine':>9} {'1 thread':>9} {'compiled':>9} {'torch':>9} {'torch/engine':>13}"
     print(head + "\n" + "-" * len(head))
     ok = True
     slower_with_one_thread = 0
@@ -114,10 +115,11 @@ def main() -> int:
         with threadpool_limits(limits=1):
             one = best_of(engine_us_per_update, case.config, args.repeat)
         ref = best_of(torch_us_per_update, case.config, args.repeat)
+        fast = best_of(lambda c: engine_us_per_update(c, compiled=True), case.config, args.repeat)
         best = min(engine, one)
         slower_with_one_thread += one > engine * 1.05
         ratio = ref / best
-        print(f"{case.name:38} {engine:8.1f}u {one:8.1f}u {ref:8.1f}u {ratio:12.1f}x")
+        print(f"{case.name:38} {engine:8.1f}u {one:8.1f}u {fast:8.1f}u {ref:8.1f}u {ratio:12.1f}x")
         ok &= record("engine", f"{case.name}: not slower than PyTorch", f"{ratio:.1f}x faster", ratio >= 1)
         if case.name.endswith("batch 1") and case.config.dataset == "linear":
             ok &= record("engine", "linear batch 1: <= 15 us per update", f"{best:.1f} us", best <= 15)

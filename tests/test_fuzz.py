@@ -59,7 +59,7 @@ def queries(draw):
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app(Settings(stream_burst=10**9, max_work=2e8, training_slots=2))) as c:
+    with TestClient(create_app(Settings(stream_burst=10**9, max_seconds=0.5, training_slots=2))) as c:
         yield c
 
 

@@ -49,6 +49,16 @@ class TrainConfig:
             return self.loss
         return "mse" if self.task == "regression" else "cross_entropy"
 
+    @property
+    def n_params(self) -> int:
+        """Trainable parameters of the model, without building it."""
+        info = DATASETS[self.dataset]
+        if self.resolved_model != "mlp":
+            return (info.n_features + 1) * info.n_outputs
+        sizes = [info.n_features, *self.hidden, info.n_outputs]
+        dense = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+        return dense + (2 * sum(self.hidden) if self.batch_norm else 0)
+
     def make_data(self) -> Dataset:
         """This run's data set (shared, read-only, by every run with the same data keys)."""
         return make_dataset(self.dataset, self.n_samples, self.noise, self.seed,

@@ -66,7 +66,8 @@ class SGD(Optimizer):
 
 
 class _RootScaled(Optimizer):
-    """Steps scaled by the root of an accumulator of squared gradients (Adagrad, RMSprop)."""
+    """Steps scaled by the root of an accumulator of squared gradients (Adagrad, RMSprop), with
+    epsilon inside the root as Keras 3 writes it: p <- p - lr_t * g / sqrt(a + epsilon)."""
 
     initial_accumulator_value = 0.0
 
@@ -81,14 +82,14 @@ class _RootScaled(Optimizer):
     def _apply(self, params, grads, lr):
         a = self._slot("accumulator", params, self.initial_accumulator_value)
         self._accumulate(a, grads)
-        params -= lr * grads / (np.sqrt(a) + self.epsilon)
+        params -= lr * grads / np.sqrt(a + self.epsilon)
 
 
 class Adagrad(_RootScaled):
-    """Adagrad, Keras defaults (initial accumulator 0.1, epsilon 1e-7).
+    """Adagrad, as ``keras.optimizers.Adagrad`` (Keras 3): initial accumulator 0.1, epsilon 1e-7.
 
-    a <- a + g^2
-    p <- p - lr_t * g / (sqrt(a) + epsilon)
+    a <- a + g^2                                    (a starts at 0.1)
+    p <- p - lr_t * g / sqrt(a + epsilon)
     """
 
     initial_accumulator_value = 0.1
@@ -98,10 +99,11 @@ class Adagrad(_RootScaled):
 
 
 class RMSprop(_RootScaled):
-    """RMSprop, Keras defaults (rho 0.9, epsilon 1e-7).
+    """RMSprop, as ``keras.optimizers.RMSprop`` (Keras 3, no momentum, not centered): rho 0.9,
+    epsilon 1e-7.
 
     a <- rho * a + (1 - rho) * g^2                  (a starts at 0)
-    p <- p - lr_t * g / (sqrt(a) + epsilon)
+    p <- p - lr_t * g / sqrt(a + epsilon)
     """
 
     def __init__(self, learning_rate: float, decay: float = 0.0, rho: float = 0.9, epsilon: float = 1e-7):
@@ -114,7 +116,8 @@ class RMSprop(_RootScaled):
 
 
 class Adam(Optimizer):
-    """Adam, Keras defaults (beta_1 0.9, beta_2 0.999, epsilon 1e-7, "epsilon hat").
+    """Adam, as ``keras.optimizers.Adam`` (Keras 3): beta_1 0.9, beta_2 0.999, epsilon 1e-7
+    ("epsilon hat", added after the bias-corrected root).
 
     m <- beta_1 * m + (1 - beta_1) * g              (m, v start at 0; t counts from 1)
     v <- beta_2 * v + (1 - beta_2) * g^2

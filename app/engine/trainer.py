@@ -13,22 +13,24 @@ from typing import Generator, Iterator, NamedTuple
 
 import numpy as np
 
+from . import cost
 from .config import Plan, TrainConfig, make_plan
-from .datasets import Dataset
+from .datasets import DATASETS, Dataset
 from .losses import LOSSES
 from .models import build_model
 from .optimizers import build_optimizer
 
+try:  # the compiled path is used when numba is there; the numpy path is the reference
+    from .compiled import AVAILABLE as COMPILED
+except ImportError:  # pragma: no cover
+    COMPILED = False
+
 EVAL_MAX_EXAMPLES = 2048  # per set; bigger sets are evaluated on a fixed seeded subset
 MAX_EVALS = 100  # cadence target per run, besides epoch ends
-EVAL_COST_SHARE = 0.25  # evaluation may cost at most ~1/4 of the training work
-CALL_OVERHEAD_EXAMPLES = 256  # a numpy pass costs about this many examples' worth of work on its own
 EXPLODE_FACTOR = 1e6  # a loss this many times the initial one counts as diverged
 MAX_PATH_POINTS = 400  # parameter snapshots per run (first and last always included)
-NOISE_BUDGET = 2e7  # example-passes per run spent on full-batch gradients for the noise view
-NOISE_MAX_EXAMPLES = 20_000
-NOISE_CHEAP_WORK = 50_000  # examples x parameters of a full gradient measured at every update
-NOISE_COST_SHARE = 0.5  # otherwise measuring may cost about half the training work
+NOISE_MAX_EXAMPLES = 20_000  # larger training sets: no gradient-noise view
+MIN_NOISE_POINTS = 100  # a noise chart needs this many measurements, even past the cost share
 BOUNDARY_GRID = 40  # decision-boundary grid for 2-D classification, per side
 
 
@@ -53,6 +55,18 @@ class Update(NamedTuple):
     grad_cosine: float | None = None  # cos(mini-batch gradient, full-batch gradient), when measured
 
 
+class Updates(NamedTuple):
+    """A run of consecutive updates, as arrays (NaN where a cosine was not measured)."""
+
+    first: int  # 1-based number of the first update
+    losses: np.ndarray
+    cosines: np.ndarray
+
+    def expand(self) -> list[Update]:
+        return [Update(self.first + i, float(loss), None if math.isnan(c) else float(c))
+                for i, (loss, c) in enumerate(zip(self.losses, self.cosines))]
+
+
 class Eval(NamedTuple):
     update: int  # 0 = before training
     epoch: float  # updates / iterations_per_epoch
@@ -75,17 +89,46 @@ class Boundary(NamedTuple):
     probs: list[float]  # P(class 1) on the trainer's boundary grid, row-major (x1 rows, x0 columns)
 
 
-Step = Update | Eval | Done | PathPoint | Boundary
+Step = Updates | Eval | Done | PathPoint | Boundary
 
 
-def eval_interval(plan: Plan, n_eval_examples: int) -> int:
-    """Updates between evaluations: at most ~MAX_EVALS per run, and evaluating costs at most
-    EVAL_COST_SHARE of the training work, counting a fixed overhead per pass."""
+def eval_examples(plan: Plan) -> int:
+    """Examples one evaluation passes (training and validation sets, each at most a subset)."""
+    return min(plan.n_train, EVAL_MAX_EXAMPLES) + min(plan.n_val, EVAL_MAX_EXAMPLES)
+
+
+def eval_interval(plan: Plan, n_params: int, compiled: bool, boundary_points: int = 0) -> int:
+    """Updates between evaluations: at most ~MAX_EVALS per run, and evaluating (with the decision
+    boundary) costs at most ``cost.SIDE_SHARE`` of training (epoch ends are always evaluated)."""
     by_count = math.ceil(plan.total_updates / MAX_EVALS)
-    eval_cost = n_eval_examples + CALL_OVERHEAD_EXAMPLES
-    update_cost = plan.batch_size + CALL_OVERHEAD_EXAMPLES
-    by_cost = math.ceil(eval_cost / (EVAL_COST_SHARE * update_cost))
-    return max(1, by_count, by_cost)
+    side = cost.FORWARD(eval_examples(plan), n_params) + (cost.FORWARD(boundary_points, n_params) if boundary_points else 0)
+    return max(by_count, cost.stride(side, cost.UPDATE[cost.path(compiled)](plan.batch_size, n_params)))
+
+
+def noise_stride(config: TrainConfig, plan: Plan, n_params: int, compiled: bool) -> int:
+    """Every how many updates the full-batch gradient is measured (0: never): free for a full
+    batch (the cosine is 1), else as often as costs ``cost.SIDE_SHARE`` of training, but at least
+    MIN_NOISE_POINTS times a run (small-batch runs of small models: a run of milliseconds)."""
+    if config.batch_norm or plan.n_train > NOISE_MAX_EXAMPLES:
+        return 0  # batch-norm statistics would move; big sets cost too much
+    if plan.batch_size >= plan.n_train:
+        return 1
+    update = cost.UPDATE[cost.path(compiled)]
+    by_cost = cost.stride(update(plan.n_train, n_params), update(plan.batch_size, n_params))
+    return max(1, min(by_cost, plan.total_updates // MIN_NOISE_POINTS))
+
+
+def predict_seconds(config: TrainConfig, compiled: bool | None = None) -> float:
+    """CPU-seconds this run will take, by the same rules the trainer follows."""
+    compiled = COMPILED if compiled is None else compiled
+    plan, n_params = make_plan(config), config.n_params
+    grid = BOUNDARY_GRID ** 2 if config.task == "classification" and DATASETS[config.dataset].n_features == 2 else 0
+    every = eval_interval(plan, n_params, compiled, grid)
+    evals = plan.total_updates // every + plan.epochs + 1
+    noise_every = noise_stride(config, plan, n_params, compiled)
+    segments = evals + (min(plan.total_updates, MAX_PATH_POINTS) if n_params <= 2 else 0) + plan.total_updates // 2000
+    return cost.predict_seconds(plan.total_updates, plan.batch_size, n_params, plan.n_train, compiled, evals,
+                                eval_examples(plan), noise_every, grid, segments)
 
 
 def _eval_subset(X: np.ndarray, y: np.ndarray, rng: np.random.Generator):
@@ -102,7 +145,7 @@ class Trainer:
     classification run yields its decision boundary at each evaluation."""
 
     def __init__(self, config: TrainConfig, data: Dataset | None = None, measure_noise: bool = False,
-                 track_path: bool = True):
+                 track_path: bool = True, compiled: bool | None = None, chunk: int = 1 << 30):
         self.config = config
         self.plan = make_plan(config)
         self.data = data or config.make_data()
@@ -119,23 +162,15 @@ class Trainer:
         self.initial_params = self.model.export_params()
         self.status = RunStatus.PENDING
         self.updates = 0
-        self.noise_every = self._noise_stride() if measure_noise else 0
+        self.compiled = COMPILED if compiled is None else compiled
+        # side passes follow the app's path (compiled where numba is), so both paths give the same steps
+        self.noise_every = noise_stride(config, self.plan, self.model.n_params, COMPILED) if measure_noise else 0
         self.path_every = (math.ceil(self.plan.total_updates / MAX_PATH_POINTS)
                            if track_path and self.model.n_params <= 2 else 0)
         self.boundary_grid = self._boundary_grid()
         self._last_path = -1
-
-    def _noise_stride(self) -> int:
-        """Every update when a full gradient is cheap (small data, few parameters); else every
-        k-th update, so measuring costs about NOISE_COST_SHARE of training and fits NOISE_BUDGET."""
-        plan = self.plan
-        if self.config.batch_norm or plan.n_train > NOISE_MAX_EXAMPLES:
-            return 0  # batch-norm statistics would move; big sets cost too much
-        by_budget = math.ceil(plan.total_updates * plan.n_train / NOISE_BUDGET)
-        if plan.n_train * self.model.n_params <= NOISE_CHEAP_WORK:
-            return max(1, by_budget)
-        by_cost = math.ceil((plan.n_train + CALL_OVERHEAD_EXAMPLES) / (NOISE_COST_SHARE * (plan.batch_size + CALL_OVERHEAD_EXAMPLES)))
-        return max(1, by_budget, by_cost)
+        self.chunk = chunk  # at most this many updates per ``Updates`` step
+        self.stop = np.zeros(1, np.uint8)  # set stop[0] (any thread): the run ends within one update
 
     def _boundary_grid(self) -> dict | None:
         d = self.data
@@ -194,17 +229,15 @@ class Trainer:
         yield Done(status, self.updates)
 
     def _train(self) -> Generator[Step, None, RunStatus]:
-        plan, cfg, model, opt = self.plan, self.config, self.model, self.optimizer
+        plan, cfg, params = self.plan, self.config, self.model.params
         X, Y = self.data.X_train, self._targets(self.data.y_train)
         X_tr_eval, y_tr_eval = _eval_subset(X, Y, self._eval_rng)
         has_val = self.data.n_val > 0
         if has_val:
             X_val_eval, y_val_eval = _eval_subset(self.data.X_val, self._targets(self.data.y_val), self._eval_rng)
-        n_eval = len(X_tr_eval) + (len(X_val_eval) if has_val else 0)
-        every = eval_interval(plan, n_eval)
-        per_epoch, bs, n = plan.iterations_per_epoch, plan.batch_size, plan.n_train
-        forward, backward, update = model.forward, model.backward, opt.update
-        loss_and_grad, params, grads = self.loss_and_grad, model.params, model.grads
+        grid = self.boundary_grid["n"] ** 2 if self.boundary_grid else 0
+        every = eval_interval(plan, self.model.n_params, COMPILED, grid)
+        per_epoch = plan.iterations_per_epoch
 
         def checkpoint(k: int) -> Generator[Step, None, Eval | None]:
             """Evaluate (and draw the boundary) after update k; None when anything is not finite."""
@@ -218,8 +251,8 @@ class Trainer:
                 yield self.boundary(k)
             return ev
 
-        noise_every, path_every = self.noise_every, self.path_every
-        full_batch = bs >= n
+        steps = self._steps_engine(X, Y)
+        path_every, chunk = self.path_every, self.chunk
         patience, best_val, waited = cfg.patience, math.inf, 0
         first = yield from checkpoint(0)
         if path_every:
@@ -229,25 +262,23 @@ class Trainer:
         limit = EXPLODE_FACTOR * (abs(first.train_loss) + 1.0)
         k = 0
         for _ in range(plan.epochs):
-            if cfg.shuffle:
-                order = self._shuffle_rng.permutation(n)
-                Xs, Ys = X[order], Y[order]
-            else:
-                Xs, Ys = X, Y
-            for start in range(0, n, bs):
-                out = forward(Xs[start:start + bs], True)
-                loss, dout = loss_and_grad(out, Ys[start:start + bs])
-                backward(dout)
-                cos = None
-                if noise_every and k % noise_every == 0:
-                    cos = 1.0 if full_batch else self.grad_cosine(X, Y)
-                update(params, grads)
-                k += 1
+            steps.epoch(self._shuffle_rng.permutation(plan.n_train) if cfg.shuffle else None)
+            done_in_epoch = 0
+            while done_in_epoch < per_epoch:
+                # run up to the next evaluation, path point, epoch end or chunk end
+                stop_at = min(k + per_epoch - done_in_epoch, k + chunk, _next_multiple(k, every),
+                              _next_multiple(k, path_every) if path_every else math.inf)
+                losses, cosines = steps.run(done_in_epoch, stop_at - k, k, limit, self.noise_every, self.stop)
+                if len(losses):
+                    yield Updates(k + 1, losses, cosines)
+                k += len(losses)
+                done_in_epoch += len(losses)
                 self.updates = k
-                yield Update(k, loss, cos)
                 if path_every and k % path_every == 0:
                     yield self.path_point(k)
-                if not loss <= limit:  # also true for NaN
+                if self.stop[0]:
+                    return RunStatus.STOPPED
+                if len(losses) and not losses[-1] <= limit:  # exploded, or NaN
                     return RunStatus.DIVERGED
                 if k % every == 0 and k % per_epoch and (yield from checkpoint(k)) is None:
                     return RunStatus.DIVERGED
@@ -262,6 +293,53 @@ class Trainer:
                     if waited >= patience:
                         return RunStatus.STOPPED
         return RunStatus.COMPLETED
+
+    def _steps_engine(self, X: np.ndarray, Y: np.ndarray):
+        if self.compiled:
+            from .compiled import CompiledSteps
+            return CompiledSteps(self.model, self.optimizer, self.config.resolved_loss, X, Y,
+                                 self.plan.batch_size, self.noise_every > 0)
+        return NumpySteps(self, X, Y)
+
+
+def _next_multiple(k: int, every: int) -> int:
+    """The first multiple of ``every`` after k."""
+    return (k // every + 1) * every
+
+
+class NumpySteps:
+    """The readable reference path: one numpy forward, backward and optimizer step per update."""
+
+    def __init__(self, trainer: Trainer, X: np.ndarray, Y: np.ndarray):
+        self.trainer, self.X, self.Y = trainer, X, Y
+        self.Xs, self.Ys = X, Y
+
+    def epoch(self, order: np.ndarray | None) -> None:
+        self.Xs, self.Ys = (self.X, self.Y) if order is None else (self.X[order], self.Y[order])
+
+    def run(self, first_batch: int, n_steps: int, k: int, limit: float, noise_every: int, stop: np.ndarray):
+        """``n_steps`` updates from batch ``first_batch``; fewer when a loss is not <= limit (that
+        update included) or ``stop[0]`` is set."""
+        tr = self.trainer
+        model, bs = tr.model, tr.plan.batch_size
+        params, grads = model.params, model.grads
+        full_batch = bs >= tr.plan.n_train
+        losses, cosines = np.empty(n_steps), np.full(n_steps, math.nan)
+        for j in range(n_steps):
+            if stop[0]:
+                return losses[:j], cosines[:j]
+            start = (first_batch + j) * bs
+            out = model.forward(self.Xs[start:start + bs], True)
+            loss, dout = tr.loss_and_grad(out, self.Ys[start:start + bs])
+            model.backward(dout)
+            if noise_every and (k + j) % noise_every == 0:
+                cos = 1.0 if full_batch else tr.grad_cosine(self.X, self.Y)
+                cosines[j] = math.nan if cos is None else cos
+            tr.optimizer.update(params, grads)
+            losses[j] = loss
+            if not loss <= limit:  # also true for NaN
+                return losses[:j + 1], cosines[:j + 1]
+        return losses, cosines
 
 
 def run_to_end(config: TrainConfig) -> tuple[Trainer, list[Step]]:

@@ -1,22 +1,19 @@
-"""Size limits of a comparison, checked before anything trains; every message names the keys to
-lower and by how much."""
+"""Size limits of a comparison, checked before anything trains (in milliseconds): data set size,
+updates held in memory, and predicted CPU-seconds (``app.engine.cost``). Every message names the
+keys to lower and by how much."""
 from __future__ import annotations
 
 import math
 
 from app.engine import DATASETS, TrainConfig, make_plan
+from app.engine.trainer import predict_seconds
 from app.errors import problem
 from app.settings import Settings
 
 
 def n_params(cfg: TrainConfig) -> int:
     """Trainable parameters of a configuration's model, without building it."""
-    info = DATASETS[cfg.dataset]
-    if cfg.resolved_model != "mlp":
-        return (info.n_features + 1) * info.n_outputs
-    sizes = [info.n_features, *cfg.hidden, info.n_outputs]
-    dense = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
-    return dense + (2 * sum(cfg.hidden) if cfg.batch_norm else 0)
+    return cfg.n_params
 
 
 def _lower(epochs: int, factor: float, others: str) -> str:
@@ -42,9 +39,10 @@ def check_budget(configs: list[TrainConfig], settings: Settings) -> list[dict]:
         problems.append(problem("epochs", epochs, f"this comparison makes {total} updates in all; the limit is "
                                 f"max_total_updates={settings.max_total_updates}: "
                                 f"{_lower(epochs, total / settings.max_total_updates, 'raise batch_size')}", "limit"))
-    work = sum(p.total_updates * p.batch_size * n_params(c) for p, c in zip(plans, unique))
-    if work > settings.max_work:
-        problems.append(problem("epochs", epochs, f"this comparison needs {work:.3g} units of work (updates x "
-                                f"batch size x parameters); the limit is max_work={settings.max_work:.3g}: "
-                                f"{_lower(epochs, work / settings.max_work, 'lower n_samples or hidden')}", "limit"))
+    seconds = sum(predict_seconds(c) for c in unique)
+    if seconds > settings.max_seconds:
+        problems.append(problem("epochs", epochs, f"this comparison would take about {seconds:.3g} CPU-seconds; "
+                                f"the limit is max_seconds={settings.max_seconds:g}: "
+                                f"{_lower(epochs, seconds / settings.max_seconds, 'raise batch_size, lower n_samples or hidden')}",
+                                "limit"))
     return problems

@@ -11,11 +11,31 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from app.engine import Boundary, Done, Eval, PathPoint, RunStatus, Step, Trainer, Update
+from app.engine import Boundary, Done, Eval, PathPoint, RunStatus, Step, Trainer, Updates
 
 from .records import RunRecord
 
 ROUNDS = 500  # each run advances in slices of about 1/ROUNDS of its updates
+CHUNK = 2000  # at most this many updates arrive at once (streams stay live on long runs)
+
+
+class Cancel(threading.Event):
+    """Set once nobody waits for the job; it also raises every training run's stop flag, which
+    the update loops (numpy or compiled) check before each update."""
+
+    def __init__(self):
+        super().__init__()
+        self._flags: list = []
+
+    def watch(self, flag) -> None:
+        self._flags.append(flag)
+        if self.is_set():
+            flag[0] = 1
+
+    def set(self) -> None:
+        super().set()
+        for flag in self._flags:
+            flag[0] = 1
 
 
 @dataclass(eq=False)
@@ -34,13 +54,15 @@ class Job:
     def __init__(self, records: list[RunRecord]):
         self.records = records
         self.subscribers = 0
-        self.cancel = threading.Event()
+        self.cancel = Cancel()
         self.ended = asyncio.Event()  # set on the event loop once every run has ended
         self.watchers: set[asyncio.Event] = set()  # streams to wake when the job ends
 
     def run(self) -> None:
         """Worker thread: train every run to its end, or until cancelled."""
         live = [run for run in map(self._start, self.records) if run is not None]
+        for run in live:
+            self.cancel.watch(run.trainer.stop)
         while live and not self.cancel.is_set():
             run = min(live, key=lambda r: r.progress)  # the run furthest behind goes next
             began = time.perf_counter()
@@ -80,21 +102,19 @@ class Job:
         rec.status = RunStatus.RUNNING
         rec.seconds = time.perf_counter() - began
         quantum = max(1, math.ceil(trainer.plan.total_updates / ROUNDS))
+        trainer.chunk = min(quantum, CHUNK)
         return LiveRun(rec, trainer, trainer.steps(), quantum)
 
     def _advance(self, run: LiveRun) -> bool:
         """One slice of a run; True once it has ended."""
-        rec, cancel = run.record, self.cancel
-        append_loss, append_cos = rec.loss.append, rec.cosine.append
+        rec = run.record
         target = len(rec.loss) + run.quantum
-        nan = math.nan
         for step in run.steps:
             kind = type(step)
-            if kind is Update:
-                cos = step.grad_cosine
-                append_cos(nan if cos is None else cos)  # before the loss: readers go by len(loss)
-                append_loss(step.loss)
-                if len(rec.loss) >= target or cancel.is_set():
+            if kind is Updates:
+                rec.cosine.frombytes(step.cosines.tobytes())  # before the losses: readers go by len(loss)
+                rec.loss.frombytes(step.losses.tobytes())
+                if len(rec.loss) >= target or self.cancel.is_set():
                     return False
             elif kind is Eval:
                 rec.evals.append(step)

@@ -168,7 +168,7 @@ def test_dataset_endpoint_and_its_limit(client):
     ("shape=round", "shape", "allowed keys"),
     ("n_samples=500000", "n_samples", "max_dataset_size"),
     ("batch_size=1&n_samples=100000&epochs=1000", "epochs", "max_total_updates"),
-    ("model=mlp&hidden=256x256x256x256&dataset=digits&batch_size=full&epochs=1000", "epochs", "max_work"),
+    ("model=mlp&hidden=256x256x256x256&dataset=digits&batch_size=full&epochs=1000", "epochs", "max_seconds"),
 ])
 @pytest.mark.parametrize("endpoint", ["plan", "stream", "history", "dataset"])
 def test_bad_input_is_a_helpful_422_on_every_endpoint(client, endpoint, query, key, words):
@@ -264,7 +264,8 @@ def test_stream_carries_path_noise_and_boundary_views(client):
         if e.event == "points":
             assert len(e.data["grad_cosine"]) == len(e.data["loss"])
             cos.setdefault(e.data["run"], []).extend(e.data["grad_cosine"])
-    assert set(cos[0]) == {1.0} and len(cos[1]) == 3000 and min(cos[1]) < 0.99
+    measured = [c for c in cos[1] if c is not None]
+    assert set(cos[0]) == {1.0} and len(cos[1]) == 3000 and len(measured) >= 100 and min(measured) < 0.99
     moons = read_stream(client, "dataset=moons&n_samples=200&batch_size=20&epochs=2")
     bounds = [e.data for e in moons if e.event == "boundary"]
     assert bounds and len(bounds[-1]["probs"]) == 1600 and bounds[-1]["grid"]["n"] == 40

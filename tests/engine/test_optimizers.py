@@ -52,15 +52,17 @@ def test_keras_sgd_lesson_example_lr_0_01_decay_0_1_momentum_0_1():
 
 def test_adagrad():
     # a1 = 0.1 + 4 = 4.1; a2 = 4.1 + 1 = 5.1
-    p1 = 1 - 0.1 * 2 / (math.sqrt(4.1) + 1e-7)
-    p2 = p1 - 0.1 * 1 / (math.sqrt(5.1) + 1e-7)
+    # Keras 3: epsilon inside the root
+    p1 = 1 - 0.1 * 2 / math.sqrt(4.1 + 1e-7)
+    p2 = p1 - 0.1 * 1 / math.sqrt(5.1 + 1e-7)
     assert run(Adagrad(0.1), [2.0, 1.0]) == pytest.approx([p1, p2], rel=1e-12)
 
 
 def test_rmsprop():
     # a1 = 0.1 * 4 = 0.4; a2 = 0.9 * 0.4 + 0.1 * 1 = 0.46
-    p1 = 1 - 0.1 * 2 / (math.sqrt(0.4) + 1e-7)
-    p2 = p1 - 0.1 * 1 / (math.sqrt(0.46) + 1e-7)
+    # Keras 3: epsilon inside the root
+    p1 = 1 - 0.1 * 2 / math.sqrt(0.4 + 1e-7)
+    p2 = p1 - 0.1 * 1 / math.sqrt(0.46 + 1e-7)
     assert run(RMSprop(0.1), [2.0, 1.0]) == pytest.approx([p1, p2], rel=1e-12)
 
 
@@ -86,3 +88,35 @@ def test_build_optimizer_keeps_momentum_for_sgd_only():
     assert (sgd.momentum, sgd.nesterov, sgd.decay) == (0.5, True, 0.2)
     adam = build_optimizer("adam", 0.1, momentum=0.5, decay=0.2)
     assert isinstance(adam, Adam) and adam.decay == 0.2
+
+
+def test_epsilon_inside_the_root_matters_for_a_tiny_gradient():
+    # g = 1e-4: sqrt(a + eps) and sqrt(a) + eps differ by far more than rounding
+    a = 0.1 * 1e-8
+    keras = 1 - 0.1 * 1e-4 / math.sqrt(a + 1e-7)
+    outside = 1 - 0.1 * 1e-4 / (math.sqrt(a) + 1e-7)
+    assert run(RMSprop(0.1), [1e-4])[0] == pytest.approx(keras, rel=1e-12)
+    assert abs(keras - outside) > 1e-3
+
+
+def test_adam_three_steps_with_decay_by_hand():
+    lr, b1, b2, eps, decay = 0.05, 0.9, 0.999, 1e-7, 0.5
+    p, m, v, trace = 1.0, 0.0, 0.0, []
+    for t, g in enumerate([0.3, -0.2, 0.7], start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        alpha = lr / (1 + decay * (t - 1)) * math.sqrt(1 - b2**t) / (1 - b1**t)
+        p -= alpha * m / (math.sqrt(v) + eps)
+        trace.append(p)
+    assert run(Adam(lr, decay=decay), [0.3, -0.2, 0.7]) == pytest.approx(trace, rel=1e-12, abs=0)
+
+
+def test_nesterov_with_decay_three_steps_by_hand():
+    lr, mom, decay = 0.1, 0.9, 0.2
+    p, v, trace = 1.0, 0.0, []
+    for t, g in enumerate([1.0, 0.5, -0.25]):
+        lr_t = lr / (1 + decay * t)
+        v = mom * v - lr_t * g
+        p = p + mom * v - lr_t * g
+        trace.append(p)
+    assert run(SGD(lr, momentum=mom, nesterov=True, decay=decay), [1.0, 0.5, -0.25]) == pytest.approx(trace, rel=1e-12, abs=0)

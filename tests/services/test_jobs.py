@@ -1,8 +1,11 @@
 """A job trains its runs interleaved, stops within one update when cancelled, and fails loudly."""
 
-from app.engine import RunStatus
+import threading
+import time
+
+from app.engine import RunStatus, Trainer
 from app.services import RunRecord
-from app.services.jobs import Job
+from app.services.jobs import Cancel, Job
 from tests.helpers import train_config
 
 
@@ -14,32 +17,34 @@ def test_a_job_trains_every_run_to_its_end_with_its_own_compute_time():
     assert all(r.seconds > 0 and r.final_params and r.initial_params for r in job.records)
 
 
-def test_cancel_stops_within_one_update():
-    rec = RunRecord(train_config(batch_size=1, n_samples=1000, epochs=5))
+def test_cancel_raises_every_trainers_stop_flag_and_the_run_ends_stopped():
+    rec = RunRecord(train_config(batch_size=1, n_samples=100_000, epochs=5))
     job = Job([rec])
-    seen = []
-
-    def cancel_at_100(value):  # called by the worker thread for every loss it appends
-        seen.append(value)
-        if len(seen) == 100:
-            job.cancel.set()
-        return original(value)
-
-    original = rec.loss.append
-    rec.loss = _Appender(rec.loss, cancel_at_100)
-    job.run()
-    assert rec.status == RunStatus.STOPPED
-    assert len(rec.loss) == 100  # not one update more
+    worker = threading.Thread(target=job.run)
+    worker.start()
+    while len(rec.loss) == 0:
+        time.sleep(0.001)
+    job.cancel.set()
+    worker.join(30)
+    assert not worker.is_alive() and rec.status == RunStatus.STOPPED
+    assert 0 < len(rec.loss) < 500_000
 
 
-class _Appender:
-    """An array whose append is observed (array.array's append cannot be patched)."""
+def test_a_stop_flag_ends_the_reference_loop_within_one_update():
+    trainer = Trainer(train_config(batch_size=1, n_samples=1000, epochs=5), compiled=False)
+    update, calls = trainer.optimizer.update, []
 
-    def __init__(self, inner, append):
-        self.inner, self.append = inner, append
+    def update_then_stop_at_100(params, grads):
+        update(params, grads)
+        calls.append(1)
+        if len(calls) == 100:
+            flag = Cancel()
+            flag.watch(trainer.stop)
+            flag.set()
 
-    def __len__(self):
-        return len(self.inner)
+    trainer.optimizer.update = update_then_stop_at_100
+    done = list(trainer.steps())[-1]
+    assert (done.status, done.updates) == (RunStatus.STOPPED, 100)
 
 
 def test_a_run_that_cannot_start_fails_and_the_others_still_train(monkeypatch):

@@ -1,0 +1,95 @@
+"""What a user waits for: /api/history of a fresh comparison (new seed, nothing cached) next to a
+hand-written numpy loop doing the same training (bench/handloops.py), measured side by side in
+this run with one BLAS thread on both sides; plus stream vs history, every preset, first request.
+
+    make bench            # or: .venv/bin/python bench/api.py
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from itertools import count
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import httpx  # noqa: E402
+from handloops import train  # noqa: E402
+from stream import start_server, stream_seconds  # noqa: E402
+from targets import record  # noqa: E402
+
+from app.lessons import PRESETS  # noqa: E402
+from app.links import parse_comparison  # noqa: E402
+
+CASES = [  # name, query, target ratio, hand-loop arguments
+    ("linear, batch 1, 20000 updates", "dataset=linear&n_samples=1000&batch_size=1&epochs=20", 0.5,
+     dict(batch=1, epochs=20)),
+    ("A: MLP 16x16 tanh Adam, batch 1", "dataset=moons&n_samples=1000&model=mlp&hidden=16x16&activation=tanh"
+     "&optimizer=adam&learning_rate=0.01&batch_size=1&epochs=20", 0.25,
+     dict(hidden=(16, 16), activation="tanh", loss="cross_entropy", optimizer="adam", batch=1, epochs=20)),
+    ("B: the same, batch 16", "dataset=moons&n_samples=1000&model=mlp&hidden=16x16&activation=tanh"
+     "&optimizer=adam&learning_rate=0.01&batch_size=16&epochs=20", 0.5,
+     dict(hidden=(16, 16), activation="tanh", loss="cross_entropy", optimizer="adam", batch=16, epochs=20)),
+    ("C: digits MLP 32 relu, momentum, batch 1", "dataset=digits&model=mlp&hidden=32&activation=relu&optimizer=sgd"
+     "&momentum=0.9&learning_rate=0.005&batch_size=1&epochs=5", 0.25,
+     dict(hidden=(32,), loss="cross_entropy", momentum=0.9, lr=0.005, batch=1, epochs=5)),
+]
+DEFAULT_LINK = PRESETS[0].query
+seeds = count(1000)
+
+
+def history_seconds(url: str, query: str) -> float:
+    began = time.perf_counter()
+    r = httpx.get(f"{url}/api/history?{query}&seed={next(seeds)}", timeout=300)
+    r.raise_for_status()
+    return time.perf_counter() - began
+
+
+def hand_seconds(query: str, kwargs: dict) -> float:
+    cfg = parse_comparison(query)[0].train_config()
+    data = cfg.make_data()
+    began = time.perf_counter()
+    train(data.X_train, data.y_train, seed=1, **kwargs)
+    return time.perf_counter() - began
+
+
+def main() -> int:
+    ok = True
+    proc, url = start_server()
+    try:
+        history_seconds(url, "batch_size=full&epochs=1")  # warm
+        print(f"{'case':42} {'via API':>9} {'hand numpy':>11} {'ratio':>7}")
+        for name, query, target, kwargs in CASES:
+            api = min(history_seconds(url, query) for _ in range(2))
+            hand = min(hand_seconds(query, kwargs) for _ in range(2))
+            print(f"{name:42} {api:8.3f}s {hand:10.3f}s {api / hand:6.2f}x")
+            ok &= record("api", f"{name} vs hand numpy <= {target}x", f"{api / hand:.3f}x", api / hand <= target)
+        hist = min(history_seconds(url, DEFAULT_LINK) for _ in range(3))
+        stream = min(stream_seconds(url, DEFAULT_LINK, next(seeds))[1] for _ in range(3))
+        print(f"default link: stream {stream:.3f}s, history {hist:.3f}s")
+        ok &= record("api", "whole stream / history, default link <= 1.2x", f"{stream / hist:.2f}x", stream / hist <= 1.2)
+        for preset in PRESETS:
+            took = history_seconds(url, preset.query)
+            ok &= record("api", f"preset {preset.name} computes in <= 0.5 s", f"{took:.3f} s", took <= 0.5)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    began = time.perf_counter()
+    proc, url = start_server()
+    try:
+        first = history_seconds(url, "batch_size=full,1&epochs=2&model=mlp&dataset=moons")
+        ready = time.perf_counter() - began
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    print(f"first request after start-up: {first:.3f}s (server up after {ready - first:.2f}s)")
+    ok &= record("api", "first request after start-up <= 1 s", f"{first:.3f} s", first <= 1.0)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
