@@ -1,27 +1,53 @@
-"""The lessons' comparisons (the page's presets); the first is the default comparison."""
+"""The lesson cards: a comparison each, with a short explanation and a question, in four languages
+(texts in app/i18n/lessons.json). The first is the default comparison of the page.
+
+``answer`` says how the page finds the right answer in the measured numbers once the runs are
+done: the run with the most updates, the lowest final training or validation loss, or (with
+``options``) the number of iterations per epoch.
+"""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from app import i18n
 
 
 @dataclass(frozen=True)
-class Preset:
+class Lesson:
     name: str
-    title_key: str  # the i18n string naming it
-    query: str
+    query: str  # canonical (tests check): the page's link is exactly this
+    answer: str  # most_updates | lowest_train_loss | lowest_val_loss | iterations_per_epoch
+    options: tuple[str, ...] = ()  # answers to choose from, when they are not the runs
 
 
-PRESETS = (
-    Preset("batch_size", "preset_batches", "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100"),
-    Preset("iterations", "preset_mnist", "dataset=linear&n_samples=60000&batch_size=100&epochs=10&learning_rate=0.01"),
-    Preset("learning_rate", "preset_lr", "dataset=linear&n_samples=1000&epochs=20&batch_size=32"
-           "&learning_rate=0.001,0.05,0.3,0.6&label=too small,good,oscillates,diverges"),
-    Preset("keras_sgd", "preset_keras", "dataset=linear&n_samples=1000&epochs=20&batch_size=32&learning_rate=0.01"
-           "&momentum=0,0.1&decay=0,0.1&label=plain SGD,lr 0.01 decay 0.1 momentum 0.1"),
-    Preset("overfitting", "preset_overfit", "dataset=moons&n_samples=100&noise=0.35&model=mlp&hidden=64x64&epochs=600"
-           "&batch_size=10&optimizer=adam&learning_rate=0.01&validation_split=0.5&patience=,50"
-           "&label=600 epochs,early stopping"),
-    Preset("normalization", "preset_normalize", "dataset=digits&model=logistic&epochs=20&batch_size=32"
-           "&learning_rate=0.1&normalize=false,true&validation_split=0.2"),
+LESSONS = (
+    Lesson("batch_size", "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100", "most_updates"),
+    Lesson("iterations", "dataset=linear&n_samples=60000&epochs=10&batch_size=100", "iterations_per_epoch",
+           ("6", "60", "600", "6000")),
+    Lesson("learning_rate", "dataset=linear&n_samples=1000&epochs=20&batch_size=32&learning_rate=0.0002,0.02,0.3,0.5",
+           "lowest_train_loss"),
+    Lesson("keras_sgd", "dataset=linear&n_samples=1000&epochs=20&momentum=0,0.9,0.9,0.9&nesterov=false,false,true,true"
+           "&decay=0,0,0,0.01&batch_size=32", "lowest_train_loss"),
+    Lesson("normalization", "dataset=digits&validation_split=0.2&normalize=false,true&model=logistic&epochs=20"
+           "&batch_size=32&learning_rate=0.1", "lowest_train_loss"),
+    Lesson("batch_norm", "dataset=digits&validation_split=0.2&model=mlp&hidden=32x32&activation=sigmoid"
+           "&batch_norm=false,true&epochs=10&batch_size=32&learning_rate=0.1", "lowest_train_loss"),
+    Lesson("overfitting", "dataset=moons&n_samples=100&noise=0.35&validation_split=0.5&model=mlp&hidden=64x64"
+           "&epochs=600&patience=,50&batch_size=10&optimizer=adam", "lowest_val_loss"),
 )
-DEFAULT_QUERY = PRESETS[0].query
+BY_NAME = {lesson.name: lesson for lesson in LESSONS}
+DEFAULT_QUERY = LESSONS[0].query
+
+
+@lru_cache
+def texts() -> dict[str, dict[str, dict[str, str]]]:
+    return json.loads((Path(i18n.__file__).parent / "lessons.json").read_text(encoding="utf-8"))
+
+
+def cards(lang: str) -> list[dict]:
+    """Every lesson card in one language (``lang`` as the page picks it)."""
+    return [{"name": lesson.name, **{field: texts()[lesson.name][field][lang] for field in ("title", "text", "question")},
+             "query": lesson.query, "answer": lesson.answer, "options": list(lesson.options)} for lesson in LESSONS]

@@ -22,7 +22,7 @@ from handloops import train  # noqa: E402
 from stream import start_server, stream_seconds  # noqa: E402
 from targets import record  # noqa: E402
 
-from app.lessons import PRESETS  # noqa: E402
+from app.lessons import LESSONS  # noqa: E402
 from app.links import parse_comparison  # noqa: E402
 
 CASES = [  # name, query, target ratio, hand-loop arguments
@@ -38,7 +38,7 @@ CASES = [  # name, query, target ratio, hand-loop arguments
      "&momentum=0.9&learning_rate=0.005&batch_size=1&epochs=5", 0.25,
      dict(hidden=(32,), loss="cross_entropy", momentum=0.9, lr=0.005, batch=1, epochs=5)),
 ]
-DEFAULT_LINK = PRESETS[0].query
+DEFAULT_LINK = LESSONS[0].query
 seeds = count(1000)
 
 
@@ -72,9 +72,9 @@ def main() -> int:
         stream = min(stream_seconds(url, DEFAULT_LINK, next(seeds))[1] for _ in range(3))
         print(f"default link: stream {stream:.3f}s, history {hist:.3f}s")
         ok &= record("api", "whole stream / history, default link <= 1.2x", f"{stream / hist:.2f}x", stream / hist <= 1.2)
-        for preset in PRESETS:
-            took = history_seconds(url, preset.query)
-            ok &= record("api", f"preset {preset.name} computes in <= 0.5 s", f"{took:.3f} s", took <= 0.5)
+        for lesson in LESSONS:
+            took = history_seconds(url, lesson.query)
+            ok &= record("api", f"lesson {lesson.name} computes in <= 0.5 s", f"{took:.3f} s", took <= 0.5)
     finally:
         proc.terminate()
         proc.wait(10)

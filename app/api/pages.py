@@ -1,6 +1,6 @@
 """The workspace (/), the embeddable view (/embed) and plotly.js served from the plotly package.
 
-Each page carries the run schema and the presets as JSON, so the page builds its controls,
+Each page carries the run schema and the lesson cards as JSON, so the page builds its controls,
 parsing and validation from the server's one schema without a request of its own."""
 import json
 from pathlib import Path
@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2.utils import htmlsafe_json_dumps
 
 from app import i18n
-from app.lessons import DEFAULT_QUERY, PRESETS
+from app.lessons import DEFAULT_QUERY, cards
 from app.schemas import VIEWS, run_schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,10 +22,9 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 router = APIRouter(include_in_schema=False)
 
 
-def page_config(max_runs: int) -> str:
+def page_config(max_runs: int, lang: str) -> str:
     """The page's JSON, keys in the schema's order (Jinja's tojson would sort them)."""
-    config = {"schema": run_schema(), "max_runs": max_runs, "default_query": DEFAULT_QUERY,
-              "presets": [{"name": p.name, "title_key": p.title_key, "query": p.query} for p in PRESETS]}
+    config = {"schema": run_schema(), "max_runs": max_runs, "default_query": DEFAULT_QUERY, "lessons": cards(lang)}
     return htmlsafe_json_dumps(config, dumps=json.dumps)
 
 
@@ -33,7 +32,7 @@ def render(request: Request, template: str, accept_language: str | None) -> HTML
     lang = i18n.pick(request.query_params.get("lang"), accept_language)
     return templates.TemplateResponse(request, template, {
         "lang": lang, "languages": i18n.LANGUAGES, "t": i18n.strings(lang),
-        "config": page_config(request.app.state.settings.max_runs), "views": VIEWS,
+        "config": page_config(request.app.state.settings.max_runs, lang), "views": VIEWS,
     })
 
 

@@ -12,10 +12,12 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from app.api.deps import ComparisonDep, CursorDep, ServiceDep, SettingsDep, StreamStartDep, unless_gone
 from app.api.openapi import RUN_PARAMETERS
+from app import i18n
 from app.comparison import history, history_csv
 from app.engine import Trainer
 from app.engine.landscape import linear_landscape
 from app.errors import QueryError
+from app.lessons import cards
 from app.schemas import run_schema
 from app.streaming import comparison_stream, dumps
 
@@ -35,6 +37,13 @@ def schema():
     """JSON Schema of one run's configuration: every key's type, default, bounds or options and
     help; ``x-page-keys`` lists the keys only the page reads."""
     return JSON(run_schema())
+
+
+@router.get("/lessons", response_class=JSON)
+def lessons(lang: str = Query("en", description="en, pt-BR, ja or zh-CN")):
+    """The lesson cards in one language: name, title, text, question, the comparison's query, and
+    how the page finds the right answer in the measured numbers."""
+    return JSON({"lessons": cards(i18n.pick(lang, None))})
 
 
 @router.get("/plan", openapi_extra=DOC, response_class=JSON)

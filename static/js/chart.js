@@ -1,13 +1,16 @@
 // Plotly charts fed by the stream. Points are buffered as they arrive and drawn at most once per
 // animation frame; long runs are decimated for display only (every loss stays in the buffers).
-import { plain, t } from "./i18n.js";
+import { formatNumber, plain, t } from "./i18n.js";
 
 // Okabe-Ito colours (safe for colour-blind readers), and a distinct dash per run.
 export const COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#999933"];
 export const DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "5px,3px,1px,3px", "1px,5px"];
 const MAX_BUCKETS = 800; // display points per trace are at most 2 x this
 const MIN_FRAME_MS = 120; // long runs: leave the main thread free between draws
-const CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+// no mode bar: its buttons would be focusable inside an image (axe nested-interactive); the page
+// has its own PNG download, and drag-to-zoom / double-click still work
+export const CONFIG = { responsive: true, displaylogo: false, displayModeBar: false };
+const DIVERGED_HEADROOM = 1.5; // with a diverged run, the loss axis ends at 1.5x the others' largest loss
 
 export class RunSeries {
   constructor(plan, index) {
@@ -18,7 +21,7 @@ export class RunSeries {
     this.evals = [];
     this.smoothed = new Float64Array(plan.total_updates);
     this.smoothedUpTo = 0;
-    this.ema = { value: 0, weight: 0 };
+    this.ema = { value: 0, weight: null, count: 0 };
   }
 
   addPoints(first, losses) {
@@ -27,6 +30,14 @@ export class RunSeries {
       this.loss[first - 1 + i] = v === null ? NaN : v;
     }
     this.n = Math.max(this.n, first - 1 + losses.length);
+  }
+
+  // Smoothing a run needs: none for the full batch (noise-free), about one epoch's worth of
+  // updates otherwise (capped at 0.99), unless the link sets one weight for every run.
+  smoothingWeight(chosen) {
+    if (this.plan.variant === "full-batch") return 0;
+    if (chosen !== null && chosen !== undefined) return chosen;
+    return Math.min(0.99, 1 - 1 / this.plan.iterations_per_epoch);
   }
 
   // TensorBoard's smoothing: a debiased exponential moving average, skipping missing values.
@@ -47,12 +58,27 @@ export class RunSeries {
     this.smoothedUpTo = this.n;
   }
 
-  // x of update k (1-based) in the chosen unit
+  // x of update k (1-based) in the chosen unit; seconds: this run's own compute time, spread
+  // evenly over its updates (the prediction until the run reports its time)
   x(k, mode) {
-    const { iterations_per_epoch: ipe, batch_size: bs, n_train: n } = this.plan;
+    const { iterations_per_epoch: ipe, batch_size: bs, n_train: n, total_updates: total } = this.plan;
     if (mode === "epochs") return k / ipe;
     if (mode === "examples") return Math.floor(k / ipe) * n + Math.min((k % ipe) * bs, n);
+    if (mode === "seconds") return (k * (this.seconds ?? this.plan.predicted_seconds)) / (this.updates || total);
     return k;
+  }
+
+  // the last update with a finite loss, and its loss
+  lastFinite() {
+    let k = this.n;
+    while (k > 0 && !Number.isFinite(this.loss[k - 1])) k--;
+    return k;
+  }
+
+  maxFinite() {
+    let top = -Infinity;
+    for (let i = 0; i < this.n; i++) if (this.loss[i] > top && Number.isFinite(this.loss[i])) top = this.loss[i];
+    return top;
   }
 }
 
@@ -86,6 +112,11 @@ function customdata(series, ks) {
   return ks.map((k) => [k, k / series.plan.iterations_per_epoch]);
 }
 
+// "SGD · 20000 updates"; the run's own label where runs share a variant
+function endLabel(series, named = false) {
+  return t("end_label", { variant: named ? series.plan.label : t(`variant_${series.plan.variant}`), n: series.plan.total_updates });
+}
+
 function traces(series, mode, showLegend) {
   const i = series.index;
   const color = COLORS[i % COLORS.length];
@@ -105,12 +136,12 @@ function traces(series, mode, showLegend) {
       line: { color, width: 1.5, dash }, showlegend: false },
   ];
   if (series.status === "diverged" && series.n) {
-    let k = series.n;
-    while (k > 1 && !Number.isFinite(series.loss[k - 1])) k--;
-    out.push({ type: "scatter", mode: "markers+text", name: `${name} · ${plain(t("diverged"))}`, legendgroup: `run${i}`,
-      x: [series.x(k, mode)], y: [series.loss[k - 1]], text: [plain(t("diverged"))], textposition: "top center",
-      marker: { symbol: "x-thin-open", size: 14, color, line: { width: 3, color } }, showlegend: false,
-      customdata: customdata(series, [series.n]), hovertemplate: hover(series) });
+    const k = Math.max(1, series.lastFinite());
+    const text = plain(t("status_diverged", { k: series.n }));
+    out.push({ type: "scatter", mode: "markers", name: `${name} · ${text}`, legendgroup: `run${i}`,
+      x: [series.x(k, mode)], y: [Math.min(series.loss[k - 1], series.ceiling ?? Infinity)], cliponaxis: false,
+      marker: { symbol: "x-thin-open", size: 14, color, line: { width: 3, color } },
+      showlegend: false, customdata: customdata(series, [series.n]), hovertemplate: hover(series) });
   }
   if (series.plan.n_val > 0) {
     out.push({ ...common, name: `${name} · ${plain(t("val_loss"))}`, x: evalX, y: series.evals.map((e) => e.val_loss),
@@ -132,17 +163,67 @@ function epochLines(series, mode) {
   return shapes;
 }
 
-function layout(title, mode, logY, shapes) {
+// Each run's end carries its update count ("SGD · 20000 updates"), so the lesson reads off the chart.
+// Annotations do not stretch the axes, unlike text on markers. Each label points at its run's
+// last point from a slot of its own in the upper part of the chart (top curve first), so labels
+// never cover each other.
+function endLabels(series, mode, logX, logY) {
+  const named = new Set(series.map((s) => s.plan.variant)).size < series.length;
+  const ends = series.filter((s) => s.n).map((s) => {
+    const k = Math.max(1, s.lastFinite());
+    const diverged = s.status === "diverged";
+    return { s, k, diverged, y: Math.min(diverged ? s.loss[k - 1] : s.smoothed[k - 1], s.ceiling ?? Infinity) };
+  }).filter((e) => Number.isFinite(e.y) && (!logY || e.y > 0)).sort((a, b) => b.y - a.y);
+  if (!ends.length) return [];
+  const scale = (v) => (logY ? Math.log10(v) : v);
+  const top = scale(Math.min(Math.max(...series.map((s) => s.maxFinite())), series[0].ceiling ?? Infinity));
+  const bottom = logY ? Math.min(...ends.map((e) => scale(e.y))) : 0;
+  const step = (top - bottom) / (ends.length + 2);
+  return ends.map(({ s, k, diverged, y }, rank) => {
+    const text = diverged ? `${endLabel(s, named)} · ${t("status_diverged", { k: s.updates ?? s.n })}` : endLabel(s, named);
+    const x = logX ? Math.log10(s.x(k, mode)) : s.x(k, mode);
+    return { x, y: scale(y), text: plain(text), showarrow: true, arrowhead: 0,
+      arrowcolor: COLORS[s.index % COLORS.length], axref: "x", ayref: "y", ax: x, ay: top - step * (rank + 0.5),
+      xanchor: diverged ? "left" : "right", font: { size: 11, color: "#1a1a1a" }, bgcolor: "rgba(255,255,255,0.9)",
+      bordercolor: COLORS[s.index % COLORS.length], borderwidth: 1 };
+  });
+}
+
+// Axes from the runs that did not diverge: a diverged run must not flatten the others.
+function lossRange(series, logY) {
+  const calm = series.filter((s) => s.status !== "diverged" && s.n);
+  if (calm.length === series.length || !calm.length) return undefined;
+  const top = DIVERGED_HEADROOM * Math.max(...calm.map((s) => s.maxFinite()));
+  if (!logY) return [0, top];
+  const low = Math.min(...calm.map((s) => { let m = Infinity; for (let i = 0; i < s.n; i++) if (s.loss[i] > 0 && s.loss[i] < m) m = s.loss[i]; return m; }));
+  return [Math.log10(low) - 0.2, Math.log10(top)];
+}
+
+function layout(title, options, shapes, series) {
+  const { mode, logX, logY } = options;
+  const range = lossRange(series, logY);
+  for (const s of series) s.ceiling = range ? (logY ? 10 ** range[1] : range[1]) : undefined;
   return {
     title: { text: plain(title), font: { size: 14 } },
-    margin: { l: 55, r: 10, t: 36, b: 50 },
-    xaxis: { title: { text: plain(t(`x_${mode}`)) }, zeroline: false },
-    yaxis: { title: { text: plain(t("loss_axis")) }, type: logY ? "log" : "linear" },
-    legend: { orientation: "h", yanchor: "top", y: -0.28 },
+    margin: { l: 55, r: 10, t: 36, b: 45 },
+    xaxis: { title: { text: plain(t(`x_${mode}`)) }, zeroline: false, type: logX ? "log" : "linear" },
+    yaxis: { title: { text: plain(t("loss_axis")) }, type: logY ? "log" : "linear", ...(range ? { range, autorange: false } : {}) },
+    legend: { orientation: "h", yanchor: "top", y: -0.22 },
     hovermode: "closest",
     shapes,
-    uirevision: `${mode}-${logY}`,
+    annotations: endLabels(series, mode, logX, logY),
+    uirevision: `${mode}-${logX}-${logY}-${range ? "kept" : "auto"}`,
   };
+}
+
+// The chart's text alternative: every run's updates, final loss and status.
+export function summary(series) {
+  return series.map((s) => {
+    const k = s.lastFinite();
+    const last = s.evals.length ? s.evals[s.evals.length - 1].train_loss : s.loss[k - 1];
+    return t("chart_summary", { label: s.plan.label, n: s.updates ?? s.n, loss: formatNumber(last),
+      status: s.status === "diverged" ? t("status_diverged", { k: s.updates }) : t(`status_${s.status || "running"}`) });
+  }).join("; ");
 }
 
 export class Charts {
@@ -150,7 +231,7 @@ export class Charts {
     this.overlayEl = overlayEl;
     this.runsEl = runsEl;
     this.series = [];
-    this.options = { mode: "updates", logY: false, smoothing: 0.6 };
+    this.options = { mode: "epochs", logX: false, logY: false, smoothing: null }; // null: each run's own
     this.dirty = false;
     this.frameGap = 0;
   }
@@ -162,7 +243,7 @@ export class Charts {
       const div = document.createElement("div");
       div.className = "chart small";
       div.setAttribute("role", "img");
-      div.setAttribute("aria-label", s.plan.label);
+      div.setAttribute("aria-label", `${s.plan.label}: ${endLabel(s)}`);
       this.runsEl.append(div);
       return div;
     });
@@ -171,7 +252,11 @@ export class Charts {
 
   addPoints(data) { this.series[data.run]?.addPoints(data.first_update, data.loss); this.request(); }
   addEval(data) { this.series[data.run]?.evals.push(data); this.request(); }
-  markDone(data) { if (this.series[data.run]) this.series[data.run].status = data.status; this.request(); }
+  markDone(data) {
+    const s = this.series[data.run];
+    if (s) Object.assign(s, { status: data.status, seconds: data.seconds, updates: data.updates });
+    this.request();
+  }
   setOptions(options) { Object.assign(this.options, options); this.request(); }
 
   request() {
@@ -185,14 +270,15 @@ export class Charts {
     this.dirty = false;
     const began = performance.now();
     if (!window.Plotly) return void setTimeout(() => this.request(), 50);
-    const { mode, logY, smoothing } = this.options;
-    for (const s of this.series) s.smooth(smoothing);
+    const { mode, smoothing } = this.options;
+    for (const s of this.series) s.smooth(s.smoothingWeight(smoothing));
+    const overlayLayout = layout(t("all_runs"), this.options, [], this.series);
     const all = this.series.flatMap((s) => traces(s, mode, true));
-    const overlayShapes = mode === "epochs" && this.series[0] ? epochLines(this.series[0], mode) : [];
-    Plotly.react(this.overlayEl, all, layout(t("all_runs"), mode, logY, overlayShapes), CONFIG);
+    Plotly.react(this.overlayEl, all, overlayLayout, CONFIG);
+    this.overlayEl.setAttribute("aria-label", `${t("loss_chart_name")}: ${summary(this.series)}`);
     if (!this.runsEl.hidden) {
       this.series.forEach((s, i) => {
-        Plotly.react(this.runDivs[i], traces(s, mode, false), layout(s.plan.label, mode, logY, epochLines(s, mode)), CONFIG);
+        Plotly.react(this.runDivs[i], traces(s, mode, false), layout(s.plan.label, this.options, epochLines(s, mode), [s]), CONFIG);
       });
     }
     this.lastDraw = performance.now();

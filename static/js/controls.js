@@ -1,6 +1,6 @@
 // The form, built from the server's schema: shared keys grouped (data, model, training) and the
 // list of runs. Each control takes its options, bounds, step, default and help from the schema.
-import { FIELDS, MAX_RUNS, PRESETS, problemWith, valueOf } from "./state.js";
+import { FIELDS, MAX_RUNS, problemWith, valueOf } from "./state.js";
 import { t } from "./i18n.js";
 
 const OPTION_TEXT = {
@@ -83,11 +83,6 @@ function button(text, onClick, extra = {}) {
   Object.assign(b, extra);
   b.addEventListener("click", onClick);
   return b;
-}
-
-export function fillPresets(select, onPick) {
-  for (const preset of PRESETS) select.append(new Option(t(preset.title_key), preset.query));
-  select.addEventListener("change", () => select.value && onPick(select.value));
 }
 
 function batchChoices() {

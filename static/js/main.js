@@ -1,8 +1,9 @@
 // Wiring: the address bar holds the comparison; controls edit it; one stream feeds charts and table.
 import { Charts } from "./chart.js";
-import { renderControls, fillPresets } from "./controls.js";
+import { renderControls } from "./controls.js";
 import { t } from "./i18n.js";
-import { DEFAULT_QUERY, VIEWS, parseQuery, runsQuery, withPage } from "./state.js";
+import { LessonCard } from "./lesson.js";
+import { DEFAULT_QUERY, LESSONS, VIEWS, parseQuery, runsQuery, withPage } from "./state.js";
 import { checkPlan, openStream } from "./stream.js";
 import { renderTable } from "./table.js";
 import { Views } from "./views.js";
@@ -10,10 +11,18 @@ import { Views } from "./views.js";
 const $ = (id) => document.getElementById(id);
 const isEmbed = document.body.classList.contains("embed");
 const parsed = parseQuery(location.search);
-let runs = parsed.hasRunKeys ? parsed.runs : parseQuery(DEFAULT_QUERY).runs;
 const page = parsed.page;
+const card = new LessonCard(LESSONS);
+const lesson = card.byName(page.lesson);
+if (!lesson) delete page.lesson;
+let runs = parsed.hasRunKeys ? parsed.runs : parseQuery(lesson ? lesson.query : DEFAULT_QUERY).runs;
+const predicting = Boolean(lesson) && page.predict === "true";
 
 const charts = new Charts($("chart-overlay"), $("chart-runs"));
+// chart options from the link (x, logx, logy, smooth), so a shared link reproduces the picture
+const X_MODES = ["epochs", "updates", "examples", "seconds"];
+charts.setOptions({ mode: X_MODES.includes(page.x) ? page.x : "epochs", logX: page.logx === "true", logY: page.logy === "true",
+  smoothing: page.smooth !== undefined && Number.isFinite(Number(page.smooth)) ? Math.min(0.99, Math.max(0, Number(page.smooth))) : null });
 // `view` picks the views (an embed shows the loss curves unless it asks for others)
 const wanted = (page.view || (isEmbed ? "loss" : VIEWS.join(","))).split(",").filter((v) => VIEWS.includes(v));
 const views = new Views(document.body, wanted);
@@ -21,7 +30,6 @@ if (!wanted.includes("loss")) $("chart-overlay").hidden = true;
 let stream = null;
 let plans = [];
 let runState = [];
-let startedAt = 0;
 let tableQueued = false;
 let restartTimer = null;
 
@@ -47,11 +55,15 @@ function drawTable() {
   requestAnimationFrame(() => {
     tableQueued = false;
     renderTable($("run-table"), plans, runState);
+    if (runState.some((r) => r.status === "running")) setTimeout(drawTable, 250); // live compute time
   });
 }
 
 // The address bar, Copy link and Embed all carry the server's canonical link (plan.query).
+let address = "";
+
 function writeAddress(query) {
+  address = query;
   history.replaceState(null, "", `${location.pathname}?${withPage(query, page)}`);
   if (isEmbed) {
     $("open-full").href = `/?${withPage(query, { lang: page.lang })}`;
@@ -76,6 +88,7 @@ async function fetchPlan() {
   }
   showErrors([]);
   writeAddress(checked.plan.query);
+  card.show(card.lesson, checked.plan.query);
   return checked.plan;
 }
 
@@ -83,9 +96,11 @@ function stop() {
   if (!stream) return;
   stream.close();
   stream = null;
-  const now = (performance.now() - startedAt) / 1000;
+  const now = performance.now();
   runState.forEach((r) => {
-    if (r.status === "pending" || r.status === "running") Object.assign(r, { status: "stopped", seconds: now });
+    if (r.status === "pending" || r.status === "running") {
+      Object.assign(r, { status: "stopped", seconds: r.started === undefined ? undefined : (now - r.started) / 1000 });
+    }
   });
   drawTable();
 }
@@ -102,14 +117,14 @@ async function start() {
   views.reset(plans, query);
   drawTable();
   say(t("status_running"));
-  startedAt = performance.now();
-  const elapsed = () => (performance.now() - startedAt) / 1000;
   stream = openStream(query, {
     plan: (p) => { plans = p.runs; },
     points: (d) => {
       charts.addPoints(d);
       views.addCosine(d);
-      Object.assign(runState[d.run], { status: "running", received: d.first_update + d.loss.length - 1 });
+      const run = runState[d.run];
+      if (run.started === undefined) run.started = performance.now();
+      Object.assign(run, { status: "running", received: d.first_update + d.loss.length - 1 });
       drawTable();
     },
     eval: (d) => {
@@ -122,29 +137,50 @@ async function start() {
     boundary: (d) => views.setBoundary(d),
     done: (d) => {
       charts.markDone(d);
-      Object.assign(runState[d.run], { status: d.status, updates: d.updates, seconds: elapsed() });
+      views.markDone(d);
+      Object.assign(runState[d.run], { status: d.status, updates: d.updates, seconds: d.seconds });
       drawTable();
     },
     error: (detail) => showErrors([detail]),
-    end: () => { stream = null; say(t("status_completed")); },
+    end: () => { stream = null; say(t("status_completed")); card.tell(plans, runState); },
     lost: () => { stream = null; say(t("status_stopped")); },
   });
 }
 
 function edited(newRuns) {
   runs = newRuns;
+  card.choice = null;
   if (!isEmbed) renderControls($("controls"), runs, edited);
   clearTimeout(restartTimer);
   restartTimer = setTimeout(start, 300); // a change restarts the comparison, as in the Playground
 }
 
 function bindChartOptions() {
-  $("x-mode").addEventListener("change", (e) => charts.setOptions({ mode: e.target.value }));
-  $("log-y").addEventListener("change", (e) => charts.setOptions({ logY: e.target.checked }));
+  const option = (key, value, chartOption) => {
+    page[key] = value;
+    charts.setOptions(chartOption);
+    history.replaceState(null, "", `${location.pathname}?${withPage(address, page)}`);
+  };
+  const o = charts.options;
+  $("x-mode").value = o.mode;
+  $("log-x").checked = o.logX;
+  $("log-y").checked = o.logY;
+  const showSmoothing = () => {
+    $("smoothing").value = String(o.smoothing ?? 0);
+    $("smoothing-value").textContent = o.smoothing === null ? t("smooth_auto") : o.smoothing.toFixed(2);
+  };
+  showSmoothing();
+  $("x-mode").addEventListener("change", (e) => option("x", e.target.value, { mode: e.target.value }));
+  $("log-x").addEventListener("change", (e) => option("logx", String(e.target.checked), { logX: e.target.checked }));
+  $("log-y").addEventListener("change", (e) => option("logy", String(e.target.checked), { logY: e.target.checked }));
   $("smoothing").addEventListener("input", (e) => {
-    const value = Number(e.target.value);
-    $("smoothing-value").textContent = value.toFixed(2);
-    charts.setOptions({ smoothing: value });
+    option("smooth", e.target.value, { smoothing: Number(e.target.value) });
+    showSmoothing();
+  });
+  $("smooth-auto").addEventListener("click", () => {
+    delete page.smooth;
+    option("smooth", undefined, { smoothing: null });
+    showSmoothing();
   });
 }
 
@@ -164,7 +200,11 @@ async function copyLink() {
 
 function bindWorkspace() {
   renderControls($("controls"), runs, edited);
-  fillPresets($("preset-select"), (query) => edited(parseQuery(query).runs));
+  card.fillMenu($("lesson-select"), (picked) => {
+    page.lesson = picked.name;
+    card.show(picked);
+    edited(parseQuery(picked.query).runs);
+  });
   $("copy-link").addEventListener("click", copyLink);
   $("embed-button").addEventListener("click", (e) => {
     const box = $("embed-box");
@@ -175,13 +215,20 @@ function bindWorkspace() {
   $("download-png").addEventListener("click", () => charts.png());
   $("lang-select").addEventListener("change", (e) => {
     page.lang = e.target.value;
-    location.search = withPage(runsQuery(runs), page);
+    location.search = withPage(address || runsQuery(runs), page);
   });
 }
 
 bindChartOptions();
+card.show(lesson);
 $("start").addEventListener("click", start);
 $("stop").addEventListener("click", stop);
 if (!isEmbed) bindWorkspace();
-if (!isEmbed || page.autoplay === "true") start();
-else fetchPlan().then(() => say(t("press_start")));
+if (predicting) {
+  // predict first: the curves appear once the question is answered
+  fetchPlan().then((plan) => plan && card.ask(plan.runs, start));
+} else if (!isEmbed || page.autoplay === "true") {
+  start();
+} else {
+  fetchPlan().then(() => say(t("press_start")));
+}

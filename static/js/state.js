@@ -10,7 +10,7 @@ export const PAGE_KEYS = Object.keys(SCHEMA["x-page-keys"]);
 export const VIEWS = SCHEMA["x-views"];
 export const MAX_RUNS = config.max_runs;
 export const DEFAULT_QUERY = config.default_query;
-export const PRESETS = config.presets;
+export const LESSONS = config.lessons;
 
 // A value as links write it (the server's value_text for defaults: null -> "", true -> "true").
 export function valueText(value) {

@@ -1,14 +1,21 @@
-// The update-count table: the lesson's numbers per run, with the formula filled in.
+// The update-count table: the lesson's numbers per run, with the formula filled in, and each run's
+// own compute time (predicted before it starts, live while it trains, measured when done).
 import { COLORS } from "./chart.js";
 import { formatNumber, t } from "./i18n.js";
 
-const COLUMNS = ["col_run", "col_n_train", "col_batch", "col_ipe", "col_epochs", "col_total", "col_seen",
-  "col_train", "col_val", "col_status", "col_time", "col_progress"];
+// [header key, data field, shown on phones too]
+const COLUMNS = [
+  ["col_run", "label", true], ["col_batch", "batch_size", false], ["col_ipe", "iterations_per_epoch", false],
+  ["col_epochs", "epochs", false], ["col_total", "total_updates", true], ["col_train", "final_train_loss", true],
+  ["col_val", "final_val_loss", false], ["col_status", "status", true], ["col_time", "seconds", true],
+  ["col_progress", "progress", false],
+];
 
-function cell(tag, text, field) {
+function cell(tag, text, field, phone = true) {
   const el = document.createElement(tag);
   el.textContent = text; // labels come from links: always text, never HTML
   if (field) el.dataset.field = field;
+  if (!phone) el.classList.add("wide");
   return el;
 }
 
@@ -17,10 +24,21 @@ export function statusText(run) {
   return t(`status_${run.status || "pending"}`);
 }
 
+function seconds(plan, run, now) {
+  if (run.seconds !== undefined) return `${run.seconds.toFixed(3)} s`;
+  if (run.started !== undefined) return `${((now - run.started) / 1000).toFixed(2)} s`;
+  return plan.predicted_seconds === undefined ? "—" : t("time_predicted", { s: formatNumber(plan.predicted_seconds, 2) });
+}
+
 export function renderTable(table, plans, runs) {
+  const now = performance.now();
   const head = document.createElement("thead");
   const headRow = document.createElement("tr");
-  for (const key of COLUMNS) headRow.append(cell("th", t(key)));
+  for (const [key, field, phone] of COLUMNS) {
+    const th = cell("th", t(key), null, phone);
+    th.scope = "col";
+    headRow.append(th);
+  }
   head.append(headRow);
   const body = document.createElement("tbody");
   plans.forEach((plan, i) => {
@@ -34,26 +52,23 @@ export function renderTable(table, plans, runs) {
     swatch.style.background = COLORS[i % COLORS.length];
     swatch.setAttribute("aria-hidden", "true");
     name.prepend(swatch);
-    const variant = cell("small", ` ${t(`variant_${plan.variant}`)}`, "variant");
-    name.append(variant);
+    name.append(cell("small", ` ${t(`variant_${plan.variant}`)}`, "variant"));
     const progress = document.createElement("progress");
     progress.max = plan.total_updates;
     progress.value = run.received || 0;
     progress.setAttribute("aria-label", `${plan.label}: ${t("col_progress")}`);
-    const progressCell = cell("td", "", "progress");
+    const progressCell = cell("td", "", "progress", false);
     progressCell.append(progress);
     row.append(
       name,
-      cell("td", plan.n_train, "n_train"),
-      cell("td", plan.batch_size, "batch_size"),
-      cell("td", plan.iterations_per_epoch, "iterations_per_epoch"),
-      cell("td", plan.epochs, "epochs"),
+      cell("td", plan.batch_size, "batch_size", false),
+      cell("td", plan.iterations_per_epoch, "iterations_per_epoch", false),
+      cell("td", plan.epochs, "epochs", false),
       cell("td", plan.total_updates, "total_updates"),
-      cell("td", plan.examples_seen, "examples_seen"),
       cell("td", formatNumber(run.trainLoss), "final_train_loss"),
-      cell("td", plan.n_val ? formatNumber(run.valLoss) : "—", "final_val_loss"),
+      cell("td", plan.n_val ? formatNumber(run.valLoss) : "—", "final_val_loss", false),
       cell("td", statusText(run), "status"),
-      cell("td", run.seconds === undefined ? "—" : `${run.seconds.toFixed(2)} s`, "wall_time"),
+      cell("td", seconds(plan, run, now), "seconds"),
       progressCell,
     );
     const formula = document.createElement("tr");

@@ -1,14 +1,22 @@
 // Views inside the descent: loss landscape with paths, data and fit, gradient noise, overfitting.
 // All are fed by the same stream as the loss curves and drawn at most once per animation frame.
-import { COLORS, DASHES } from "./chart.js";
+import { COLORS, CONFIG, DASHES } from "./chart.js";
 import { plain, t } from "./i18n.js";
 
-const CONFIG = { responsive: true, displaylogo: false };
 const NOISE_BUCKETS = 600;
 
 function layout(x, y, extra = {}) {
   return { margin: { l: 55, r: 10, t: 10, b: 45 }, xaxis: { title: { text: x } }, yaxis: { title: { text: y } },
     legend: { orientation: "h", yanchor: "top", y: -0.25, font: { size: 10 } }, hovermode: "closest", ...extra };
+}
+
+// [low, high] of finite values, padded: axes set from the data, so a diverged run cannot stretch them
+function span(values, pad = 0.08) {
+  const finite = values.filter(Number.isFinite);
+  if (!finite.length) return undefined;
+  const lo = Math.min(...finite), hi = Math.max(...finite);
+  const margin = (hi - lo || Math.abs(hi) || 1) * pad;
+  return [lo - margin, hi + margin];
 }
 
 function style(i) {
@@ -55,6 +63,7 @@ export class Views {
   addPath(d) { this.runs[d.run].path.push(...d.points); this.request(); }
   setBoundary(d) { this.runs[d.run].boundary = d; this.request(); }
   addEval(d) { this.runs[d.run].evals.push(d); this.request(); }
+  markDone(d) { this.runs[d.run].status = d.status; this.request(); }
 
   addCosine(d) {
     if (!d.grad_cosine) return;
@@ -145,7 +154,12 @@ export class Views {
           line: { color, dash, width: 2.5 } });
       }
     });
-    Plotly.react(this.panels.fit.chart, traces, layout(classes ? "x₀" : "x", classes ? "x₁" : "y", { uirevision: "fit" }), CONFIG);
+    const all = [...data.X_train, ...data.X_val];
+    const xRange = span(all.map((r) => r[0]));
+    const yRange = span(classes ? all.map((r) => r[1]) : [...data.y_train, ...data.y_val].map((r) => r[0]), 0.15);
+    Plotly.react(this.panels.fit.chart, traces, layout(classes ? "x₀" : "x", classes ? "x₁" : "y", {
+      xaxis: { title: { text: classes ? "x₀" : "x" }, range: xRange },
+      yaxis: { title: { text: classes ? "x₁" : "y" }, range: yRange }, uirevision: "fit" }), CONFIG);
   }
 
   drawNoise() {
@@ -191,7 +205,12 @@ export class Views {
           fillcolor: color, opacity: 0.08, line: { width: 0 } });
       }
     });
-    Plotly.react(this.panels.overfit.chart, traces,
-      layout(plain(t("x_epochs")), plain(t("loss_axis")), { shapes, uirevision: "overfit" }), CONFIG);
+    // the loss axis from the runs that did not diverge, up to 10x their largest loss
+    const calm = this.runs.filter((r) => r.status !== "diverged").flatMap((r) => r.evals.flatMap((e) => [e.train_loss, e.val_loss]));
+    const top = Math.max(0, ...calm.filter(Number.isFinite));
+    const diverged = this.runs.some((r) => r.status === "diverged");
+    Plotly.react(this.panels.overfit.chart, traces, layout(plain(t("x_epochs")), plain(t("loss_axis")), {
+      shapes, uirevision: "overfit", ...(diverged && top > 0 ? { yaxis: { title: { text: plain(t("loss_axis")) }, range: [0, top * 1.1] } } : {}) }),
+    CONFIG);
   }
 }

@@ -56,7 +56,7 @@ def test_learning_rate_preset_marks_the_diverged_run(page, server):
     statuses = page.locator("#run-table [data-field=status]").all_inner_texts()
     assert statuses[:3] == ["completed"] * 3 and statuses[3].startswith("diverged at update")
     page.wait_for_function("""() => document.getElementById('chart-overlay').data
-        .some(t => t.name.startsWith('diverges') && t.name.endsWith('diverged'))""")
+        .some(t => t.name.startsWith('diverges') && t.name.includes('diverged at update'))""")
 
 
 def test_early_stopping_shows_stopped(page, server):

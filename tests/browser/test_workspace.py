@@ -39,9 +39,9 @@ def test_default_page_streams_and_draws_three_runs_with_the_lesson_counts(page, 
     assert "ceil(1000 / 100) = 10" in column(page, "formula")[2]
     progress = page.eval_on_selector_all("#run-table progress", "els => els.map(e => [e.value, e.max])")
     assert progress == [[20, 20], [20000, 20000], [200, 200]]
-    # every run is drawn: its smoothed curve reaches its last update
+    # every run is drawn: its smoothed curve reaches its last update (x in epochs by default)
     page.wait_for_function("""() => document.getElementById('chart-overlay').data
-        .filter(t => t.name.endsWith('smoothed')).map(t => t.x[t.x.length - 1]).join() === '20,20000,200'""")
+        .filter(t => t.name.endsWith('smoothed')).map(t => t.customdata[t.customdata.length - 1][0]).join() === '20,20000,200'""")
     assert page.locator("#chart-runs .chart").count() == 3
     assert not page.errors
     shot(page, "workspace-default")
@@ -243,11 +243,11 @@ def test_every_control_takes_its_bounds_options_and_default_from_the_schema(page
         assert "n_samples" not in text and "learning_rate" not in text and "0.01" not in text, name
 
 
-def test_the_preset_menu_lists_every_server_preset(page, server):
+def test_the_lesson_menu_lists_every_lesson(page, server):
     page.goto(server.url + "/?batch_size=full&n_samples=50&epochs=1")
-    queries = page.eval_on_selector_all("#preset-select option", "os => os.map(o => o.value).filter(Boolean)")
-    from app.lessons import PRESETS
-    assert queries == [p.query for p in PRESETS]
+    names = page.eval_on_selector_all("#lesson-select option", "os => os.map(o => o.value).filter(Boolean)")
+    from app.lessons import LESSONS
+    assert names == [lesson.name for lesson in LESSONS]
 
 
 def test_a_run_of_600000_updates_streams_whole_and_is_drawn_decimated(page, server):
