@@ -224,11 +224,20 @@ card.show(lesson);
 $("start").addEventListener("click", start);
 $("stop").addEventListener("click", stop);
 if (!isEmbed) bindWorkspace();
+// before a run starts, the table shows the plan: update counts and predicted compute time
+function showPlan(plan) {
+  if (!plan) return null;
+  plans = plan.runs;
+  runState = plans.map(() => ({ status: "pending" }));
+  drawTable();
+  return plan;
+}
+
 if (predicting) {
   // predict first: the curves appear once the question is answered
-  fetchPlan().then((plan) => plan && card.ask(plan.runs, start));
+  fetchPlan().then(showPlan).then((plan) => plan && card.ask(plan.runs, start));
 } else if (!isEmbed || page.autoplay === "true") {
   start();
 } else {
-  fetchPlan().then(() => say(t("press_start")));
+  fetchPlan().then(showPlan).then(() => say(t("press_start")));
 }

@@ -1,7 +1,7 @@
 // Views inside the descent: loss landscape with paths, data and fit, gradient noise, overfitting.
 // All are fed by the same stream as the loss curves and drawn at most once per animation frame.
 import { COLORS, CONFIG, DASHES } from "./chart.js";
-import { plain, t } from "./i18n.js";
+import { formatNumber, plain, t } from "./i18n.js";
 
 const NOISE_BUCKETS = 600;
 
@@ -95,6 +95,12 @@ export class Views {
 
   name(i) { return plain(this.plans[i].label); }
 
+  // a chart's text alternative: its title, then one number per run
+  describe(view, perRun) {
+    const parts = this.runs.map((run, i) => perRun(run, i)).filter(Boolean);
+    this.panels[view].chart.setAttribute("aria-label", [t(`view_${view}`), ...parts].join("; "));
+  }
+
   drawLandscape() {
     const land = this.landscape;
     if (!land) return;
@@ -112,6 +118,8 @@ export class Views {
         customdata: run.path.map((p) => p[0]),
         hovertemplate: `${this.name(i)}<br>${plain(t("update"))} %{customdata}<br>w %{x:.4f}<br>b %{y:.4f}<extra></extra>` });
     });
+    this.describe("landscape", (run, i) => run.path.length &&
+      `${this.plans[i].label}: w ${formatNumber(run.path[run.path.length - 1][1])}, b ${formatNumber(run.path[run.path.length - 1][2])}`);
     Plotly.react(this.panels.landscape.chart, traces,
       layout("w", "b", { xaxis: { title: { text: "w" }, range: [land.w[0], land.w[land.w.length - 1]] },
         yaxis: { title: { text: "b" }, range: [land.b[0], land.b[land.b.length - 1]] }, uirevision: "landscape" }), CONFIG);
@@ -157,6 +165,8 @@ export class Views {
     const all = [...data.X_train, ...data.X_val];
     const xRange = span(all.map((r) => r[0]));
     const yRange = span(classes ? all.map((r) => r[1]) : [...data.y_train, ...data.y_val].map((r) => r[0]), 0.15);
+    this.describe("fit", (run, i) => (run.path.length ? `${this.plans[i].label}: y = ${formatNumber(run.path[run.path.length - 1][1])} x + ${formatNumber(run.path[run.path.length - 1][2])}`
+      : run.boundary && `${this.plans[i].label}: ${t("update")} ${run.boundary.update}`));
     Plotly.react(this.panels.fit.chart, traces, layout(classes ? "x₀" : "x", classes ? "x₁" : "y", {
       xaxis: { title: { text: classes ? "x₀" : "x" }, range: xRange },
       yaxis: { title: { text: classes ? "x₁" : "y" }, range: yRange }, uirevision: "fit" }), CONFIG);
@@ -175,6 +185,10 @@ export class Views {
       }
       const { color, dash } = style(i);
       traces.push({ type: "scatter", mode: "lines", name: this.name(i), x, y, line: { color, dash, width: 2 } });
+    });
+    this.describe("noise", (run, i) => {
+      const measured = Array.from(run.cos.subarray(0, run.n)).filter(Number.isFinite);
+      return measured.length && `${this.plans[i].label}: ${formatNumber(measured.reduce((a, b) => a + b, 0) / measured.length)}`;
     });
     Plotly.react(this.panels.noise.chart, traces,
       layout(plain(t("x_epochs")), plain(t("cosine_axis")), { yaxis: { title: { text: plain(t("cosine_axis")) }, range: [-1.05, 1.05] },
@@ -209,6 +223,10 @@ export class Views {
     const calm = this.runs.filter((r) => r.status !== "diverged").flatMap((r) => r.evals.flatMap((e) => [e.train_loss, e.val_loss]));
     const top = Math.max(0, ...calm.filter(Number.isFinite));
     const diverged = this.runs.some((r) => r.status === "diverged");
+    this.describe("overfit", (run, i) => {
+      const last = run.evals[run.evals.length - 1];
+      return last && last.val_loss !== null && `${this.plans[i].label}: ${t("val_loss")} ${formatNumber(last.val_loss)}`;
+    });
     Plotly.react(this.panels.overfit.chart, traces, layout(plain(t("x_epochs")), plain(t("loss_axis")), {
       shapes, uirevision: "overfit", ...(diverged && top > 0 ? { yaxis: { title: { text: plain(t("loss_axis")) }, range: [0, top * 1.1] } } : {}) }),
     CONFIG);

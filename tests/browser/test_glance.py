@@ -1,0 +1,162 @@
+"""The lesson at a glance, on laptops and a phone: first viewport, readable curves, kept axes,
+compute time, the link reproducing the picture, lesson cards and predict-then-run."""
+import re
+
+import pytest
+
+from app import i18n
+from app.lessons import LESSONS, texts
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_workspace import column, wait_done
+
+pytestmark = pytest.mark.browser
+
+DESKTOPS = [(1440, 900), (1280, 800)]
+PHONE = (390, 844)
+LR = next(lesson for lesson in LESSONS if lesson.name == "learning_rate")
+
+
+@pytest.fixture
+def sized(browser):
+    contexts = []
+
+    def make(width, height, **extra):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US", **extra)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def box(page, selector):
+    return page.locator(selector).first.bounding_box()
+
+
+def test_chart_and_update_counts_fill_the_first_desktop_viewport(sized, server, shot):
+    page = sized(1440, 900)
+    page.goto(server.url + "/")
+    wait_done(page, 3)
+    chart = box(page, "#chart-overlay")
+    assert chart["y"] >= 0 and chart["y"] + chart["height"] <= 900
+    for cell in page.locator("#run-table [data-field=total_updates]").all():
+        b = cell.bounding_box()
+        assert b["y"] + b["height"] <= 900, "an update count is below the fold"
+    assert column(page, "total_updates") == ["20", "20000", "200"]
+    assert not page.errors
+    shot(page, "glance-1440x900")
+
+
+def test_on_a_phone_the_chart_comes_first(sized, server, shot):
+    page = sized(*PHONE, is_mobile=True, has_touch=True)
+    page.goto(server.url + "/?lesson=learning_rate")
+    wait_done(page, 4)
+    chart = box(page, "#chart-overlay")
+    assert chart["y"] < PHONE[1] * 0.8  # the chart starts on the first screen
+    assert box(page, ".panel")["y"] > chart["y"]  # the settings come after it
+    page.screenshot(path=str(SCREENSHOTS / "glance-phone-first-screen.png"))  # what the first screen shows
+    shot(page, "glance-phone")
+
+
+@pytest.mark.parametrize("size", [*DESKTOPS, PHONE])
+def test_nothing_overflows_sideways(sized, server, size):
+    page = sized(*size)
+    page.goto(server.url + "/?lesson=learning_rate")
+    wait_done(page, 4)
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
+
+
+def test_every_curve_spans_a_quarter_of_the_x_axis_and_carries_its_update_count(sized, server):
+    page = sized(1280, 800)
+    page.goto(server.url + "/")
+    wait_done(page, 3)
+    spans = page.evaluate("""() => { const el = document.getElementById('chart-overlay');
+        const [lo, hi] = el._fullLayout.xaxis.range;
+        return el.data.filter(t => t.name.endsWith('smoothed'))
+          .map(t => (Math.max(...t.x) - Math.min(...t.x)) / (hi - lo)); }""")
+    assert len(spans) == 3 and min(spans) >= 0.25, spans
+    labels = page.evaluate("() => document.getElementById('chart-overlay').layout.annotations.map(a => a.text)")
+    assert sorted(labels) == sorted(["full batch · 20 updates", "SGD · 20000 updates", "mini-batch · 200 updates"])
+
+
+def test_a_diverged_run_is_marked_and_keeps_the_axes(sized, server, shot):
+    page = sized(1440, 900)
+    page.goto(server.url + f"/?{LR.query}")
+    wait_done(page, 4)
+    runs = page.request.get(f"{server.url}/api/history?{LR.query}").json()["runs"]
+    calm = max(max(x for x in r["loss"] if x is not None) for r in runs if r["status"] != "diverged")
+    top = page.evaluate("() => document.getElementById('chart-overlay')._fullLayout.yaxis.range[1]")
+    assert top <= 10 * calm
+    assert page.get_by_text(re.compile("diverged at update")).first.is_visible()
+    notes = page.evaluate("() => document.getElementById('chart-overlay').layout.annotations.map(a => a.text)")
+    assert any("diverged at update" in n for n in notes)
+    shot(page, "glance-diverged")
+
+
+def test_compute_time_is_each_runs_own_and_an_x_axis_choice(sized, server):
+    page = sized(1280, 800)
+    page.goto(server.url + "/?dataset=linear&n_samples=500&epochs=4&batch_size=full,1")
+    wait_done(page, 2)
+    times = column(page, "seconds")
+    assert all(re.fullmatch(r"\d+\.\d{3} s", t) for t in times), times
+    page.select_option("#x-mode", "seconds")
+    page.wait_for_url(re.compile(r"x=seconds"))
+    page.wait_for_function("""() => document.getElementById('chart-overlay')._fullLayout.xaxis.title.text
+        === 'seconds of compute'""")
+
+
+def test_predicted_seconds_show_before_a_run_starts(sized, server):
+    page = sized(1280, 800)
+    page.goto(server.url + "/embed?dataset=linear&n_samples=500&epochs=4&batch_size=full,1")
+    page.locator("#run-table [data-field=seconds]").first.wait_for()
+    assert all(t.startswith("≈") and "predicted" in t for t in column(page, "seconds"))
+
+
+def test_the_link_reproduces_the_picture(sized, server):
+    page = sized(1280, 800)
+    page.goto(server.url + "/?dataset=linear&n_samples=300&epochs=3&batch_size=full,10&x=updates&logy=true&smooth=0.5")
+    wait_done(page, 2)
+    assert page.input_value("#x-mode") == "updates" and page.is_checked("#log-y")
+    layout = page.evaluate("() => document.getElementById('chart-overlay')._fullLayout.yaxis.type")
+    assert layout == "log"
+    page.select_option("#x-mode", "examples")
+    page.wait_for_url(re.compile(r"x=examples"))
+    page.check("#log-x")
+    page.wait_for_url(re.compile(r"logx=true"))
+    assert "logy=true" in page.url and "smooth=0.5" in page.url
+    assert page.request.get(f"{server.url}/api/plan?{page.url.split('?')[1]}").status == 200  # the API ignores them
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+def test_every_lesson_card_renders_in_every_language(sized, server, lang, shot):
+    page = sized(1280, 800)
+    for lesson in LESSONS:
+        page.goto(server.url + f"/embed?lesson={lesson.name}&lang={lang}")
+        page.locator("#lesson-title").wait_for()
+        assert page.inner_text("#lesson-title") == texts()[lesson.name]["title"][lang]
+        assert page.inner_text("#lesson-text") == texts()[lesson.name]["text"][lang]
+        assert page.url.split("?")[1].startswith(lesson.query)
+    shot(page, f"lesson-card-{lang}")
+
+
+def test_predict_then_run_says_which_answer_was_right(sized, server, shot):
+    page = sized(1280, 800)
+    page.goto(server.url + "/?lesson=batch_size&predict=true")
+    page.locator("#predict input[type=radio]").first.wait_for()
+    assert page.evaluate("() => (document.getElementById('chart-overlay').data || []).length") == 0  # no curves yet
+    page.check("#predict input[value='1']")  # SGD
+    page.get_by_role("button", name="Run and see").click()
+    wait_done(page, 3)
+    page.wait_for_function("() => document.getElementById('predict-result').textContent.length > 0")
+    result = page.inner_text("#predict-result")
+    assert result.startswith("Right: batch_size=1") and "20000 updates" in result
+    shot(page, "predict-right")
+    page.goto(server.url + "/embed?lesson=iterations&predict=true")
+    page.check("#predict input[value='6000']")
+    page.get_by_role("button", name="Run and see").click()
+    page.wait_for_function("() => document.getElementById('predict-result').textContent.length > 0", timeout=60000)
+    assert page.inner_text("#predict-result").startswith("Not quite: the answer is 600")
