@@ -42,12 +42,16 @@ def _forward(params, offs, sizes, act, bn, run_mean, run_var, hyper, X, rows, A,
     for l in range(n_layers):
         n_in, n_out = sizes[l], sizes[l + 1]
         w, b = offs[l, 0], offs[l, 1]
-        for r in range(B):
+        for r in range(B):  # x @ w, summed over i in order as a dot product would, then + b
             for j in range(n_out):
-                s = 0.0
-                for i in range(n_in):
-                    s += A[l, r, i] * params[w + i * n_out + j]
-                Z[l, r, j] = s + params[b + j]
+                Z[l, r, j] = 0.0
+            for i in range(n_in):
+                a = A[l, r, i]
+                row = w + i * n_out
+                for j in range(n_out):
+                    Z[l, r, j] += a * params[row + j]
+            for j in range(n_out):
+                Z[l, r, j] += params[b + j]
         if l == n_layers - 1:
             break
         if bn:
