@@ -215,11 +215,10 @@ def _update(params, grads, opt, hyper, s1, s2, t):
 
 @njit(**JIT)
 def train_segment(params, offs, sizes, act, bn, run_mean, run_var, hyper, opt, s1, s2, loss_kind,
-                  X, Yf, Yi, order, batch, first_batch, t0, noise_every, limit, stop, losses, cosines,
-                  A, Z, XH, INV, D, DA, grads, full, natural):
+                  X, Yf, Yi, order, batch, first_batch, t0, limit, stop, losses, A, Z, XH, INV, D, DA, grads):
     """Run ``losses.shape[0]`` updates from batch ``first_batch`` of an epoch's ``order``; returns
     how many ran: fewer when a loss is not <= limit (that update included) or ``stop[0]`` is set.
-    A ... full are scratch arrays from ``scratch()``."""
+    ``grads`` keeps the last mini-batch gradient; A ... DA are scratch arrays from ``scratch()``."""
     n = order.shape[0]
     n_layers = sizes.shape[0] - 1
     n_out = sizes[n_layers]
@@ -228,30 +227,10 @@ def train_segment(params, offs, sizes, act, bn, run_mean, run_var, hyper, opt, s
             return step
         start = (first_batch + step) * batch
         rows = order[start:min(start + batch, n)]
-        B = rows.shape[0]
         _forward(params, offs, sizes, act, bn, run_mean, run_var, hyper, X, rows, A, Z, XH, INV, True)
         loss = _loss(loss_kind, Z[n_layers - 1], Yf, Yi, rows, n_out, D)
-        _backward(params, grads, offs, sizes, act, bn, A, Z, XH, INV, D, DA, B)
-        k = t0 + step
-        cosines[step] = np.nan
-        if noise_every > 0 and k % noise_every == 0:
-            if B >= n:
-                cosines[step] = 1.0
-            else:  # the full-batch gradient at the same parameters (no batch norm here)
-                _forward(params, offs, sizes, act, bn, run_mean, run_var, hyper, X, natural, A, Z, XH, INV, True)
-                _loss(loss_kind, Z[n_layers - 1], Yf, Yi, natural, n_out, D)
-                _backward(params, full, offs, sizes, act, bn, A, Z, XH, INV, D, DA, n)
-                dot, nb, nf = 0.0, 0.0, 0.0
-                for i in range(params.shape[0]):
-                    dot += grads[i] * full[i]
-                    nb += grads[i] * grads[i]
-                    nf += full[i] * full[i]
-                norm = math.sqrt(nb) * math.sqrt(nf)
-                if norm > 0:
-                    c = dot / norm
-                    if math.isfinite(c):
-                        cosines[step] = c
-        _update(params, grads, opt, hyper, s1, s2, float(k))
+        _backward(params, grads, offs, sizes, act, bn, A, Z, XH, INV, D, DA, rows.shape[0])
+        _update(params, grads, opt, hyper, s1, s2, float(t0 + step))
         losses[step] = loss
         if not loss <= limit:
             return step + 1
@@ -263,13 +242,13 @@ def scratch(sizes: np.ndarray, rows: int, n_params: int) -> tuple:
     n_layers, widest = len(sizes) - 1, int(max(sizes))
     return (np.zeros((n_layers + 1, rows, widest)), np.zeros((n_layers, rows, widest)),
             np.zeros((n_layers, rows, widest)), np.zeros((n_layers, widest)), np.zeros((rows, widest)),
-            np.zeros((rows, widest)), np.zeros(n_params), np.zeros(n_params), np.arange(rows))
+            np.zeros((rows, widest)), np.zeros(n_params))
 
 
 class CompiledSteps:
     """Runs a trainer's updates through ``train_segment`` on the model's own parameter vector."""
 
-    def __init__(self, model, optimizer, loss: str, X: np.ndarray, Y: np.ndarray, batch: int, noise: bool):
+    def __init__(self, model, optimizer, loss: str, X: np.ndarray, Y: np.ndarray, batch: int, full_gradient=None):
         from .models import BatchNorm, Dense
 
         dense = [layer for layer in model.layers if isinstance(layer, Dense)]
@@ -303,20 +282,44 @@ class CompiledSteps:
         self.Yf = np.ascontiguousarray(Y, dtype=np.float64).reshape(len(X), -1) if loss == "mse" else np.zeros((1, 1))
         self.Yi = np.ascontiguousarray(Y, dtype=np.int64) if loss != "mse" else np.zeros(1, np.int64)
         self.batch = batch
-        self.work = scratch(self.sizes, len(X) if noise else min(batch, len(X)), model.n_params)
+        self.work = scratch(self.sizes, min(batch, len(X)), model.n_params)
+        self.full_gradient = full_gradient  # the full-batch gradient at the current parameters (numpy, BLAS)
         self.order = np.arange(len(X))
 
     def epoch(self, order: np.ndarray | None) -> None:
         self.order = np.arange(len(self.X)) if order is None else order
 
     def run(self, first_batch: int, n_steps: int, k: int, limit: float, noise_every: int, stop: np.ndarray):
-        losses, cosines = np.empty(n_steps), np.empty(n_steps)
-        act, bn, loss = self.flags
-        done = train_segment(self.params, self.offs, self.sizes, act, bn, self.run_mean, self.run_var, self.hyper,
-                             self.opt, self.s1, self.s2, loss, self.X, self.Yf, self.Yi, self.order, self.batch,
-                             first_batch, k, noise_every, limit, stop, losses, cosines, *self.work)
+        """``n_steps`` updates; at every ``noise_every``-th one, the cosine between its mini-batch
+        gradient and the full-batch gradient at the same parameters (NaN elsewhere)."""
+        losses, cosines = np.empty(n_steps), np.full(n_steps, np.nan)
+        done = 0
+        while done < n_steps:
+            at = k + done
+            measure = bool(noise_every) and at % noise_every == 0
+            length = 1 if measure else n_steps - done if not noise_every else min(n_steps - done, noise_every - at % noise_every)
+            full = self.full_gradient() if measure and self.batch < len(self.X) else None
+            ran = self._segment(first_batch + done, losses[done:done + length], at, limit, stop)
+            if measure and ran:
+                cosines[done] = 1.0 if full is None else cosine(self.work[-1], full)
+            done += ran
+            if ran < length or not losses[done - 1] <= limit:  # stopped, or the loss exploded
+                break
         self.optimizer.iterations = k + done
         return losses[:done], cosines[:done]
+
+    def _segment(self, first_batch: int, losses: np.ndarray, k: int, limit: float, stop: np.ndarray) -> int:
+        act, bn, loss = self.flags
+        return train_segment(self.params, self.offs, self.sizes, act, bn, self.run_mean, self.run_var, self.hyper,
+                             self.opt, self.s1, self.s2, loss, self.X, self.Yf, self.Yi, self.order, self.batch,
+                             first_batch, k, limit, stop, losses, *self.work)
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> float:
+    """cos(angle between a and b); NaN when either is zero or anything is not finite."""
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
+    c = float(a @ b) / norm if norm > 0 else math.nan
+    return c if math.isfinite(c) else math.nan
 
 
 def warm() -> None:
@@ -328,5 +331,5 @@ def warm() -> None:
 
     model = build_model("mlp", 1, 1, np.random.default_rng(0), hidden=(2,), batch_norm=True)
     X, Y = np.zeros((4, 1)), np.zeros((4, 1))
-    steps = CompiledSteps(model, build_optimizer("adam", 0.01), "mse", X, Y, 2, noise=True)
-    steps.run(0, 2, 0, np.inf, 1, np.zeros(1, np.uint8))
+    steps = CompiledSteps(model, build_optimizer("adam", 0.01), "mse", X, Y, 2)
+    steps.run(0, 2, 0, np.inf, 0, np.zeros(1, np.uint8))

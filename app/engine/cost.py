@@ -29,11 +29,16 @@ SEGMENT = 15e-6  # each stretch of updates between side passes (a Python round t
 RUN = 1e-3  # building the model and the first evaluation
 # a forward pass in numpy without gradients: evaluations and decision boundaries
 FORWARD = PassCost(30e-6, 0.0, 0.9e-9)
+FULL_GRADIENT_PASSES = 3  # the noise view's full-batch gradient: numpy forward and backward
 SIDE_SHARE = 0.1  # gradient noise, and evaluations with boundaries, may each cost this share of training
 
 
 def path(compiled: bool) -> str:
     return "compiled" if compiled else "numpy"
+
+
+def full_gradient(n_train: int, n_params: int) -> float:
+    return FULL_GRADIENT_PASSES * FORWARD(n_train, n_params)
 
 
 def stride(side_cost: float, update_cost: float, share: float = SIDE_SHARE) -> int:
@@ -43,11 +48,11 @@ def stride(side_cost: float, update_cost: float, share: float = SIDE_SHARE) -> i
 
 def predict_seconds(total_updates: int, batch: int, n_params: int, n_train: int, compiled: bool,
                     evals: int, eval_examples: int, noise_every: int, boundary_points: int = 0,
-                    segments: int = 0) -> float:
-    """Training, evaluations (with boundaries) and gradient noise of one run."""
+                    segments: int = 0, boundaries: int = 0) -> float:
+    """Training, evaluations, decision boundaries and gradient noise of one run."""
     update = UPDATE[path(compiled)]
     seconds = RUN + segments * SEGMENT + total_updates * update(batch, n_params)
-    seconds += evals * (FORWARD(eval_examples, n_params) + (FORWARD(boundary_points, n_params) if boundary_points else 0))
+    seconds += evals * FORWARD(eval_examples, n_params) + boundaries * FORWARD(boundary_points, n_params)
     if noise_every and batch < n_train:
-        seconds += math.ceil(total_updates / noise_every) * update(n_train, n_params)
+        seconds += math.ceil(total_updates / noise_every) * (full_gradient(n_train, n_params) + SEGMENT)
     return seconds

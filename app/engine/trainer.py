@@ -20,17 +20,17 @@ from .losses import LOSSES
 from .models import build_model
 from .optimizers import build_optimizer
 
-try:  # the compiled path is used when numba is there; the numpy path is the reference
-    from .compiled import AVAILABLE as COMPILED
-except ImportError:  # pragma: no cover
-    COMPILED = False
+from .compiled import AVAILABLE as COMPILED  # the compiled path where numba is; numpy is the reference
+from .compiled import cosine
 
 EVAL_MAX_EXAMPLES = 2048  # per set; bigger sets are evaluated on a fixed seeded subset
 MAX_EVALS = 100  # cadence target per run, besides epoch ends
 EXPLODE_FACTOR = 1e6  # a loss this many times the initial one counts as diverged
 MAX_PATH_POINTS = 400  # parameter snapshots per run (first and last always included)
+MAX_BOUNDARIES = 60  # decision boundaries per run (the newest is what the view shows; the last always)
+MIN_BOUNDARIES = 10  # ... and at least this many, even past the cost share
 NOISE_MAX_EXAMPLES = 20_000  # larger training sets: no gradient-noise view
-MIN_NOISE_POINTS = 100  # a noise chart needs this many measurements, even past the cost share
+MIN_NOISE_POINTS = 20  # a noise chart needs this many measurements, even past the cost share
 BOUNDARY_GRID = 40  # decision-boundary grid for 2-D classification, per side
 
 
@@ -97,24 +97,32 @@ def eval_examples(plan: Plan) -> int:
     return min(plan.n_train, EVAL_MAX_EXAMPLES) + min(plan.n_val, EVAL_MAX_EXAMPLES)
 
 
-def eval_interval(plan: Plan, n_params: int, compiled: bool, boundary_points: int = 0) -> int:
-    """Updates between evaluations: at most ~MAX_EVALS per run, and evaluating (with the decision
-    boundary) costs at most ``cost.SIDE_SHARE`` of training (epoch ends are always evaluated)."""
+def eval_interval(plan: Plan, n_params: int, compiled: bool) -> int:
+    """Updates between evaluations: at most ~MAX_EVALS per run, and evaluating costs at most
+    ``cost.SIDE_SHARE`` of training (epoch ends are always evaluated)."""
     by_count = math.ceil(plan.total_updates / MAX_EVALS)
-    side = cost.FORWARD(eval_examples(plan), n_params) + (cost.FORWARD(boundary_points, n_params) if boundary_points else 0)
-    return max(by_count, cost.stride(side, cost.UPDATE[cost.path(compiled)](plan.batch_size, n_params)))
+    update = cost.UPDATE[cost.path(compiled)](plan.batch_size, n_params)
+    return max(by_count, cost.stride(cost.FORWARD(eval_examples(plan), n_params), update))
+
+
+def boundary_interval(plan: Plan, n_params: int, compiled: bool, points: int) -> int:
+    """Updates between decision boundaries (drawn at evaluations): at most MAX_BOUNDARIES, about
+    ``cost.SIDE_SHARE`` of training, and at least MIN_BOUNDARIES a run."""
+    update = cost.UPDATE[cost.path(compiled)](plan.batch_size, n_params)
+    by_cost = cost.stride(cost.FORWARD(points, n_params), update)
+    return max(math.ceil(plan.total_updates / MAX_BOUNDARIES), min(by_cost, math.ceil(plan.total_updates / MIN_BOUNDARIES)))
 
 
 def noise_stride(config: TrainConfig, plan: Plan, n_params: int, compiled: bool) -> int:
     """Every how many updates the full-batch gradient is measured (0: never): free for a full
     batch (the cosine is 1), else as often as costs ``cost.SIDE_SHARE`` of training, but at least
-    MIN_NOISE_POINTS times a run (small-batch runs of small models: a run of milliseconds)."""
+    MIN_NOISE_POINTS times a run (small-batch runs: a measurement costs hundreds of updates)."""
     if config.batch_norm or plan.n_train > NOISE_MAX_EXAMPLES:
         return 0  # batch-norm statistics would move; big sets cost too much
     if plan.batch_size >= plan.n_train:
         return 1
     update = cost.UPDATE[cost.path(compiled)]
-    by_cost = cost.stride(update(plan.n_train, n_params), update(plan.batch_size, n_params))
+    by_cost = cost.stride(cost.full_gradient(plan.n_train, n_params), update(plan.batch_size, n_params))
     return max(1, min(by_cost, plan.total_updates // MIN_NOISE_POINTS))
 
 
@@ -123,12 +131,13 @@ def predict_seconds(config: TrainConfig, compiled: bool | None = None) -> float:
     compiled = COMPILED if compiled is None else compiled
     plan, n_params = make_plan(config), config.n_params
     grid = BOUNDARY_GRID ** 2 if config.task == "classification" and DATASETS[config.dataset].n_features == 2 else 0
-    every = eval_interval(plan, n_params, compiled, grid)
+    every = eval_interval(plan, n_params, compiled)
     evals = plan.total_updates // every + plan.epochs + 1
+    boundaries = plan.total_updates // boundary_interval(plan, n_params, compiled, grid) + 2 if grid else 0
     noise_every = noise_stride(config, plan, n_params, compiled)
     segments = evals + (min(plan.total_updates, MAX_PATH_POINTS) if n_params <= 2 else 0) + plan.total_updates // 2000
     return cost.predict_seconds(plan.total_updates, plan.batch_size, n_params, plan.n_train, compiled, evals,
-                                eval_examples(plan), noise_every, grid, segments)
+                                eval_examples(plan), noise_every, grid, segments, boundaries)
 
 
 def _eval_subset(X: np.ndarray, y: np.ndarray, rng: np.random.Generator):
@@ -168,7 +177,7 @@ class Trainer:
         self.path_every = (math.ceil(self.plan.total_updates / MAX_PATH_POINTS)
                            if track_path and self.model.n_params <= 2 else 0)
         self.boundary_grid = self._boundary_grid()
-        self._last_path = -1
+        self._last_path = self._last_boundary = -1
         self.chunk = chunk  # at most this many updates per ``Updates`` step
         self.stop = np.zeros(1, np.uint8)  # set stop[0] (any thread): the run ends within one update
 
@@ -183,6 +192,7 @@ class Trainer:
                 "x1": [float(lo[1] - pad[1]), float(hi[1] + pad[1])], "n": BOUNDARY_GRID}
 
     def boundary(self, k: int) -> Boundary:
+        self._last_boundary = k
         g = self.boundary_grid
         a, b = np.meshgrid(np.linspace(*g["x0"], g["n"]), np.linspace(*g["x1"], g["n"]))
         z = self.model.forward(np.column_stack([a.ravel(), b.ravel()]), training=False)
@@ -195,17 +205,21 @@ class Trainer:
         self._last_path = k
         return PathPoint(k, tuple(float(v) for v in self.model.params))
 
-    def grad_cosine(self, X: np.ndarray, Y: np.ndarray) -> float | None:
-        """cos(angle) between the mini-batch gradient now in ``model.grads`` and the full-batch
-        gradient at the same parameters; ``model.grads`` is left as it was."""
+    def full_gradient(self, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """The full-batch gradient at the current parameters (a copy; ``model.grads`` is kept)."""
         grads = self.model.grads
-        batch = grads.copy()
+        kept = grads.copy()
         _, dout = self.loss_and_grad(self.model.forward(X, True), Y)
         self.model.backward(dout)
-        norm = float(np.linalg.norm(batch) * np.linalg.norm(grads))
-        cos = float(batch @ grads) / norm if norm > 0 else None
-        grads[...] = batch
-        return cos if cos is None or math.isfinite(cos) else None
+        full = grads.copy()
+        grads[...] = kept
+        return full
+
+    def grad_cosine(self, X: np.ndarray, Y: np.ndarray) -> float | None:
+        """cos(angle) between the mini-batch gradient now in ``model.grads`` and the full-batch
+        gradient at the same parameters."""
+        cos = cosine(self.model.grads, self.full_gradient(X, Y))
+        return None if math.isnan(cos) else cos
 
     @property
     def final_params(self) -> dict:
@@ -224,6 +238,8 @@ class Trainer:
         self.status = RunStatus.RUNNING
         status = yield from self._train()
         self.status = status
+        if self.boundary_grid and self._last_boundary != self.updates and status != RunStatus.DIVERGED:
+            yield self.boundary(self.updates)
         if self.path_every and self._last_path != self.updates:
             yield self.path_point(self.updates)
         yield Done(status, self.updates)
@@ -236,7 +252,8 @@ class Trainer:
         if has_val:
             X_val_eval, y_val_eval = _eval_subset(self.data.X_val, self._targets(self.data.y_val), self._eval_rng)
         grid = self.boundary_grid["n"] ** 2 if self.boundary_grid else 0
-        every = eval_interval(plan, self.model.n_params, COMPILED, grid)
+        every = eval_interval(plan, self.model.n_params, COMPILED)
+        boundary_every = boundary_interval(plan, self.model.n_params, COMPILED, grid) if grid else 0
         per_epoch = plan.iterations_per_epoch
 
         def checkpoint(k: int) -> Generator[Step, None, Eval | None]:
@@ -247,7 +264,7 @@ class Trainer:
             if not (np.isfinite(params).all() and math.isfinite(train) and (val is None or math.isfinite(val))):
                 return None
             yield ev
-            if self.boundary_grid:
+            if self.boundary_grid and (k == 0 or k - self._last_boundary >= boundary_every):
                 yield self.boundary(k)
             return ev
 
@@ -298,7 +315,7 @@ class Trainer:
         if self.compiled:
             from .compiled import CompiledSteps
             return CompiledSteps(self.model, self.optimizer, self.config.resolved_loss, X, Y,
-                                 self.plan.batch_size, self.noise_every > 0)
+                                 self.plan.batch_size, lambda: self.full_gradient(X, Y))
         return NumpySteps(self, X, Y)
 
 
