@@ -36,7 +36,7 @@ LESSONS = (
     Lesson("batch_norm", "dataset=digits&validation_split=0.2&model=mlp&hidden=32x32&activation=sigmoid"
            "&batch_norm=false,true&epochs=10&batch_size=32&learning_rate=0.1", "lowest_train_loss"),
     Lesson("overfitting", "dataset=moons&n_samples=100&noise=0.35&validation_split=0.5&model=mlp&hidden=64x64"
-           "&epochs=600&patience=,50&batch_size=10&optimizer=adam", "lowest_val_loss"),
+           "&epochs=300&patience=,50&batch_size=10&optimizer=adam", "lowest_val_loss"),
 )
 BY_NAME = {lesson.name: lesson for lesson in LESSONS}
 DEFAULT_QUERY = LESSONS[0].query

@@ -130,12 +130,14 @@ def _backward(params, grads, offs, sizes, act, bn, A, Z, XH, INV, D, DA, B):
     for l in range(n_layers - 1, -1, -1):
         n_in, n_out = sizes[l], sizes[l + 1]
         w, b = offs[l, 0], offs[l, 1]
-        for i in range(n_in):
-            for j in range(n_out):
-                s = 0.0
-                for r in range(B):
-                    s += A[l, r, i] * D[r, j]
-                grads[w + i * n_out + j] = s
+        for i in range(n_in * n_out):  # x.T @ d, summed over the batch in order, row by row
+            grads[w + i] = 0.0
+        for r in range(B):
+            for i in range(n_in):
+                a = A[l, r, i]
+                row = w + i * n_out
+                for j in range(n_out):
+                    grads[row + j] += a * D[r, j]
         for j in range(n_out):
             s = 0.0
             for r in range(B):

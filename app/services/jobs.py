@@ -15,7 +15,8 @@ from app.engine import Boundary, Done, Eval, PathPoint, RunStatus, Step, Trainer
 
 from .records import RunRecord
 
-ROUNDS = 500  # each run advances in slices of about 1/ROUNDS of its updates
+ROUNDS = 500  # each run advances in slices of about 1/ROUNDS of its updates ...
+MIN_SLICE = 256  # ... but at least this many (a slice has a fixed cost of some microseconds)
 CHUNK = 2000  # at most this many updates arrive at once (streams stay live on long runs)
 
 
@@ -101,7 +102,7 @@ class Job:
         rec.measures_noise = trainer.noise_every > 0
         rec.status = RunStatus.RUNNING
         rec.seconds = time.perf_counter() - began
-        quantum = max(1, math.ceil(trainer.plan.total_updates / ROUNDS))
+        quantum = max(MIN_SLICE, math.ceil(trainer.plan.total_updates / ROUNDS))
         trainer.chunk = min(quantum, CHUNK)
         return LiveRun(rec, trainer, trainer.steps(), quantum)
 
