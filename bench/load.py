@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import socket
 import statistics
@@ -21,6 +20,7 @@ import time
 from pathlib import Path
 
 import httpx
+import orjson
 from targets import record
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +46,7 @@ async def one_stream(client: httpx.AsyncClient, url: str, deadline: float) -> di
                     event = line[6:].strip()
                     result["first"] = result["first"] or time.perf_counter() - start
                 elif line.startswith("data:"):
-                    data = json.loads(line[5:])
+                    data = orjson.loads(line[5:])  # fast: the client must not be what is measured
                     if event == "plan":
                         plan = data["runs"]
                     elif event == "points":
@@ -134,10 +134,10 @@ def main() -> int:
         if group == "all":
             ok = record("load", "zero errors", str(len(errors)), not errors)
             ok &= record("load", "zero lost updates", str(lost), not lost)
-            ok &= record("load", "p95 time to first event < 2 s", f"{p(firsts, 95):.2f} s", p(firsts, 95) < 2.0)
+            ok &= record("load", "p95 time to first event < 0.5 s (issue 11)", f"{p(firsts, 95):.2f} s", p(firsts, 95) < 0.5)
             for e in sorted(set(errors))[:5]:
                 print("  error:", e)
-    print("\ntarget: zero errors, zero lost updates, p95 time to first event < 2 s")
+    print("\ntarget: zero errors, zero lost updates, p95 time to first event < 0.5 s")
     print("targets met" if ok else "TARGETS MISSED")
     return 0 if ok else 1
 

@@ -1,5 +1,6 @@
 """Dependencies shared by the routers, as Annotated aliases: settings, the run service, the
-comparison a query string describes, the stream's resume cursor and its rate limit."""
+comparison a query string describes, the stream's resume cursor and its rate limit. They are
+``async``: each is light, and a plain ``def`` would cost a hop to a worker thread per request."""
 from __future__ import annotations
 
 import asyncio
@@ -20,11 +21,11 @@ ENDPOINT_KEYS = frozenset({"format"})  # keys of an endpoint, not of the runs
 T = TypeVar("T")
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_service(request: Request) -> RunService:
+async def get_service(request: Request) -> RunService:
     return request.app.state.service
 
 
@@ -32,7 +33,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[RunService, Depends(get_service)]
 
 
-def get_comparison(request: Request, settings: SettingsDep, service: ServiceDep) -> Comparison:
+async def get_comparison(request: Request, settings: SettingsDep, service: ServiceDep) -> Comparison:
     """The comparison of the raw query string; QueryError (422) if it is invalid or too big."""
     try:
         comparison = Comparison(parse_comparison(request.url.query, ENDPOINT_KEYS, settings.max_runs))
@@ -49,7 +50,7 @@ def get_comparison(request: Request, settings: SettingsDep, service: ServiceDep)
 ComparisonDep = Annotated[Comparison, Depends(get_comparison)]
 
 
-def get_cursor(comparison: ComparisonDep,
+async def get_cursor(comparison: ComparisonDep,
                last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", include_in_schema=False)] = None
                ) -> Cursor | None:
     """Where a reconnecting stream resumes: right after the event ``Last-Event-ID`` names."""
@@ -64,7 +65,7 @@ def get_cursor(comparison: ComparisonDep,
 CursorDep = Annotated[Cursor | None, Depends(get_cursor)]
 
 
-def limit_stream_starts(request: Request, settings: SettingsDep, service: ServiceDep) -> None:
+async def limit_stream_starts(request: Request, settings: SettingsDep, service: ServiceDep) -> None:
     """Stream starts per client address are rate limited (429 with Retry-After)."""
     wait = request.app.state.stream_limiter.allow(client_key(request, settings.trust_forwarded_for))
     if wait:

@@ -9,7 +9,7 @@ router = APIRouter(tags=["ops"])
 
 
 @router.get("/healthz")
-def healthz(service: ServiceDep):
+async def healthz(service: ServiceDep):
     return JSONResponse({"status": "ok", "training_slots_free": service.scheduler.free,
                          "active_runs": service.active_runs, "cached_runs": len(service.cache)})
 

@@ -33,21 +33,21 @@ class JSON(JSONResponse):
 
 
 @router.get("/schema", response_class=JSON)
-def schema():
+async def schema():
     """JSON Schema of one run's configuration: every key's type, default, bounds or options and
     help; ``x-page-keys`` lists the keys only the page reads."""
     return JSON(run_schema())
 
 
 @router.get("/lessons", response_class=JSON)
-def lessons(lang: str = Query("en", description="en, pt-BR, ja or zh-CN")):
+async def lessons(lang: str = Query("en", description="en, pt-BR, ja or zh-CN")):
     """The lesson cards in one language: name, title, text, question, the comparison's query, and
     how the page finds the right answer in the measured numbers."""
     return JSON({"lessons": cards(i18n.pick(lang, None))})
 
 
 @router.get("/plan", openapi_extra=DOC, response_class=JSON)
-def plan(comparison: ComparisonDep):
+async def plan(comparison: ComparisonDep):
     """Update counts of each run (iterations_per_epoch = ceil(n_train / batch_size)) and the
     comparison's canonical share link as ``query``."""
     return JSON(comparison.plan)
