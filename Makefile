@@ -41,6 +41,7 @@ bench: $(VENV)/.bench system-deps
 	@$(BIN)/python -c "import sys; sys.path.insert(0, 'bench'); import targets; targets.reset()"
 	-$(BIN)/python bench/engine.py
 	-$(BIN)/python bench/api.py
+	-$(BIN)/python bench/calibrate.py
 	-$(BIN)/python bench/stream.py
 	-$(BIN)/python bench/load.py
 	-$(BIN)/python bench/page.py

@@ -120,10 +120,11 @@ def main() -> int:
         slower_with_one_thread += one > engine * 1.05
         ratio = ref / best
         print(f"{case.name:38} {engine:8.1f}u {one:8.1f}u {fast:8.1f}u {ref:8.1f}u {ratio:12.1f}x")
-        ok &= record("engine", f"{case.name}: not slower than PyTorch", f"{ratio:.1f}x faster", ratio >= 1)
+        # targets are judged on the path the app trains with (compiled where numba is)
+        ok &= record("engine", f"{case.name}: compiled not slower than PyTorch", f"{ref / fast:.1f}x faster", ref >= fast)
         if case.name.endswith("batch 1") and case.config.dataset == "linear":
-            ok &= record("engine", "linear batch 1: <= 15 us per update", f"{best:.1f} us", best <= 15)
-            ok &= record("engine", "linear batch 1: >= 10x PyTorch", f"{ratio:.1f}x", ratio >= 10)
+            ok &= record("engine", "linear batch 1: <= 15 us per update (compiled)", f"{fast:.1f} us", fast <= 15)
+            ok &= record("engine", "linear batch 1: >= 10x PyTorch (compiled)", f"{ref / fast:.1f}x", ref / fast >= 10)
     print("\nus per update (u); targets: linear batch 1 <= 15 us and >= 10x PyTorch; no case slower.")
     verdict = "one BLAS thread is as fast or faster" if not slower_with_one_thread else \
         f"one BLAS thread was slower in {slower_with_one_thread} case(s)"

@@ -3,7 +3,7 @@
 Starts uvicorn (one process unless --workers), then opens, all at once, N streams of the same
 shared link and M streams of different links, reads every stream to its end and checks that it
 carried every update of its plan exactly once. Bounded in count and time; stops by itself.
-Target on 2 cores: 100 same + 20 different, zero errors, zero lost updates, p95 first event < 2 s.
+Target on 2 cores: 100 same + 20 different, zero errors, zero lost updates, p95 first event < 0.5 s (issue 11).
 
     .venv/bin/python bench/load.py [--same 100] [--different 20] [--workers 1]
 """
