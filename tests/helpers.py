@@ -1,5 +1,7 @@
-"""Engine configurations for tests and benchmarks, built the way the app builds them: through the
-one schema (``RunConfig``), so defaults and bounds are never repeated in a test."""
+"""Helpers of the tests. Engine configurations for tests and benchmarks, built the way the app
+builds them: through the one schema (``RunConfig``), so defaults and bounds are never repeated.
+import time
+
 from app.engine import TrainConfig
 from app.schemas import RunConfig
 
@@ -21,3 +23,12 @@ def run_async(scenario):
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, scenario()).result()
+
+
+def wait_until(condition, guard=30.0):
+    """Wait for a condition; the guard only keeps a broken test from hanging (no figure asserted)."""
+    deadline = time.monotonic() + guard
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition never held")
+        time.sleep(0.01)

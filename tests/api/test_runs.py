@@ -1,11 +1,11 @@
 import json
 import math
 import socket
-import time
 
 import httpx
 import pytest
 
+from tests.helpers import wait_until
 from tests.sse import iter_events, losses_by_run
 
 LESSON = "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100"
@@ -184,15 +184,6 @@ def test_history_format_is_validated(client):
 
 
 LONG = "batch_size=1&n_samples=100000&epochs=15"
-
-
-def wait_until(condition, guard=30.0):
-    """Wait for a condition; the guard only keeps a broken test from hanging (no figure asserted)."""
-    deadline = time.monotonic() + guard
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail("condition never held")
-        time.sleep(0.01)
 
 
 @pytest.mark.parametrize("endpoint", ["stream", "history"])
