@@ -1,5 +1,5 @@
 """Helpers of the tests. Engine configurations for tests and benchmarks, built the way the app
-builds them: through the one schema (``RunConfig``), so defaults and bounds are never repeated.
+builds them: through the one schema (``RunConfig``), so defaults and bounds are never repeated."""
 import time
 
 from app.engine import TrainConfig
