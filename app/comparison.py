@@ -10,7 +10,7 @@ from app.engine import TrainConfig, make_plan
 from app.engine.trainer import predict_seconds
 from app.links import to_query, value_text
 from app.schemas import FIELDS, RunConfig
-from app.services import RunRecord, n_params
+from app.services import RunRecord
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Comparison:
             runs.append({
                 "label": label, **plan.to_dict(),
                 "examples_seen": plan.epochs * plan.n_train,
-                "model": cfg.resolved_model, "loss": cfg.resolved_loss, "n_params": n_params(cfg),
+                "model": cfg.resolved_model, "loss": cfg.resolved_loss, "n_params": cfg.n_params,
                 "predicted_seconds": round(predict_seconds(cfg), 4),
                 "config": run.model_dump(mode="json"),
             })

@@ -11,11 +11,6 @@ from app.errors import problem
 from app.settings import Settings
 
 
-def n_params(cfg: TrainConfig) -> int:
-    """Trainable parameters of a configuration's model, without building it."""
-    return cfg.n_params
-
-
 def _lower(epochs: int, factor: float, others: str) -> str:
     """The advice for a comparison ``factor`` times over a limit."""
     fit = max(1, math.floor(epochs / factor))

@@ -1,9 +1,12 @@
 """The engine's plain run configuration and the update plan (the heart of the lesson)."""
 import dataclasses
 
+import numpy as np
 import pytest
 
 from app.engine import TrainConfig, make_plan
+from app.engine.models import build_model
+from app.links import parse_comparison
 from tests.helpers import train_config
 
 
@@ -30,3 +33,13 @@ def test_real_data_sets_ignore_n_samples_and_models_fit_the_task():
 
 def test_plan_dict_names_the_variant():
     assert make_plan(train_config(batch_size=1)).to_dict()["variant"] == "sgd"
+
+
+@pytest.mark.parametrize("query", ["", "dataset=digits", "dataset=moons&model=mlp&hidden=8x4",
+                                   "dataset=digits&model=mlp&hidden=16x16&batch_norm=true"])
+def test_limit_parameter_count_matches_the_built_model(query):
+    cfg = parse_comparison(query)[0].train_config()
+    data = cfg.make_data()
+    model = build_model(cfg.resolved_model, data.X_train.shape[1], data.n_outputs, np.random.default_rng(0),
+                        hidden=cfg.hidden, activation=cfg.activation, batch_norm=cfg.batch_norm)
+    assert cfg.n_params == model.n_params
