@@ -58,7 +58,8 @@ def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_pa
                 break
             except httpx.TransportError:
                 time.sleep(0.05)
-        query = "batch_size=1&n_samples=20000&epochs=3"
+        # long enough that the compiled engine is still training when the first events arrive
+        query = "batch_size=1&n_samples=100000&epochs=3"
         events, arrivals = [], []
         start = time.monotonic()
         with httpx.stream("GET", f"{url}/api/stream?{query}", timeout=60) as r:
@@ -66,13 +67,13 @@ def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_pa
             for ev in iter_events(r.iter_lines()):
                 events.append(ev)
                 arrivals.append(time.monotonic() - start)
-                if ev.event == "points" and ev.data["first_update"] > 20000:
+                if ev.event == "points" and ev.data["first_update"] > 200000:
                     break
         # unbuffered: the first events arrived well before the stream was half done
         assert arrivals[1] < arrivals[-1] / 2
         with httpx.stream("GET", f"{url}/api/stream?{query}", headers={"Last-Event-ID": events[-1].id}, timeout=60) as r:
             events += list(iter_events(r.iter_lines()))
-        assert len(losses_by_run(events)[0]) == 60000 and events[-1].event == "end"
+        assert len(losses_by_run(events)[0]) == 300000 and events[-1].event == "end"
         assert httpx.get(f"{url}/api/plan?{query}", headers={"Content-Length": "0"}).status_code == 200
     finally:
         proc.terminate()
