@@ -125,7 +125,8 @@ function traces(series, mode, showLegend) {
   const { raw, smooth } = decimate(series, mode);
   const evalX = series.evals.map((e) => series.x(e.update, mode));
   const evalK = series.evals.map((e) => e.update);
-  const common = { type: "scatter", legendgroup: `run${i}`, hovertemplate: hover(series) };
+  // meta.run: the contract's page hook (helper traces, like the diverged marker, carry none)
+  const common = { type: "scatter", legendgroup: `run${i}`, hovertemplate: hover(series), meta: { run: i } };
   const out = [
     { ...common, name: `${name} · ${plain(t("minibatch_loss"))}`, x: raw.x, y: raw.y, customdata: customdata(series, raw.k),
       mode: "lines", line: { color, width: 1 }, opacity: 0.3, showlegend: false },

@@ -289,3 +289,15 @@ def test_stop_marks_unfinished_runs_stopped(page, server):
     page.get_by_role("button", name="Stop").click()
     page.wait_for_function("() => document.querySelector('#run-table [data-field=status]').textContent === 'stopped'")
     assert column(page, "status") == ["stopped"]
+
+
+def test_every_run_trace_carries_meta_run_and_helpers_do_not(page, server):
+    page.goto(server.url + "/?learning_rate=0.001,10&batch_size=full&n_samples=100&epochs=50")
+    wait_done(page, 2)
+    page.wait_for_function("() => document.getElementById('chart-overlay').data.some(t => /diverged/.test(t.name))")
+    traces = page.evaluate("""() => document.getElementById('chart-overlay').data
+        .map(t => ({ name: t.name, run: t.meta ? t.meta.run : null }))""")
+    runs = [t for t in traces if t["run"] is not None]
+    assert {t["run"] for t in runs} == {0, 1}
+    assert all(t["name"].startswith(f"learning_rate={'0.001' if t['run'] == 0 else '10'}") for t in runs)
+    assert [t for t in traces if "diverged" in t["name"]][0]["run"] is None  # a helper marker
