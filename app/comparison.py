@@ -24,7 +24,8 @@ class Comparison:
     @cached_property
     def labels(self) -> list[str]:
         """A run's own label, else the keys that tell the runs apart (e.g. ``batch_size=full``)."""
-        varying = [k for k in FIELDS if k != "label" and len({value_text(getattr(r, k)) for r in self.runs}) > 1]
+        first, *rest = self.runs
+        varying = [k for k in FIELDS if k != "label" and any(getattr(r, k) != getattr(first, k) for r in rest)]
         out = []
         for i, run in enumerate(self.runs):
             auto = ", ".join(f"{k}={value_text(getattr(run, k)) or 'none'}" for k in varying) or f"run {i + 1}"

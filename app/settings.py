@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     cache_updates: int = 20_000_000  # losses kept in the cache in all
     stream_tick_seconds: float = 0.05  # how often a stream looks for new points
     points_per_event: int = 5_000  # largest `points` event
+    first_event_priority_seconds: float = 0.5  # other streams' points wait at most this for new streams' plans
     stream_starts_per_minute: float = 300  # per client; a classroom behind one NAT shares an address
     stream_burst: int = 300
     trust_forwarded_for: bool = False  # true behind the compose file's nginx

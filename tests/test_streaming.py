@@ -1,12 +1,14 @@
 """Stream events read off run records, and the resumable cursor in each event id."""
+import asyncio
 import math
 
+import numpy as np
 import pytest
 
 from app.engine import Eval, RunStatus
 from app.services import RunRecord
-from app.streaming import Cursor, RunCursor, pending_events
-from tests.helpers import train_config
+from app.streaming import Cursor, Event, FirstEventsFirst, RunCursor, _ChunkMemo, encode, pending_events
+from tests.helpers import run_async, train_config
 
 
 def record(n_loss=0, status=RunStatus.RUNNING, evals=()):
@@ -72,3 +74,55 @@ def test_old_three_field_ids_still_resume(client):
     rest = read_stream(client, query, headers={"Last-Event-ID": "2.1.0_0.0.0"})
     losses = losses_by_run([type(rest[0])("points", None, {"run": 0, "first_update": 1, "loss": [0, 0]})] + rest)
     assert len(losses[0]) == 2 and len(losses[1]) == 10
+
+
+def blocks(sizes, status=RunStatus.COMPLETED, noise=True):
+    rec = RunRecord(train_config(batch_size=1))
+    rec.measures_noise = noise
+    for n in sizes:
+        first = len(rec.loss)
+        rec.add_updates(np.arange(first + 1, first + n + 1, dtype=float), np.full(n, 0.5))
+    rec.status = status
+    return rec
+
+
+def test_events_go_on_the_wire_as_one_chunk():
+    chunk = encode([Event("plan", '{"a":1}', "0.0.0.0.0"), Event("end", "{}", "1.0.1.0.0")])
+    assert chunk == b'id: 0.0.0.0.0\r\nevent: plan\r\ndata: {"a":1}\r\n\r\nid: 1.0.1.0.0\r\nevent: end\r\ndata: {}\r\n\r\n'
+
+
+def test_whole_blocks_and_resumed_slices_give_the_same_points():
+    rec = blocks([4, 3, 5])
+    whole = pending_events([rec], Cursor.start(1), max_points=100)
+    assert whole[0].data.startswith('{"run":0,"first_update":1,"loss":[1.0,2.0,3.0,4.0,5.0,6.0,7.0,8.0,9.0,10.0,11.0,12.0]')
+    resumed = pending_events([rec], Cursor([RunCursor(updates=2)]), max_points=4)  # mid-block, then capped
+    firsts = [e.data.split('"first_update":')[1].split(",")[0] for e in resumed if e.event == "points"]
+    assert firsts == ["3", "5", "8", "12"]  # the rest of block 1, block 2, block 3 (5 > 4) in two slices
+    assert '"grad_cosine":[0.5,0.5]' in resumed[0].data
+
+
+def test_streams_following_the_same_records_share_one_encoded_chunk():
+    rec = blocks([3, 3])
+    memo = _ChunkMemo(max_bytes=10_000, max_chunks=4)
+    a, b = Cursor.start(1), Cursor.start(1)
+    first, second = memo.next_chunk([rec], a, 10), memo.next_chunk([rec], b, 10)
+    assert first is second and first.endswith(b"event: end\r\ndata: {}\r\n\r\n")
+    assert a == b and a.all_done and b.runs[0] is not a.runs[0]  # each stream has its own cursor
+
+
+def test_a_new_stream_goes_first_until_its_plan_is_out_or_the_wait_is_over():
+    async def scenario():
+        turns = FirstEventsFirst(max_defer=0.2)
+        token = turns.open()
+        waiter = asyncio.create_task(turns.wait_turn())
+        await asyncio.sleep(0.02)
+        assert not waiter.done()  # another stream's points wait for this plan
+        turns.opened(token)
+        await asyncio.wait_for(waiter, 0.1)
+        turns.open()  # a stream whose client left before it started: forgotten after max_defer
+        began = asyncio.get_running_loop().time()
+        await turns.wait_turn()
+        assert 0.15 < asyncio.get_running_loop().time() - began < 0.5
+        await asyncio.wait_for(turns.wait_turn(), 0.05)
+
+    run_async(scenario)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from functools import lru_cache
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Request
@@ -15,7 +16,7 @@ from app.links import parse_comparison
 from app.ratelimit import RateLimited, client_key
 from app.services import RunService
 from app.settings import Settings
-from app.streaming import Cursor
+from app.streaming import Cursor, FirstEventsFirst
 
 ENDPOINT_KEYS = frozenset({"format"})  # keys of an endpoint, not of the runs
 T = TypeVar("T")
@@ -29,14 +30,25 @@ async def get_service(request: Request) -> RunService:
     return request.app.state.service
 
 
+async def get_stream_turns(request: Request) -> FirstEventsFirst:
+    return request.app.state.stream_turns
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[RunService, Depends(get_service)]
+TurnsDep = Annotated[FirstEventsFirst, Depends(get_stream_turns)]
+
+
+@lru_cache(maxsize=512)
+def parsed(raw_query: str, max_runs: int) -> Comparison:
+    """One parse (and plan) per distinct link: a class opening the same link shares it."""
+    return Comparison(parse_comparison(raw_query, ENDPOINT_KEYS, max_runs))
 
 
 async def get_comparison(request: Request, settings: SettingsDep, service: ServiceDep) -> Comparison:
     """The comparison of the raw query string; QueryError (422) if it is invalid or too big."""
     try:
-        comparison = Comparison(parse_comparison(request.url.query, ENDPOINT_KEYS, settings.max_runs))
+        comparison = parsed(request.url.query, settings.max_runs)
     except QueryError:
         service.reject("invalid")
         raise

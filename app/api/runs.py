@@ -8,9 +8,9 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
-from sse_starlette import EventSourceResponse, ServerSentEvent
+from sse_starlette import EventSourceResponse
 
-from app.api.deps import ComparisonDep, CursorDep, ServiceDep, SettingsDep, StreamStartDep, unless_gone
+from app.api.deps import ComparisonDep, CursorDep, ServiceDep, SettingsDep, StreamStartDep, TurnsDep, unless_gone
 from app.api.openapi import RUN_PARAMETERS
 from app import i18n
 from app.comparison import history, history_csv
@@ -55,19 +55,26 @@ async def plan(comparison: ComparisonDep):
 
 @router.get("/stream", openapi_extra=DOC, response_class=EventSourceResponse)
 async def stream(comparison: ComparisonDep, cursor: CursorDep, _: StreamStartDep,
-                 service: ServiceDep, settings: SettingsDep):
+                 service: ServiceDep, settings: SettingsDep, turns: TurnsDep):
     """Server-sent events: plan, points, eval, done per run, then end."""
-    subscription = await service.subscribe(comparison.configs)
+    token = turns.open()
+    try:
+        subscription = await service.subscribe(comparison.configs)
+    except BaseException:
+        turns.opened(token)
+        raise
 
     async def events():
         opened = time.monotonic()
         wake = asyncio.Event()
         subscription.wake_on_end(wake)
         try:
-            async for ev in comparison_stream(comparison.plan, subscription.records, cursor,
-                                              settings.stream_tick_seconds, settings.points_per_event, wake):
-                yield ServerSentEvent(data=ev.data, event=ev.event, id=ev.id)
+            async for chunk in comparison_stream(comparison.plan, subscription.records, cursor,
+                                                 settings.stream_tick_seconds, settings.points_per_event, wake,
+                                                 turns, token):
+                yield chunk  # encoded events: bytes pass through sse-starlette untouched
         finally:
+            turns.opened(token)
             subscription.close()
             service.stats.streams += 1
             service.stats.stream_seconds += time.monotonic() - opened

@@ -11,6 +11,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from app.engine import Boundary, Done, Eval, PathPoint, RunStatus, Step, Trainer, Updates
 
 from .records import RunRecord
@@ -68,12 +70,15 @@ class Job:
             run = min(live, key=lambda r: r.progress)  # the run furthest behind goes next
             began = time.perf_counter()
             try:
-                ended = self._advance(run)
+                status = self._advance(run)
             except Exception as exc:  # noqa: BLE001 - reported on the stream, never a 500
+                run.record.seconds += time.perf_counter() - began
                 run.record.fail(f"training failed: {exc}")
-                ended = True
+                live.remove(run)
+                continue
             run.record.seconds += time.perf_counter() - began
-            if ended:
+            if status is not None:  # after its seconds: a reader seeing the status sees them final
+                run.record.status = status
                 live.remove(run)
         self.skip()
 
@@ -106,17 +111,21 @@ class Job:
         trainer.chunk = min(quantum, CHUNK)
         return LiveRun(rec, trainer, trainer.steps(), quantum)
 
-    def _advance(self, run: LiveRun) -> bool:
-        """One slice of a run; True once it has ended."""
+    def _advance(self, run: LiveRun) -> RunStatus | None:
+        """One slice of a run; its final status once it has ended. The slice's updates reach the
+        record as one block (streams send and share whole blocks); evaluations, path points and
+        boundaries go in before the losses they follow."""
         rec = run.record
         target = len(rec.loss) + run.quantum
+        losses, cosines = [], []
+        status = None
         for step in run.steps:
             kind = type(step)
             if kind is Updates:
-                rec.cosine.frombytes(step.cosines.tobytes())  # before the losses: readers go by len(loss)
-                rec.loss.frombytes(step.losses.tobytes())
-                if len(rec.loss) >= target or self.cancel.is_set():
-                    return False
+                losses.append(step.losses)
+                cosines.append(step.cosines)
+                if len(rec.loss) + sum(map(len, losses)) >= target or self.cancel.is_set():
+                    break
             elif kind is Eval:
                 rec.evals.append(step)
             elif kind is PathPoint:
@@ -125,6 +134,10 @@ class Job:
                 rec.boundaries.append(step)
             elif kind is Done:
                 rec.final_params = run.trainer.final_params
-                rec.status = step.status
-                return True
-        return True
+                status = step.status
+                break
+        else:
+            status = rec.status if rec.finished else RunStatus.STOPPED  # the steps ran out without Done
+        if losses:
+            rec.add_updates(np.concatenate(losses), np.concatenate(cosines))
+        return status

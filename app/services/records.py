@@ -15,6 +15,7 @@ class RunRecord:
     config: TrainConfig
     loss: array = field(default_factory=lambda: array("d"))
     cosine: array = field(default_factory=lambda: array("d"))  # NaN where not measured
+    ends: array = field(default_factory=lambda: array("q"))  # len(loss) after each block of updates
     evals: list[Eval] = field(default_factory=list)
     path: list[PathPoint] = field(default_factory=list)
     boundaries: list[Boundary] = field(default_factory=list)
@@ -33,6 +34,14 @@ class RunRecord:
     @property
     def cacheable(self) -> bool:
         return self.status in CACHEABLE
+
+    def add_updates(self, losses, cosines) -> None:
+        """Append a block of updates (float64 arrays). Streams send whole blocks, so every stream
+        following this record can share one encoding of each; the end goes in first, the losses
+        last (readers go by len(loss))."""
+        self.ends.append(len(self.loss) + len(losses))
+        self.cosine.frombytes(cosines.tobytes())
+        self.loss.frombytes(losses.tobytes())
 
     def fail(self, detail: str) -> None:
         self.error, self.status = detail, RunStatus.FAILED

@@ -69,3 +69,11 @@ def test_a_job_cancelled_before_it_runs_marks_its_runs_stopped():
     job.cancel.set()
     job.skip()
     assert job.records[0].status == RunStatus.STOPPED
+
+
+def test_a_slice_reaches_the_record_as_one_block_and_every_eval_precedes_its_losses():
+    rec = RunRecord(train_config(batch_size=1, n_samples=1000, epochs=2))  # 2000 updates, path every 5
+    Job([rec]).run()
+    assert rec.status == RunStatus.COMPLETED and rec.ends[-1] == len(rec.loss) == 2000
+    assert len(rec.ends) <= 2000 // 256 + 1  # slices of MIN_SLICE updates, not one block per path point
+    assert len(rec.path) > len(rec.ends)

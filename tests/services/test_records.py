@@ -1,3 +1,5 @@
+import numpy as np
+
 from app.engine import RunStatus
 from app.services import RunRecord
 from tests.helpers import train_config
@@ -17,3 +19,11 @@ def test_failing_keeps_the_detail_and_is_not_cacheable():
     rec = RunRecord(train_config())
     rec.fail("boom")
     assert rec.status == RunStatus.FAILED and rec.error == "boom" and not rec.cacheable
+
+
+def test_updates_arrive_in_blocks_whose_ends_go_in_before_the_losses():
+    rec = RunRecord(train_config())
+    rec.add_updates(np.array([3.0, 2.0]), np.array([np.nan, 0.5]))
+    rec.add_updates(np.array([1.0]), np.array([np.nan]))
+    assert list(rec.ends) == [2, 3] and list(rec.loss) == [3.0, 2.0, 1.0]
+    assert rec.cosine[1] == 0.5
