@@ -1,5 +1,5 @@
 """Fits the cost model of app/engine/cost.py: seconds per pass = fixed + examples x params x c,
-for an update on each path and for a numpy forward pass; prints the constants to paste there and
+for an update on each path, a numpy forward pass and a full-batch gradient; prints the constants to paste there and
 how well the current ones predict whole runs.
 
     .venv/bin/python bench/calibrate.py
@@ -47,6 +47,23 @@ def update_seconds(keys: dict, batch: int, compiled: bool) -> tuple[float, int]:
     return best, trainer.model.n_params
 
 
+def side_seconds(keys: dict) -> list[tuple[int, int, float, float]]:
+    """(examples, params, forward seconds, full-gradient seconds) on slices of the training set."""
+    trainer = Trainer(train_config(**keys), measure_noise=True)
+    X, Y = trainer.data.X_train, trainer._targets(trainer.data.y_train)
+    rows = []
+    for n in (16, 256, len(X)):
+        timed = []
+        for work in (lambda: trainer.model.forward(X[:n], False), lambda: trainer.full_gradient(X[:n], Y[:n])):
+            work()
+            began = time.perf_counter()
+            for _ in range(20):
+                work()
+            timed.append((time.perf_counter() - began) / 20)
+        rows.append((n, trainer.model.n_params, *timed))
+    return rows
+
+
 def fit(rows):
     """Least squares on relative error: small passes count as much as big ones."""
     A = np.array([[1.0 / t, b / t, b * p / t] for b, p, t in rows])
@@ -65,6 +82,10 @@ def main() -> int:
         print(f"UPDATE[{'compiled' if compiled else 'numpy'!r}] = PassCost({fixed:.3g}, {per_ex:.3g}, {per:.3g})")
         for b, p, t in rows:
             print(f"   batch {b:4} params {p:6}: measured {t * 1e6:9.2f} us, fit {(fixed + b * (per_ex + p * per)) * 1e6:9.2f} us")
+    sides = [row for keys, _ in SHAPES for row in side_seconds(keys)]
+    for name, column in (("FORWARD", 2), ("FULL_GRADIENT", 3)):
+        fixed, per_ex, per = fit([(row[0], row[1], row[column]) for row in sides])
+        print(f"{name} = PassCost({fixed:.3g}, {per_ex:.3g}, {per:.3g})")
     worst = 0.0
     for keys, batches in SHAPES:
         for batch in batches:
