@@ -178,6 +178,7 @@ class Trainer:
                            if track_path and self.model.n_params <= 2 else 0)
         self.boundary_grid = self._boundary_grid()
         self._last_path = self._last_boundary = -1
+        self._ready_gradient = None  # (parameters, full-batch gradient) from the last evaluation
         self.chunk = chunk  # at most this many updates per ``Updates`` step
         self.stop = np.zeros(1, np.uint8)  # set stop[0] (any thread): the run ends within one update
 
@@ -206,14 +207,33 @@ class Trainer:
         return PathPoint(k, tuple(float(v) for v in self.model.params))
 
     def full_gradient(self, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
-        """The full-batch gradient at the current parameters (a copy; ``model.grads`` is kept)."""
+        """The full-batch gradient at the current parameters (a copy; ``model.grads`` is kept),
+        taken from the evaluation just before when that one computed it at these parameters."""
+        ready = self._ready_gradient
+        self._ready_gradient = None
+        if ready is not None and np.array_equal(ready[0], self.model.params):
+            return ready[1]
+        return self._loss_and_full_gradient(X, Y)[1]
+
+    def _loss_and_full_gradient(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
         grads = self.model.grads
         kept = grads.copy()
-        _, dout = self.loss_and_grad(self.model.forward(X, True), Y)
+        loss, dout = self.loss_and_grad(self.model.forward(X, True), Y)
         self.model.backward(dout)
         full = grads.copy()
         grads[...] = kept
-        return full
+        return loss, full
+
+    def _evaluate_train(self, X: np.ndarray, Y: np.ndarray, k: int) -> float:
+        """The training loss after update k. When update k+1 measures gradient noise on this very
+        set (no subset, no batch norm: training and evaluation passes agree), the same forward
+        pass gives that full-batch gradient too: the loss formula is the same bit for bit."""
+        if (self.noise_every and k % self.noise_every == 0 and k < self.plan.total_updates
+                and X is self.data.X_train and self.plan.batch_size < self.plan.n_train):
+            loss, full = self._loss_and_full_gradient(X, Y)
+            self._ready_gradient = (self.model.params.copy(), full)
+            return loss
+        return self._evaluate(X, Y)
 
     def grad_cosine(self, X: np.ndarray, Y: np.ndarray) -> float | None:
         """cos(angle) between the mini-batch gradient now in ``model.grads`` and the full-batch
@@ -258,8 +278,8 @@ class Trainer:
 
         def checkpoint(k: int) -> Generator[Step, None, Eval | None]:
             """Evaluate (and draw the boundary) after update k; None when anything is not finite."""
-            train = self._evaluate(X_tr_eval, y_tr_eval)
             val = self._evaluate(X_val_eval, y_val_eval) if has_val else None
+            train = self._evaluate_train(X_tr_eval, y_tr_eval, k)
             ev = Eval(k, k / per_epoch, train, val)
             if not (np.isfinite(params).all() and math.isfinite(train) and (val is None or math.isfinite(val))):
                 return None
