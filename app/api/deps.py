@@ -18,7 +18,7 @@ from app.services import RunService
 from app.settings import Settings
 from app.streaming import Cursor, FirstEventsFirst
 
-ENDPOINT_KEYS = frozenset({"format"})  # keys of an endpoint, not of the runs
+ENDPOINT_KEYS = frozenset({"format", "framework"})  # keys of an endpoint, not of the runs
 T = TypeVar("T")
 
 

@@ -13,6 +13,7 @@ from sse_starlette import EventSourceResponse
 from app.api.deps import ComparisonDep, CursorDep, ServiceDep, SettingsDep, StreamStartDep, TurnsDep, unless_gone
 from app.api.openapi import RUN_PARAMETERS
 from app import i18n
+from app.codegen import FRAMEWORKS, script
 from app.comparison import history, history_csv
 from app.engine import Trainer
 from app.engine.landscape import linear_landscape
@@ -112,6 +113,18 @@ def dataset(comparison: ComparisonDep, settings: SettingsDep):
     d = cfg.make_data()
     return JSON({"X_train": d.X_train.tolist(), "y_train": d.y_train.tolist(),
                  "X_val": d.X_val.tolist(), "y_val": d.y_val.tolist(), "task": d.task})
+
+
+@router.get("/code", openapi_extra=DOC, response_class=Response)
+async def code(request: Request, comparison: ComparisonDep,
+               framework: str = Query("keras", description="keras or pytorch")):
+    """One runnable script (text/x-python) that reproduces the comparison's numbers in Keras 3 or
+    PyTorch: the app's data, initial weights, batch order and optimizer math, in float64."""
+    if framework not in FRAMEWORKS:
+        raise QueryError.one("framework", framework, f"one of {', '.join(FRAMEWORKS)}")
+    url = str(request.base_url).rstrip("/")
+    return Response(script(comparison, framework, url), media_type="text/x-python; charset=utf-8",
+                    headers={"Content-Disposition": f'inline; filename="gradient_descent_{framework}.py"'})
 
 
 @router.get("/landscape", openapi_extra=DOC, response_class=JSON)

@@ -299,3 +299,20 @@ def test_within_the_queue_a_stream_shows_its_plan_at_once_and_trains_when_a_slot
         # (its own connection was closed too; a new request for it trains it)
         done = http.get("/api/history?batch_size=full&n_samples=100&epochs=3").json()
         assert done["runs"][0]["status"] == "completed"
+
+
+def test_code_is_a_python_script_of_the_canonical_comparison(client):
+    for framework, marker in (("keras", "keras.callbacks.History()"), ("pytorch", "torch.set_default_dtype(torch.float64)")):
+        r = client.get(f"/api/code?batch_size=1,full&epochs=3&n_samples=50&framework={framework}")
+        assert r.status_code == 200 and r.headers["content-type"] == "text/x-python; charset=utf-8"
+        assert f'filename="gradient_descent_{framework}.py"' in r.headers["content-disposition"]
+        assert marker in r.text and "dataset=linear&n_samples=50&epochs=3&batch_size=1,full" in r.text
+        compile(r.text, framework, "exec")
+    assert "keras" in client.get("/api/code?epochs=3").text  # Keras unless told
+
+
+def test_code_refuses_an_unknown_framework_or_a_bad_comparison_with_422(client):
+    r = client.get("/api/code?epochs=3&framework=jax")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "framework"]
+    assert "keras, pytorch" in r.json()["detail"][0]["msg"]
+    assert client.get("/api/code?epochs=0&framework=pytorch").status_code == 422

@@ -1,0 +1,141 @@
+"""Take-home scripts: every combination compiles; with real Keras 3 and PyTorch (slow tests) the
+scripts reproduce the app's own /api/history numbers."""
+import itertools
+import json
+import math
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from app.api.deps import parsed
+from app.codegen import DEFAULT_ORIGIN, FRAMEWORKS, python_literal, script
+from app.errors import QueryError
+from app.lessons import LESSONS
+
+OPTIONS = ("batch_norm=true,false,false,true,false,false,true,false&normalize=false,true,false,true,false,true,false,true"
+           "&decay=0,0.01,0,0.01,0,0,0.001,0&momentum=0,0.9,0.9,0,0.5,0,0.9,0&nesterov=false,true,false,false,true,false,true,false"
+           "&shuffle=true,false,true,true,false,true,true,true&validation_split=0,0.2,0.2,0,0.25,0.1,0.2,0"
+           "&patience=,2,,,3,,1,&batch_size=full,1,7,32,full,16,3,64&epochs=2")
+
+
+def comparisons():
+    """Every data set x model x loss x optimizer, each as 8 runs switching every option on and off."""
+    for dataset, model, loss, optimizer in itertools.product(
+            ("linear", "moons", "digits"), ("linear", "logistic", "mlp"), ("mse", "cross_entropy"),
+            ("sgd", "adam", "rmsprop", "adagrad")):
+        query = (f"dataset={dataset}&model={model}&loss={loss}&optimizer={optimizer}&hidden=4x3"
+                 f"&activation=relu,tanh,sigmoid,relu,tanh,sigmoid,relu,tanh&n_samples=60&{OPTIONS}")
+        try:
+            yield parsed(query, 8)
+        except QueryError:
+            continue  # e.g. cross-entropy on a regression set: refused by the schema, no script
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_every_combination_gives_a_script_that_compiles(framework):
+    count = 0
+    for comparison in comparisons():
+        source = script(comparison, framework, "http://localhost:8000")
+        compile(source, f"{framework}.py", "exec")
+        assert comparison.query in source and source.count("'label':") == 8
+        count += 1
+    assert count >= 40
+
+
+def test_a_script_names_only_what_its_runs_use():
+    source = script(parsed("dataset=moons&model=mlp&hidden=8&optimizer=adam&epochs=2", 8), "pytorch", DEFAULT_ORIGIN)
+    assert "def make_moons" in source and "def make_linear" not in source and "load_digits" not in source
+    assert '"adam"' in source and '"rmsprop"' not in source and "KerasBatchNorm" not in source
+
+
+def test_the_origin_is_written_only_when_plain():
+    comparison = parsed("epochs=2", 8)
+    assert 'APP = "https://gd.example.org:8443"' in script(comparison, "keras", "https://gd.example.org:8443")
+    assert f'APP = "{DEFAULT_ORIGIN}"' in script(comparison, "keras", 'http://x"; import os #')
+
+
+def test_settings_are_python_literals_wrapped_under_100_columns():
+    text = python_literal({"label": "a 'quoted' \"label\"", "hidden": [16, 16], "patience": None, "rate": 1e-05})
+    assert eval(text) == {"label": "a 'quoted' \"label\"", "hidden": [16, 16], "patience": None, "rate": 1e-05}
+    source = script(parsed("dataset=digits&model=mlp&hidden=32x32&batch_norm=true&epochs=2", 8), "keras", DEFAULT_ORIGIN)
+    assert max(len(line) for line in source.splitlines()) <= 120
+
+
+# --- running the scripts with the real frameworks ---------------------------------------------
+
+SPREAD = [  # besides the lessons (full batch, SGD and mini-batch on linear; keras_sgd; batch norm; ...)
+    "dataset=moons&n_samples=300&model=mlp&hidden=8x8&activation=tanh&optimizer=adam,rmsprop,adagrad"
+    "&batch_size=16&epochs=4&validation_split=0.2",
+    "dataset=moons&n_samples=300&model=mlp&hidden=8&batch_norm=true&activation=relu,sigmoid&momentum=0.9"
+    "&nesterov=true,false&decay=0.01&batch_size=1,32&epochs=3&validation_split=0.2&shuffle=false,true",
+    "dataset=digits&normalize=true&validation_split=0.2&optimizer=rmsprop,sgd&momentum=0,0.9"
+    "&learning_rate=0.001,0.01&batch_size=64&epochs=6&patience=1",
+    "dataset=moons&n_samples=200&loss=mse&model=mlp&hidden=4&decay=0.05&batch_size=10&epochs=3",
+]
+RESULT = {"keras": "[h.history for h in g['histories']] + [sorted({str(w.dtype) for w in g['model'].weights})]",
+          "pytorch": "g['losses']"}
+
+
+def run_script(source: str, framework: str, tmp_path) -> list:
+    """Run a script unmodified in a fresh interpreter (Keras on the torch backend); its result."""
+    path = tmp_path / f"{framework}.py"
+    path.write_text(source, encoding="utf-8")
+    out = tmp_path / f"{framework}.json"
+    code = f"import json, runpy, sys; g = runpy.run_path(sys.argv[1]); json.dump({RESULT[framework]}, open(sys.argv[2], 'w'))"
+    env = {**os.environ, "KERAS_BACKEND": "torch", "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+    done = subprocess.run([sys.executable, "-c", code, str(path), str(out)], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "updates" in done.stdout  # the summary it prints per run
+    return json.loads(out.read_text())
+
+
+def relative(a: float, b: float) -> float:
+    return abs(a - b) / max(abs(b), 1e-300)
+
+
+def epoch_means(run: dict, plan: dict) -> tuple[list[float], list[float | None]]:
+    """The app's numbers as Keras reports them: each finished epoch's mini-batch losses averaged
+    weighted by batch size (the last batch is smaller), and the validation loss at its end."""
+    per, n, batch = plan["iterations_per_epoch"], plan["n_train"], plan["batch_size"]
+    sizes = [min(batch, n - i * batch) for i in range(per)]
+    means = [sum(loss * size for loss, size in zip(run["loss"][e * per:(e + 1) * per], sizes)) / n
+             for e in range(len(run["loss"]) // per)]
+    val = {ev["update"]: ev["val_loss"] for ev in run["evals"]}
+    return means, [val.get((e + 1) * per) for e in range(len(means))]
+
+
+def check_reproduces(client, query: str, tmp_path) -> None:
+    history = client.get(f"/api/history?{query}").json()
+    sources = {fw: client.get(f"/api/code?{query}&framework={fw}").text for fw in FRAMEWORKS}
+    with ThreadPoolExecutor(2) as pool:  # two interpreters at once: the machine has two cores
+        keras_runs, torch_runs = pool.map(lambda fw: run_script(sources[fw], fw, tmp_path), FRAMEWORKS)
+    *keras_runs, weight_types = keras_runs
+    assert weight_types == ["float64"]  # the Keras model's weights (and batch-norm statistics)
+    for run, plan, keras_history, torch_losses in zip(history["runs"], history["plan"]["runs"], keras_runs, torch_runs):
+        finished = run["status"] in ("completed", "stopped")  # a diverged run: compare what the app computed
+        app_losses = run["loss"]
+        assert (len(torch_losses) == len(app_losses)) if finished else len(torch_losses) >= len(app_losses)
+        assert max(relative(a, b) for a, b in zip(torch_losses, app_losses)) < 1e-9, run["label"]
+        means, vals = epoch_means(run, plan)
+        assert len(keras_history["loss"]) == len(means) if finished else len(keras_history["loss"]) >= len(means)
+        assert all(relative(a, b) < 1e-5 for a, b in zip(keras_history["loss"], means)), run["label"]
+        if plan["n_val"]:
+            assert all(relative(a, b) < 1e-5 for a, b in zip(keras_history["val_loss"], vals)), run["label"]
+        if not finished:  # the app stopped at an exploding loss; the script's run exploded alike
+            assert not all(math.isfinite(x) and abs(x) < 1e6 for x in torch_losses), run["label"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", SPREAD)
+def test_scripts_reproduce_a_spread_of_configurations(client, query, tmp_path):
+    check_reproduces(client, query, tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.name for lesson in LESSONS])
+def test_scripts_reproduce_every_lesson(client, lesson, tmp_path):
+    check_reproduces(client, lesson.query, tmp_path)
