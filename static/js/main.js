@@ -1,5 +1,6 @@
 // Wiring: the address bar holds the comparison; controls edit it; one stream feeds charts and table.
 import { Charts } from "./chart.js";
+import { CodePanel, copyText } from "./code.js";
 import { renderControls } from "./controls.js";
 import { t } from "./i18n.js";
 import { LessonCard } from "./lesson.js";
@@ -34,6 +35,7 @@ let tableQueued = false;
 let restartTimer = null;
 
 function say(text) { $("status-message").textContent = text; }
+const code = new CodePanel($("code-panel"), say);
 
 function showErrors(messages) {
   const box = $("errors");
@@ -65,6 +67,7 @@ let address = "";
 function writeAddress(query) {
   address = query;
   history.replaceState(null, "", `${location.pathname}?${withPage(query, page)}`);
+  code.show(query);
   if (isEmbed) {
     $("open-full").href = `/?${withPage(query, { lang: page.lang })}`;
     return;
@@ -185,16 +188,7 @@ function bindChartOptions() {
 }
 
 async function copyLink() {
-  try {
-    await navigator.clipboard.writeText(location.href);
-  } catch {
-    const field = document.createElement("textarea");
-    field.value = location.href;
-    document.body.append(field);
-    field.select();
-    document.execCommand("copy");
-    field.remove();
-  }
+  await copyText(location.href);
   say(t("copied"));
 }
 
