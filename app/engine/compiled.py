@@ -217,10 +217,12 @@ def _update(params, grads, opt, hyper, s1, s2, t):
 
 @njit(**JIT)
 def train_segment(params, offs, sizes, act, bn, run_mean, run_var, hyper, opt, s1, s2, loss_kind,
-                  X, Yf, Yi, order, batch, first_batch, t0, limit, stop, losses, A, Z, XH, INV, D, DA, grads):
+                  X, Yf, Yi, order, batch, first_batch, t0, limit, stop, losses, trace, A, Z, XH, INV, D, DA, grads):
     """Run ``losses.shape[0]`` updates from batch ``first_batch`` of an epoch's ``order``; returns
     how many ran: fewer when a loss is not <= limit (that update included) or ``stop[0]`` is set.
-    ``grads`` keeps the last mini-batch gradient; A ... DA are scratch arrays from ``scratch()``."""
+    ``trace`` (unless it has no rows) gets the parameters after each update: the path view of
+    two-parameter models without stopping the loop. ``grads`` keeps the last mini-batch
+    gradient; A ... DA are scratch arrays from ``scratch()``."""
     n = order.shape[0]
     n_layers = sizes.shape[0] - 1
     n_out = sizes[n_layers]
@@ -234,9 +236,14 @@ def train_segment(params, offs, sizes, act, bn, run_mean, run_var, hyper, opt, s
         _backward(params, grads, offs, sizes, act, bn, A, Z, XH, INV, D, DA, rows.shape[0])
         _update(params, grads, opt, hyper, s1, s2, float(t0 + step))
         losses[step] = loss
+        if trace.shape[0] > 0:
+            trace[step, :] = params
         if not loss <= limit:
             return step + 1
     return losses.shape[0]
+
+
+NO_TRACE = np.empty((0, 0))  # a trace with no rows: parameters are not recorded
 
 
 def scratch(sizes: np.ndarray, rows: int, n_params: int) -> tuple:
@@ -291,30 +298,34 @@ class CompiledSteps:
     def epoch(self, order: np.ndarray | None) -> None:
         self.order = np.arange(len(self.X)) if order is None else order
 
-    def run(self, first_batch: int, n_steps: int, k: int, limit: float, noise_every: int, stop: np.ndarray):
-        """``n_steps`` updates; at every ``noise_every``-th one, the cosine between its mini-batch
-        gradient and the full-batch gradient at the same parameters (NaN elsewhere)."""
+    def run(self, first_batch: int, n_steps: int, k: int, limit: float, noise_every: int, stop: np.ndarray,
+            trace: bool = False):
+        """``n_steps`` updates: their losses; at every ``noise_every``-th one, the cosine between its
+        mini-batch gradient and the full-batch gradient at the same parameters (NaN elsewhere);
+        with ``trace``, the parameters after each update (else None)."""
         losses, cosines = np.empty(n_steps), np.full(n_steps, np.nan)
+        params = np.empty((n_steps, self.params.size)) if trace else NO_TRACE
         done = 0
         while done < n_steps:
             at = k + done
             measure = bool(noise_every) and at % noise_every == 0
             length = 1 if measure else n_steps - done if not noise_every else min(n_steps - done, noise_every - at % noise_every)
             full = self.full_gradient() if measure and self.batch < len(self.X) else None
-            ran = self._segment(first_batch + done, losses[done:done + length], at, limit, stop)
+            ran = self._segment(first_batch + done, losses[done:done + length], params[done:done + length], at, limit, stop)
             if measure and ran:
                 cosines[done] = 1.0 if full is None else cosine(self.work[-1], full)
             done += ran
             if ran < length or not losses[done - 1] <= limit:  # stopped, or the loss exploded
                 break
         self.optimizer.iterations = k + done
-        return losses[:done], cosines[:done]
+        return losses[:done], cosines[:done], params[:done] if trace else None
 
-    def _segment(self, first_batch: int, losses: np.ndarray, k: int, limit: float, stop: np.ndarray) -> int:
+    def _segment(self, first_batch: int, losses: np.ndarray, trace: np.ndarray, k: int, limit: float,
+                 stop: np.ndarray) -> int:
         act, bn, loss = self.flags
         return train_segment(self.params, self.offs, self.sizes, act, bn, self.run_mean, self.run_var, self.hyper,
                              self.opt, self.s1, self.s2, loss, self.X, self.Yf, self.Yi, self.order, self.batch,
-                             first_batch, k, limit, stop, losses, *self.work)
+                             first_batch, k, limit, stop, losses, trace, *self.work)
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:

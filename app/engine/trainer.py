@@ -202,9 +202,10 @@ class Trainer:
         p1 = p[:, 1] / p.sum(axis=1)
         return Boundary(k, np.round(p1, 4).tolist())
 
-    def path_point(self, k: int) -> PathPoint:
+    def path_point(self, k: int, params: np.ndarray | None = None) -> PathPoint:
+        """The parameters after update k (now, unless ``params`` holds them)."""
         self._last_path = k
-        return PathPoint(k, tuple(float(v) for v in self.model.params))
+        return PathPoint(k, tuple((self.model.params if params is None else params).tolist()))
 
     def full_gradient(self, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
         """The full-batch gradient at the current parameters (a copy; ``model.grads`` is kept),
@@ -303,16 +304,17 @@ class Trainer:
             done_in_epoch = 0
             while done_in_epoch < per_epoch:
                 # run up to the next evaluation, path point, epoch end or chunk end
-                stop_at = min(k + per_epoch - done_in_epoch, k + chunk, _next_multiple(k, every),
-                              _next_multiple(k, path_every) if path_every else math.inf)
-                losses, cosines = steps.run(done_in_epoch, stop_at - k, k, limit, self.noise_every, self.stop)
+                stop_at = min(k + per_epoch - done_in_epoch, k + chunk, _next_multiple(k, every))
+                losses, cosines, trace = steps.run(done_in_epoch, stop_at - k, k, limit, self.noise_every,
+                                                   self.stop, trace=bool(path_every))
                 if len(losses):
                     yield Updates(k + 1, losses, cosines)
+                if path_every:  # snapshots inside the stretch, from the parameters traced at each update
+                    for m in range(_next_multiple(k, path_every), k + len(losses) + 1, path_every):
+                        yield self.path_point(m, trace[m - k - 1])
                 k += len(losses)
                 done_in_epoch += len(losses)
                 self.updates = k
-                if path_every and k % path_every == 0:
-                    yield self.path_point(k)
                 if self.stop[0]:
                     return RunStatus.STOPPED
                 if len(losses) and not losses[-1] <= limit:  # exploded, or NaN
@@ -354,17 +356,20 @@ class NumpySteps:
     def epoch(self, order: np.ndarray | None) -> None:
         self.Xs, self.Ys = (self.X, self.Y) if order is None else (self.X[order], self.Y[order])
 
-    def run(self, first_batch: int, n_steps: int, k: int, limit: float, noise_every: int, stop: np.ndarray):
+    def run(self, first_batch: int, n_steps: int, k: int, limit: float, noise_every: int, stop: np.ndarray,
+            trace: bool = False):
         """``n_steps`` updates from batch ``first_batch``; fewer when a loss is not <= limit (that
-        update included) or ``stop[0]`` is set."""
+        update included) or ``stop[0]`` is set. As ``CompiledSteps.run``: losses, cosines and,
+        with ``trace``, the parameters after each update."""
         tr = self.trainer
         model, bs = tr.model, tr.plan.batch_size
         params, grads = model.params, model.grads
         full_batch = bs >= tr.plan.n_train
         losses, cosines = np.empty(n_steps), np.full(n_steps, math.nan)
+        traced = np.empty((n_steps, params.size)) if trace else None
         for j in range(n_steps):
             if stop[0]:
-                return losses[:j], cosines[:j]
+                return losses[:j], cosines[:j], traced[:j] if trace else None
             start = (first_batch + j) * bs
             out = model.forward(self.Xs[start:start + bs], True)
             loss, dout = tr.loss_and_grad(out, self.Ys[start:start + bs])
@@ -374,9 +379,11 @@ class NumpySteps:
                 cosines[j] = math.nan if cos is None else cos
             tr.optimizer.update(params, grads)
             losses[j] = loss
+            if trace:
+                traced[j] = params
             if not loss <= limit:  # also true for NaN
-                return losses[:j + 1], cosines[:j + 1]
-        return losses, cosines
+                return losses[:j + 1], cosines[:j + 1], traced[:j + 1] if trace else None
+        return losses, cosines, traced
 
 
 def run_to_end(config: TrainConfig) -> tuple[Trainer, list[Step]]:
