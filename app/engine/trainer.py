@@ -28,7 +28,8 @@ MAX_EVALS = 100  # cadence target per run, besides epoch ends
 EXPLODE_FACTOR = 1e6  # a loss this many times the initial one counts as diverged
 MAX_PATH_POINTS = 400  # parameter snapshots per run (first and last always included)
 MAX_BOUNDARIES = 60  # decision boundaries per run (the newest is what the view shows; the last always)
-MIN_BOUNDARIES = 10  # ... and at least this many, even past the cost share
+MIN_BOUNDARIES = 5  # ... and at least this many, even past the cost share (only short runs need the floor,
+# and a stream shows the newest boundary once per tick: a run of a few ticks shows a few of them)
 NOISE_MAX_EXAMPLES = 20_000  # larger training sets: no gradient-noise view
 MIN_NOISE_POINTS = 20  # a noise chart needs this many measurements, even past the cost share
 BOUNDARY_GRID = 40  # decision-boundary grid for 2-D classification, per side
@@ -177,6 +178,7 @@ class Trainer:
         self.path_every = (math.ceil(self.plan.total_updates / MAX_PATH_POINTS)
                            if track_path and self.model.n_params <= 2 else 0)
         self.boundary_grid = self._boundary_grid()
+        self._grid_points = None  # the grid's points, made at the first boundary
         self._last_path = self._last_boundary = -1
         self._ready_gradient = None  # (parameters, full-batch gradient) from the last evaluation
         self.chunk = chunk  # at most this many updates per ``Updates`` step
@@ -194,9 +196,11 @@ class Trainer:
 
     def boundary(self, k: int) -> Boundary:
         self._last_boundary = k
-        g = self.boundary_grid
-        a, b = np.meshgrid(np.linspace(*g["x0"], g["n"]), np.linspace(*g["x1"], g["n"]))
-        z = self.model.forward(np.column_stack([a.ravel(), b.ravel()]), training=False)
+        if self._grid_points is None:
+            g = self.boundary_grid
+            a, b = np.meshgrid(np.linspace(*g["x0"], g["n"]), np.linspace(*g["x1"], g["n"]))
+            self._grid_points = np.column_stack([a.ravel(), b.ravel()])
+        z = self.model.forward(self._grid_points, training=False)
         z = z - z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p1 = p[:, 1] / p.sum(axis=1)
