@@ -136,7 +136,7 @@ def predict_seconds(config: TrainConfig, compiled: bool | None = None) -> float:
     evals = plan.total_updates // every + plan.epochs + 1
     boundaries = plan.total_updates // boundary_interval(plan, n_params, compiled, grid) + 2 if grid else 0
     noise_every = noise_stride(config, plan, n_params, compiled)
-    segments = evals + (min(plan.total_updates, MAX_PATH_POINTS) if n_params <= 2 else 0) + plan.total_updates // 2000
+    segments = evals + plan.total_updates // 2000  # path snapshots are traced inside segments
     return cost.predict_seconds(plan.total_updates, plan.batch_size, n_params, plan.n_train, compiled, evals,
                                 eval_examples(plan), noise_every, grid, segments, boundaries)
 

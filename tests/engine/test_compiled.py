@@ -66,6 +66,7 @@ def test_compiled_and_numpy_paths_agree(name):
     close(ev_fast, ev_ref, tol)
     close(fast.model.params, ref.model.params, tol)
     assert [p.update for p in path_fast] == [p.update for p in path_ref]
+    close(np.array([p.params for p in path_fast]), np.array([p.params for p in path_ref]), tol)  # traced in the loop
 
 
 def test_a_stop_flag_ends_the_compiled_run_before_the_next_update():
