@@ -235,6 +235,12 @@ export class Charts {
     this.options = { mode: "epochs", logX: false, logY: false, smoothing: null }; // null: each run's own
     this.dirty = false;
     this.frameGap = 0;
+    // Plotly's `responsive` follows the window only; the page's flex boxes also change size
+    // (the table fills in, a panel opens), so each drawn chart follows its own box
+    this.resizer = new ResizeObserver((entries) => {
+      for (const entry of entries) if (entry.target.layout) Plotly.Plots.resize(entry.target);
+    });
+    this.resizer.observe(overlayEl);
   }
 
   reset(plans) {

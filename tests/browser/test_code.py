@@ -69,6 +69,11 @@ def test_the_panel_is_in_the_embed_reachable_by_keyboard_and_accessible(browser,
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.querySelector('#code-text').textContent.includes('import torch')")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # never sideways
+    # the open panel lengthens the embed instead of squeezing the chart's box under its drawing
+    page.wait_for_timeout(300)  # Plotly redraws on resize
+    assert page.evaluate("""(() => { const box = document.querySelector('#chart-overlay').getBoundingClientRect();
+        const svg = document.querySelector('#chart-overlay .main-svg').getBoundingClientRect();
+        return svg.bottom <= box.bottom + 1 && box.height >= 300; })()""")
     assert serious(page) == []
     shot(page, f"code-panel-embed-{size[0]}")
     context.close()
