@@ -10,6 +10,7 @@ import math
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from itertools import count
 from pathlib import Path
@@ -101,15 +102,21 @@ def main() -> int:
     finally:
         proc.terminate()
         proc.wait(10)
-    began = time.perf_counter()
-    proc, url = start_server()
-    try:
-        first = history_seconds(url, "batch_size=full,1&epochs=2&model=mlp&dataset=moons")
-        ready = time.perf_counter() - began
-    finally:
-        proc.terminate()
-        proc.wait(10)
-    print(f"first request after start-up: {first:.3f}s (server up after {ready - first:.2f}s)")
+    with tempfile.TemporaryDirectory() as cache:  # as the Docker image: a cache holding only warm()'s kernels
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "from app.engine.compiled import warm; warm()"], check=True,
+                       cwd=ROOT, env={**os.environ, "NUMBA_CACHE_DIR": cache})
+        build = time.perf_counter() - began
+        began = time.perf_counter()
+        proc, url = start_server(NUMBA_CACHE_DIR=cache)
+        try:
+            ready = time.perf_counter() - began
+            first = history_seconds(url, "batch_size=full,1&epochs=2&model=mlp&dataset=moons")
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    print(f"first request after start-up: {first:.3f}s (server up after {ready:.2f}s; "
+          f"build-time warm-up into an empty cache {build:.1f}s)")
     ok &= record("api", "first request after start-up <= 1 s", f"{first:.3f} s", first <= 1.0)
     return 0 if ok else 1
 

@@ -65,11 +65,11 @@ def stream_seconds(url: str, query: str, seed: int) -> tuple[float, float, int]:
     return first or float("nan"), time.perf_counter() - start, updates
 
 
-def start_server() -> tuple[subprocess.Popen, str]:
+def start_server(**extra_env: str) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "GDV_CACHE_RUNS": "0", "GDV_TRAINING_SLOTS": "1"}
+    env = {**os.environ, "GDV_CACHE_RUNS": "0", "GDV_TRAINING_SLOTS": "1", **extra_env}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
                              "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"

@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - numba is a dependency; the numpy path 
 OPTIMIZERS = {"sgd": 0, "adam": 1, "rmsprop": 2, "adagrad": 3}
 ACTIVATIONS = {"relu": 0, "tanh": 1, "sigmoid": 2}
 LOSSES = {"mse": 0, "cross_entropy": 1}
+TINY = 2.2250738585072014e-308  # optimizers.TINY: decaying state below it is flushed to 0
 JIT = {"cache": True, "nogil": True}
 
 
@@ -192,7 +193,8 @@ def _update(params, grads, opt, hyper, s1, s2, t):
             if mom == 0.0:
                 params[i] -= lr * grads[i]
             else:
-                s1[i] = s1[i] * mom - lr * grads[i]
+                v = s1[i] * mom - lr * grads[i]
+                s1[i] = 0.0 if abs(v) < TINY else v  # optimizers.flush
                 if hyper[3] != 0.0:
                     params[i] += mom * s1[i] - lr * grads[i]
                 else:
@@ -202,14 +204,17 @@ def _update(params, grads, opt, hyper, s1, s2, t):
         t1 = t + 1.0
         alpha = lr * math.sqrt(1.0 - b2 ** t1) / (1.0 - b1 ** t1)
         for i in range(n):
-            s1[i] = s1[i] * b1 + (1.0 - b1) * grads[i]
-            s2[i] = s2[i] * b2 + (1.0 - b2) * grads[i] * grads[i]
+            m = s1[i] * b1 + (1.0 - b1) * grads[i]
+            v = s2[i] * b2 + (1.0 - b2) * grads[i] * grads[i]
+            s1[i] = 0.0 if abs(m) < TINY else m
+            s2[i] = 0.0 if abs(v) < TINY else v
             params[i] -= alpha * s1[i] / (math.sqrt(s2[i]) + eps)
     else:
         eps, rho = hyper[6], hyper[7]
         for i in range(n):
             if opt == 2:
-                s1[i] = s1[i] * rho + (1.0 - rho) * grads[i] * grads[i]
+                v = s1[i] * rho + (1.0 - rho) * grads[i] * grads[i]
+                s1[i] = 0.0 if abs(v) < TINY else v
             else:
                 s1[i] += grads[i] * grads[i]
             params[i] -= lr * grads[i] / math.sqrt(s1[i] + eps)
@@ -287,9 +292,9 @@ class CompiledSteps:
         self.s1, self.s2 = np.full(model.n_params, fill), np.zeros(model.n_params)
         self.params, self.optimizer = model.params, optimizer
         self.flags = (ACTIVATIONS[act], bool(norms), LOSSES[loss])
-        self.X = np.ascontiguousarray(X)
-        self.Yf = np.ascontiguousarray(Y, dtype=np.float64).reshape(len(X), -1) if loss == "mse" else np.zeros((1, 1))
-        self.Yi = np.ascontiguousarray(Y, dtype=np.int64) if loss != "mse" else np.zeros(1, np.int64)
+        self.X = _read_only(X, np.float64)
+        self.Yf = _read_only(Y, np.float64).reshape(len(X), -1) if loss == "mse" else _read_only(np.zeros((1, 1)), np.float64)
+        self.Yi = _read_only(Y, np.int64) if loss != "mse" else _read_only(np.zeros(1), np.int64)
         self.batch = batch
         self.work = scratch(self.sizes, min(batch, len(X)), model.n_params)
         self.full_gradient = full_gradient  # the full-batch gradient at the current parameters (numpy, BLAS)
@@ -326,6 +331,15 @@ class CompiledSteps:
         return train_segment(self.params, self.offs, self.sizes, act, bn, self.run_mean, self.run_var, self.hyper,
                              self.opt, self.s1, self.s2, loss, self.X, self.Yf, self.Yi, self.order, self.batch,
                              first_batch, k, limit, stop, losses, trace, *self.work)
+
+
+def _read_only(a: np.ndarray, dtype) -> np.ndarray:
+    """A read-only C-contiguous view (a copy only where needed): numba types read-only and writable
+    arrays apart, so data always arrive read-only, as cached data sets are, and the one signature
+    ``warm`` compiles (at start-up, in the Docker build) is the one every run uses."""
+    view = np.ascontiguousarray(a, dtype=dtype).view()
+    view.flags.writeable = False
+    return view
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:

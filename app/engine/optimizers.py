@@ -5,12 +5,28 @@ moments) is kept per parameter: one slot the shape of the parameter vector, as K
 slot per variable. Every optimizer applies Keras' legacy time-based decay
 
     lr_t = lr / (1 + decay * t),  t = number of updates done before this one.
+
+State that decays (SGD's velocity, RMSprop's and Adam's moments) is set to 0 once its magnitude
+falls below the smallest normal float64, TINY = 2.2e-308 (``flush``). Such a value cannot move
+a parameter (p + s == p for |p| above ~1e-292), but subnormal arithmetic costs 10-100x on x86: a
+velocity decaying for a rarely lit digits pixel made updates 2.5x slower after ~6000 of them.
+Keras on its TensorFlow and JAX backends flushes every subnormal to zero (TensorFlow's CPU
+threads and XLA run with FTZ/DAZ); on the torch backend only this state differs, by < 1e-307.
 """
 from __future__ import annotations
 
 import math
 
 import numpy as np
+
+
+TINY = float(np.finfo(np.float64).tiny)
+
+
+def flush(state: np.ndarray) -> np.ndarray:
+    """Subnormal entries of ``state`` become 0 (NaN and inf stay: a diverging run still shows)."""
+    state[np.abs(state) < TINY] = 0.0
+    return state
 
 
 class Optimizer:
@@ -59,6 +75,7 @@ class SGD(Optimizer):
         v = self._slot("velocity", params)
         v *= self.momentum
         v -= lr * grads
+        flush(v)
         if self.nesterov:
             params += self.momentum * v - lr * grads
         else:
@@ -113,6 +130,7 @@ class RMSprop(_RootScaled):
     def _accumulate(self, a, grads):
         a *= self.rho
         a += (1.0 - self.rho) * grads * grads
+        flush(a)
 
 
 class Adam(Optimizer):
@@ -139,6 +157,7 @@ class Adam(Optimizer):
         m += (1.0 - self.beta_1) * grads
         v *= self.beta_2
         v += (1.0 - self.beta_2) * grads * grads
+        flush(m), flush(v)
         alpha = lr * math.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
         params -= alpha * m / (np.sqrt(v) + self.epsilon)
 

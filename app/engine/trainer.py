@@ -31,7 +31,7 @@ MAX_BOUNDARIES = 60  # decision boundaries per run (the newest is what the view 
 MIN_BOUNDARIES = 5  # ... and at least this many, even past the cost share (only short runs need the floor,
 # and a stream shows the newest boundary once per tick: a run of a few ticks shows a few of them)
 NOISE_MAX_EXAMPLES = 20_000  # larger training sets: no gradient-noise view
-MIN_NOISE_POINTS = 20  # a noise chart needs this many measurements, even past the cost share
+MIN_NOISE_POINTS = 10  # a noise chart needs this many measurements (2 an epoch for 5 epochs), even past the cost share
 BOUNDARY_GRID = 40  # decision-boundary grid for 2-D classification, per side
 
 

@@ -5,6 +5,7 @@ import socket
 import httpx
 import pytest
 
+from app.engine.trainer import MIN_NOISE_POINTS
 from tests.helpers import wait_until
 from tests.sse import iter_events, losses_by_run
 
@@ -256,7 +257,7 @@ def test_stream_carries_path_noise_and_boundary_views(client):
             assert len(e.data["grad_cosine"]) == len(e.data["loss"])
             cos.setdefault(e.data["run"], []).extend(e.data["grad_cosine"])
     measured = [c for c in cos[1] if c is not None]
-    assert set(cos[0]) == {1.0} and len(cos[1]) == 3000 and len(measured) >= 20 and min(measured) < 0.99
+    assert set(cos[0]) == {1.0} and len(cos[1]) == 3000 and len(measured) >= MIN_NOISE_POINTS and min(measured) < 0.99
     moons = read_stream(client, "dataset=moons&n_samples=200&batch_size=20&epochs=2")
     bounds = [e.data for e in moons if e.event == "boundary"]
     assert bounds and len(bounds[-1]["probs"]) == 1600 and bounds[-1]["grid"]["n"] == 40

@@ -18,6 +18,8 @@ CASES = {
     "softmax moons rmsprop": dict(dataset="moons", batch_size=5, epochs=3, optimizer="rmsprop", n_samples=200),
     "mlp tanh adam batch 1": dict(dataset="moons", model="mlp", hidden=(16, 16), activation="tanh", optimizer="adam",
                                   batch_size=1, epochs=2, n_samples=300),
+    "softmax digits momentum, velocity flushed": dict(dataset="digits", batch_size=1, epochs=1, momentum=0.5,
+                                                      learning_rate=0.01),  # 10 velocities go subnormal
     "mlp relu digits momentum": dict(dataset="digits", model="mlp", hidden=(32,), batch_size=1, epochs=1,
                                      momentum=0.9, learning_rate=0.005),
     "mlp sigmoid mse on classes": dict(dataset="moons", model="mlp", hidden=(8, 4), activation="sigmoid", loss="mse",
@@ -74,3 +76,31 @@ def test_a_stop_flag_ends_the_compiled_run_before_the_next_update():
     trainer.stop[0] = 1
     steps = list(trainer.steps())
     assert steps[-1].status == "stopped" and steps[-1].updates == 0
+
+
+WARM_COVERS = """
+import json, sys
+from app.engine import Trainer
+from app.engine.compiled import _backward, _forward, _loss, _update, train_segment, warm
+from tests.engine.test_compiled import CASES
+from tests.helpers import train_config
+warm()
+kernels = [train_segment, _forward, _loss, _backward, _update]
+warmed = [set(k.signatures) for k in kernels]
+for case in CASES.values():
+    list(Trainer(train_config(**case), measure_noise=True, compiled=True).steps())
+print(json.dumps([k.__name__ for k, seen in zip(kernels, warmed) if set(k.signatures) - seen]))
+"""
+
+
+def test_warm_compiles_the_one_signature_every_run_uses():
+    """What ``warm`` compiles (at start-up, and into the Docker image) is all a run needs: a run
+    that met a new signature would compile for seconds on a user's first request."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = subprocess.run([sys.executable, "-c", WARM_COVERS], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parents[2], timeout=300)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

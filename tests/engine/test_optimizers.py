@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from app.engine.optimizers import SGD, Adagrad, Adam, RMSprop, build_optimizer
+from app.engine.optimizers import SGD, TINY, Adagrad, Adam, RMSprop, build_optimizer, flush
 
 
 def run(opt, grads, p0=1.0):
@@ -120,3 +120,29 @@ def test_nesterov_with_decay_three_steps_by_hand():
         p = p + mom * v - lr_t * g
         trace.append(p)
     assert run(SGD(lr, momentum=mom, nesterov=True, decay=decay), [1.0, 0.5, -0.25]) == pytest.approx(trace, rel=1e-12, abs=0)
+
+
+def test_decaying_state_below_the_smallest_normal_is_flushed_to_zero():
+    # a velocity halving with no gradient: 1.5 * TINY -> 0.75 * TINY (subnormal) -> 0
+    opt = SGD(0.1, momentum=0.5)
+    p = np.array([1.0, 2.0, 3.0])
+    opt.velocity = np.array([1.5 * TINY, 4 * TINY, np.nan])
+    opt.update(p, np.zeros(3))
+    assert opt.velocity[0] == 0.0 and opt.velocity[1] == 2 * TINY and math.isnan(opt.velocity[2])
+    assert p[0] == 1.0 and p[1] == 2.0  # a state that small could not have moved them anyway
+
+    rms = RMSprop(0.1)  # a <- 0.9 a + 0.1 g^2: g^2 = 1e-310 is subnormal, so a stays 0
+    rms.update(np.array([1.0]), np.array([1e-155]))
+    assert rms.accumulator[0] == 0.0
+
+    adam = Adam(0.1)  # m = 0.1 g = 1e-308 < TINY -> 0; v = 0.001 g^2 -> 0; the step is 0
+    q = np.array([1.0])
+    adam.update(q, np.array([1e-307]))
+    assert adam.m[0] == 0.0 and adam.v[0] == 0.0 and q[0] == 1.0
+
+
+def test_flush_keeps_normal_values_infinities_and_signs():
+    a = np.array([TINY, -TINY, TINY / 2, -TINY / 4, np.inf, -1.0, 0.0])
+    flush(a)
+    assert a.tolist()[:2] == [TINY, -TINY] and a[2] == 0.0 and a[3] == 0.0
+    assert a[4] == np.inf and a[5] == -1.0

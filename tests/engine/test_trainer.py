@@ -112,7 +112,7 @@ def test_evaluations_start_at_zero_and_land_on_every_epoch_end():
 @pytest.mark.parametrize("compiled", [True, False])
 def test_an_evaluation_hands_its_full_gradient_to_the_next_noise_measurement_bit_for_bit(compiled, monkeypatch):
     config = train_config(dataset="moons", model="mlp", hidden=(8,), activation="tanh", batch_size=16,
-                          n_samples=400, epochs=20, validation_split=0.2)
+                          n_samples=400, epochs=10, validation_split=0.2)
     def run():
         trainer = Trainer(config, measure_noise=True, compiled=compiled)
         assert trainer.noise_every == trainer.plan.iterations_per_epoch  # noise at each epoch's first update
@@ -123,9 +123,9 @@ def test_an_evaluation_hands_its_full_gradient_to_the_next_noise_measurement_bit
     with_sharing, passes_shared = run()
     monkeypatch.setattr(Trainer, "_evaluate_train", lambda self, X, Y, k: self._evaluate(X, Y))
     alone, passes_alone = run()
-    assert passes_alone - passes_shared == 20  # one forward pass over the training set saved per epoch
+    assert passes_alone - passes_shared == 10  # one forward pass over the training set saved per epoch
     cosines = [u.grad_cosine for u in updates(with_sharing) if u.grad_cosine is not None]
-    assert len(cosines) == 20
+    assert len(cosines) == 10
     assert cosines == [u.grad_cosine for u in updates(alone) if u.grad_cosine is not None]
     assert evals(with_sharing) == evals(alone) and updates(with_sharing) == updates(alone)
 
