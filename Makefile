@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench clean system-deps
+.PHONY: run test bench check-image clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ bench: $(VENV)/.bench system-deps
 	-$(BIN)/python bench/load.py
 	-$(BIN)/python bench/page.py
 	$(BIN)/python bench/report.py
+
+# needs a Docker engine: builds the image, checks it is healthy, non-root, and serves first runs
+# with the kernels compiled at build time
+check-image:
+	deploy/check_image.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache
