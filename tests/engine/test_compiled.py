@@ -46,9 +46,23 @@ def run(config, compiled):
 
 
 # BLAS (numpy's matmul) and the compiled loops sum in different orders, so the last bits differ;
-# a value near 0 is compared at the scale of its series. Batch norm with Adam over 240 updates
-# amplifies those last bits the most (measured up to 1e-11): that case is held to 2e-11.
-TOLERANCE = {"mlp batch norm relu adam": 2e-11}
+# a value near 0 is compared at the scale of its series.
+TOLERANCE = 1e-12
+
+
+def biases_before_batch_norm(model) -> np.ndarray:
+    """Where in ``params`` the biases of Dense layers feeding batch norm are. Their gradient is
+    exactly 0 (batch norm subtracts the batch mean), so in float64 it is rounding noise, ~1e-17,
+    which Adam scales to steps of ~1e-13: both paths leave them at 0 +- ~1e-11 of noise of their
+    own, which no output can see (losses agree to 2e-16)."""
+    from app.engine.models import BatchNorm, Dense
+
+    where = []
+    for layer, after in zip(model.layers, model.layers[1:]):
+        if isinstance(layer, Dense) and isinstance(after, BatchNorm):
+            start = (layer.p["b"].ctypes.data - model.params.ctypes.data) // 8
+            where.extend(range(start, start + layer.p["b"].size))
+    return np.array(where, dtype=int)
 
 
 def close(fast, ref, tol):
@@ -59,14 +73,18 @@ def close(fast, ref, tol):
 @pytest.mark.parametrize("name", CASES)
 def test_compiled_and_numpy_paths_agree(name):
     config = train_config(**CASES[name])
-    tol = TOLERANCE.get(name, 1e-12)
+    tol = TOLERANCE
     ref, done_ref, loss_ref, cos_ref, ev_ref, path_ref = run(config, compiled=False)
     fast, done_fast, loss_fast, cos_fast, ev_fast, path_fast = run(config, compiled=True)
     assert done_fast == done_ref
     close(loss_fast, loss_ref, tol)
     close(cos_fast, cos_ref, tol)
     close(ev_fast, ev_ref, tol)
-    close(fast.model.params, ref.model.params, tol)
+    noise = biases_before_batch_norm(ref.model)
+    assert (noise.size > 0) == config.batch_norm
+    moved = np.setdiff1d(np.arange(ref.model.n_params), noise)
+    close(fast.model.params[moved], ref.model.params[moved], tol)
+    assert np.all(np.abs(fast.model.params[noise]) < 1e-10) and np.all(np.abs(ref.model.params[noise]) < 1e-10)
     assert [p.update for p in path_fast] == [p.update for p in path_ref]
     close(np.array([p.params for p in path_fast]), np.array([p.params for p in path_ref]), tol)  # traced in the loop
 
