@@ -167,8 +167,9 @@ function epochLines(series, mode) {
 // Each run's end carries its update count ("SGD · 20000 updates"), so the lesson reads off the chart.
 // Annotations do not stretch the axes, unlike text on markers. Each label points at its run's
 // last point from a slot of its own in the upper part of the chart (top curve first), so labels
-// never cover each other.
-function endLabels(series, mode, logX, logY) {
+// never cover each other. On a narrow chart a diverged run's status takes a second line, and
+// every label opens towards the middle, so none runs off the chart.
+function endLabels(series, mode, logX, logY, narrow) {
   const named = new Set(series.map((s) => s.plan.variant)).size < series.length;
   const ends = series.filter((s) => s.n).map((s) => {
     const k = Math.max(1, s.lastFinite());
@@ -180,12 +181,16 @@ function endLabels(series, mode, logX, logY) {
   const top = scale(Math.min(Math.max(...series.map((s) => s.maxFinite())), series[0].ceiling ?? Infinity));
   const bottom = logY ? Math.min(...ends.map((e) => scale(e.y))) : 0;
   const step = (top - bottom) / (ends.length + 2);
+  const at = (s, k) => (logX ? Math.log10(s.x(k, mode)) : s.x(k, mode));
+  const xs = series.flatMap((s) => [at(s, 1), at(s, Math.max(1, s.plan.total_updates))]).filter(Number.isFinite);
+  const middle = (Math.min(...xs) + Math.max(...xs)) / 2;
   return ends.map(({ s, k, diverged, y }, rank) => {
-    const text = diverged ? `${endLabel(s, named)} · ${t("status_diverged", { k: s.updates ?? s.n })}` : endLabel(s, named);
-    const x = logX ? Math.log10(s.x(k, mode)) : s.x(k, mode);
-    return { x, y: scale(y), text: plain(text), showarrow: true, arrowhead: 0,
+    const status = diverged ? `${narrow ? "<br>" : " · "}${plain(t("status_diverged", { k: s.updates ?? s.n }))}` : "";
+    const x = at(s, k);
+    return { x, y: scale(y), text: plain(endLabel(s, named)) + status, showarrow: true, arrowhead: 0,
       arrowcolor: COLORS[s.index % COLORS.length], axref: "x", ayref: "y", ax: x, ay: top - step * (rank + 0.5),
-      xanchor: diverged ? "left" : "right", font: { size: 11, color: "#1a1a1a" }, bgcolor: "rgba(255,255,255,0.9)",
+      xanchor: x > middle ? "right" : "left", align: x > middle ? "right" : "left",
+      font: { size: narrow ? 10 : 11, color: "#1a1a1a" }, bgcolor: "rgba(255,255,255,0.9)",
       bordercolor: COLORS[s.index % COLORS.length], borderwidth: 1 };
   });
 }
@@ -200,19 +205,27 @@ function lossRange(series, logY) {
   return [Math.log10(low) - 0.2, Math.log10(top)];
 }
 
-function layout(title, options, shapes, series) {
+// Narrow (a phone): no legend, as the end labels name every run and the table below keys the
+// colours; a legend of four rows pushed into the axis title and squashed the curves.
+const NARROW_PX = 520;
+
+function layout(title, options, shapes, series, width) {
   const { mode, logX, logY } = options;
+  const narrow = width > 0 && width < NARROW_PX;
   const range = lossRange(series, logY);
   for (const s of series) s.ceiling = range ? (logY ? 10 ** range[1] : range[1]) : undefined;
   return {
     title: { text: plain(title), font: { size: 14 } },
-    margin: { l: 55, r: 10, t: 36, b: 45 },
-    xaxis: { title: { text: plain(t(`x_${mode}`)) }, zeroline: false, type: logX ? "log" : "linear" },
+    // the legend sits at the figure's foot and the axis title makes room for itself: a legend placed
+    // below the plot in plot units ran into the title on short charts (embeds)
+    margin: { l: 55, r: 10, t: 36, b: 30 },
+    xaxis: { title: { text: plain(t(`x_${mode}`)), standoff: 6 }, automargin: true, zeroline: false, type: logX ? "log" : "linear" },
     yaxis: { title: { text: plain(t("loss_axis")) }, type: logY ? "log" : "linear", ...(range ? { range, autorange: false } : {}) },
-    legend: { orientation: "h", yanchor: "top", y: -0.22 },
+    legend: { orientation: "h", yref: "container", yanchor: "bottom", y: 0 },
+    showlegend: !narrow,
     hovermode: "closest",
     shapes,
-    annotations: endLabels(series, mode, logX, logY),
+    annotations: endLabels(series, mode, logX, logY, narrow),
     uirevision: `${mode}-${logX}-${logY}-${range ? "kept" : "auto"}`,
   };
 }
@@ -239,6 +252,7 @@ export class Charts {
     // (the table fills in, a panel opens), so each drawn chart follows its own box
     this.resizer = new ResizeObserver((entries) => {
       for (const entry of entries) if (entry.target.layout) Plotly.Plots.resize(entry.target);
+      this.request(); // a chart that became narrow (or wide) changes its labels and legend
     });
     this.resizer.observe(overlayEl);
   }
@@ -279,13 +293,13 @@ export class Charts {
     if (!window.Plotly) return void setTimeout(() => this.request(), 50);
     const { mode, smoothing } = this.options;
     for (const s of this.series) s.smooth(s.smoothingWeight(smoothing));
-    const overlayLayout = layout(t("all_runs"), this.options, [], this.series);
+    const overlayLayout = layout(t("all_runs"), this.options, [], this.series, this.overlayEl.clientWidth);
     const all = this.series.flatMap((s) => traces(s, mode, true));
     Plotly.react(this.overlayEl, all, overlayLayout, CONFIG);
     this.overlayEl.setAttribute("aria-label", `${t("loss_chart_name")}: ${summary(this.series)}`);
     if (!this.runsEl.hidden) {
       this.series.forEach((s, i) => {
-        Plotly.react(this.runDivs[i], traces(s, mode, false), layout(s.plan.label, this.options, epochLines(s, mode), [s]), CONFIG);
+        Plotly.react(this.runDivs[i], traces(s, mode, false), layout(s.plan.label, this.options, epochLines(s, mode), [s], this.runDivs[i].clientWidth), CONFIG);
       });
     }
     this.lastDraw = performance.now();

@@ -19,6 +19,15 @@ function cell(tag, text, field, phone = true) {
   return el;
 }
 
+// A label as text with line-break chances after "=", "_", "," and "&" (<wbr>, no text of its
+// own): "learning_rate=0.0002" wraps at its parts on a phone instead of letter by letter.
+function breakableText(el, text) {
+  for (const part of String(text).split(/(?<=[=_,&])/)) {
+    if (el.lastChild) el.append(document.createElement("wbr"));
+    el.append(part);
+  }
+}
+
 export function statusText(run) {
   if (run.status === "diverged") return t("status_diverged", { k: run.updates });
   return t(`status_${run.status || "pending"}`);
@@ -45,7 +54,8 @@ export function renderTable(table, plans, runs) {
     const run = runs[i] || {};
     const row = document.createElement("tr");
     row.dataset.run = i;
-    const name = cell("th", plan.label, "label");
+    const name = cell("th", "", "label");
+    breakableText(name, plan.label);
     name.scope = "row";
     const swatch = document.createElement("span");
     swatch.className = "swatch";

@@ -5,9 +5,12 @@ import { formatNumber, plain, t } from "./i18n.js";
 
 const NOISE_BUCKETS = 600;
 
+// as the loss chart's: the legend at the figure's foot, the x title making room for itself
 function layout(x, y, extra = {}) {
-  return { margin: { l: 55, r: 10, t: 10, b: 45 }, xaxis: { title: { text: x } }, yaxis: { title: { text: y } },
-    legend: { orientation: "h", yanchor: "top", y: -0.25, font: { size: 10 } }, hovermode: "closest", ...extra };
+  const { xaxis = {}, yaxis = {}, ...rest } = extra;
+  return { margin: { l: 55, r: 10, t: 10, b: 30 },
+    xaxis: { automargin: true, ...xaxis, title: { text: x, standoff: 6 } }, yaxis: { ...yaxis, title: { text: y } },
+    legend: { orientation: "h", yref: "container", yanchor: "bottom", y: 0, font: { size: 10 } }, hovermode: "closest", ...rest };
 }
 
 // [low, high] of finite values, padded: axes set from the data, so a diverged run cannot stretch them
@@ -121,8 +124,8 @@ export class Views {
     this.describe("landscape", (run, i) => run.path.length &&
       `${this.plans[i].label}: w ${formatNumber(run.path[run.path.length - 1][1])}, b ${formatNumber(run.path[run.path.length - 1][2])}`);
     Plotly.react(this.panels.landscape.chart, traces,
-      layout("w", "b", { xaxis: { title: { text: "w" }, range: [land.w[0], land.w[land.w.length - 1]] },
-        yaxis: { title: { text: "b" }, range: [land.b[0], land.b[land.b.length - 1]] }, uirevision: "landscape" }), CONFIG);
+      layout("w", "b", { xaxis: { range: [land.w[0], land.w[land.w.length - 1]] },
+        yaxis: { range: [land.b[0], land.b[land.b.length - 1]] }, uirevision: "landscape" }), CONFIG);
   }
 
   drawFit() {
@@ -168,8 +171,7 @@ export class Views {
     this.describe("fit", (run, i) => (run.path.length ? `${this.plans[i].label}: y = ${formatNumber(run.path[run.path.length - 1][1])} x + ${formatNumber(run.path[run.path.length - 1][2])}`
       : run.boundary && `${this.plans[i].label}: ${t("update")} ${run.boundary.update}`));
     Plotly.react(this.panels.fit.chart, traces, layout(classes ? "x₀" : "x", classes ? "x₁" : "y", {
-      xaxis: { title: { text: classes ? "x₀" : "x" }, range: xRange },
-      yaxis: { title: { text: classes ? "x₁" : "y" }, range: yRange }, uirevision: "fit" }), CONFIG);
+      xaxis: { range: xRange }, yaxis: { range: yRange }, uirevision: "fit" }), CONFIG);
   }
 
   drawNoise() {
@@ -191,7 +193,7 @@ export class Views {
       return measured.length && `${this.plans[i].label}: ${formatNumber(measured.reduce((a, b) => a + b, 0) / measured.length)}`;
     });
     Plotly.react(this.panels.noise.chart, traces,
-      layout(plain(t("x_epochs")), plain(t("cosine_axis")), { yaxis: { title: { text: plain(t("cosine_axis")) }, range: [-1.05, 1.05] },
+      layout(plain(t("x_epochs")), plain(t("cosine_axis")), { yaxis: { range: [-1.05, 1.05] },
         uirevision: "noise" }), CONFIG);
   }
 
@@ -228,7 +230,7 @@ export class Views {
       return last && last.val_loss !== null && `${this.plans[i].label}: ${t("val_loss")} ${formatNumber(last.val_loss)}`;
     });
     Plotly.react(this.panels.overfit.chart, traces, layout(plain(t("x_epochs")), plain(t("loss_axis")), {
-      shapes, uirevision: "overfit", ...(diverged && top > 0 ? { yaxis: { title: { text: plain(t("loss_axis")) }, range: [0, top * 1.1] } } : {}) }),
+      shapes, uirevision: "overfit", ...(diverged && top > 0 ? { yaxis: { range: [0, top * 1.1] } } : {}) }),
     CONFIG);
   }
 }

@@ -62,6 +62,29 @@ def test_on_a_phone_the_chart_comes_first(sized, server, shot):
     shot(page, "glance-phone")
 
 
+def test_on_a_phone_end_labels_stay_on_the_chart_and_words_stay_whole(sized, server, shot):
+    page = sized(*PHONE, is_mobile=True, has_touch=True)
+    page.goto(server.url + "/?lesson=learning_rate")
+    wait_done(page, 4)
+    page.wait_for_function("() => document.querySelectorAll('#chart-overlay .annotation').length === 4")
+    margins = page.evaluate("""() => { const el = document.getElementById('chart-overlay');
+        const r = el.getBoundingClientRect();
+        return [...el.querySelectorAll('.annotation')].map(a => { const b = a.getBoundingClientRect();
+          return Math.min(b.left - r.left, r.right - b.right); }); }""")
+    assert min(margins) >= 0, margins  # the diverged run's label used to run off the right edge
+    layout = page.evaluate("() => document.getElementById('chart-overlay').layout")
+    assert layout["showlegend"] is False  # the end labels name the runs; a legend squashed the curves
+    assert any("<br>diverged at update" in a["text"] for a in layout["annotations"])
+    cells = page.evaluate("""() => [...document.querySelectorAll('#run-table th, #run-table td')]
+        .filter(c => c.offsetParent && !c.closest('tr.formula'))
+        .map(c => [c.textContent, getComputedStyle(c).overflowWrap, c.scrollWidth - c.clientWidth])""")
+    for text, wrap, overflow in cells:
+        assert overflow <= 0, text
+        assert wrap == "normal" or text.startswith("learning_rate="), (text, wrap)  # no "complet-ed"
+    assert column(page, "label")[0].startswith("learning_rate=0.0002")  # <wbr> adds no text
+    shot(page, "glance-phone-labels")
+
+
 @pytest.mark.parametrize("size", [*DESKTOPS, PHONE])
 def test_nothing_overflows_sideways(sized, server, size):
     page = sized(*size)

@@ -109,6 +109,12 @@ def test_embed_renders_inside_an_iframe_of_another_origin(page, server, other_or
     assert 600 < width <= 700  # sized to its container
     assert embedded.evaluate("() => document.getElementById('chart-overlay').data.length") >= 9
     assert page.context.cookies() == []
+    # what the embed does not show takes no room: the table follows the chart (the hidden run
+    # charts, a grid, once left a blank screen between them)
+    assert embedded.evaluate("() => [...document.querySelectorAll('[hidden]')].every(e => !e.offsetHeight)")
+    gap = embedded.evaluate("""() => document.querySelector('.table-wrap').getBoundingClientRect().top
+        - document.getElementById('chart-overlay').getBoundingClientRect().bottom""")
+    assert 0 <= gap < 40, gap
     shot(page, "embed-in-course-page")
 
 
