@@ -16,6 +16,8 @@ import math
 
 import numpy as np
 
+from .optimizers import TINY
+
 try:
     from numba import njit
     AVAILABLE = True
@@ -28,8 +30,13 @@ except ImportError:  # pragma: no cover - numba is a dependency; the numpy path 
 OPTIMIZERS = {"sgd": 0, "adam": 1, "rmsprop": 2, "adagrad": 3}
 ACTIVATIONS = {"relu": 0, "tanh": 1, "sigmoid": 2}
 LOSSES = {"mse": 0, "cross_entropy": 1}
-TINY = 2.2250738585072014e-308  # optimizers.TINY: decaying state below it is flushed to 0
 JIT = {"cache": True, "nogil": True}
+
+
+@njit(**JIT)
+def _flushed(x):
+    """``optimizers.flush`` for one value: 0 below the smallest normal float64 (NaN stays)."""
+    return 0.0 if abs(x) < TINY else x
 
 
 @njit(**JIT)
@@ -193,8 +200,7 @@ def _update(params, grads, opt, hyper, s1, s2, t):
             if mom == 0.0:
                 params[i] -= lr * grads[i]
             else:
-                v = s1[i] * mom - lr * grads[i]
-                s1[i] = 0.0 if abs(v) < TINY else v  # optimizers.flush
+                s1[i] = _flushed(s1[i] * mom - lr * grads[i])
                 if hyper[3] != 0.0:
                     params[i] += mom * s1[i] - lr * grads[i]
                 else:
@@ -204,17 +210,14 @@ def _update(params, grads, opt, hyper, s1, s2, t):
         t1 = t + 1.0
         alpha = lr * math.sqrt(1.0 - b2 ** t1) / (1.0 - b1 ** t1)
         for i in range(n):
-            m = s1[i] * b1 + (1.0 - b1) * grads[i]
-            v = s2[i] * b2 + (1.0 - b2) * grads[i] * grads[i]
-            s1[i] = 0.0 if abs(m) < TINY else m
-            s2[i] = 0.0 if abs(v) < TINY else v
+            s1[i] = _flushed(s1[i] * b1 + (1.0 - b1) * grads[i])
+            s2[i] = _flushed(s2[i] * b2 + (1.0 - b2) * grads[i] * grads[i])
             params[i] -= alpha * s1[i] / (math.sqrt(s2[i]) + eps)
     else:
         eps, rho = hyper[6], hyper[7]
         for i in range(n):
             if opt == 2:
-                v = s1[i] * rho + (1.0 - rho) * grads[i] * grads[i]
-                s1[i] = 0.0 if abs(v) < TINY else v
+                s1[i] = _flushed(s1[i] * rho + (1.0 - rho) * grads[i] * grads[i])
             else:
                 s1[i] += grads[i] * grads[i]
             params[i] -= lr * grads[i] / math.sqrt(s1[i] + eps)
@@ -268,8 +271,7 @@ class CompiledSteps:
         dense = [layer for layer in model.layers if isinstance(layer, Dense)]
         norms = [layer for layer in model.layers if isinstance(layer, BatchNorm)]
         self.sizes = np.array([dense[0].param_shapes["w"][0]] + [d.param_shapes["w"][1] for d in dense], np.int64)
-        base = model.params.ctypes.data
-        where = lambda view: (view.ctypes.data - base) // 8  # noqa: E731 - offset of a view in params
+        where = lambda view: offset(model.params, view)  # noqa: E731
         self.offs = np.zeros((len(dense), 4), np.int64)
         for l, d in enumerate(dense):
             self.offs[l, :2] = where(d.p["w"]), where(d.p["b"])
@@ -331,6 +333,11 @@ class CompiledSteps:
         return train_segment(self.params, self.offs, self.sizes, act, bn, self.run_mean, self.run_var, self.hyper,
                              self.opt, self.s1, self.s2, loss, self.X, self.Yf, self.Yi, self.order, self.batch,
                              first_batch, k, limit, stop, losses, trace, *self.work)
+
+
+def offset(params: np.ndarray, view: np.ndarray) -> int:
+    """Where a layer's parameter view starts inside the flat vector ``params``."""
+    return (view.ctypes.data - params.ctypes.data) // view.itemsize
 
 
 def _read_only(a: np.ndarray, dtype) -> np.ndarray:

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from app.engine import Eval, PathPoint, Trainer, Updates
-from app.engine.compiled import AVAILABLE
+from app.engine.compiled import AVAILABLE, offset
 from tests.helpers import train_config
 
 pytestmark = pytest.mark.skipif(not AVAILABLE, reason="numba is not installed")
@@ -60,7 +60,7 @@ def biases_before_batch_norm(model) -> np.ndarray:
     where = []
     for layer, after in zip(model.layers, model.layers[1:]):
         if isinstance(layer, Dense) and isinstance(after, BatchNorm):
-            start = (layer.p["b"].ctypes.data - model.params.ctypes.data) // 8
+            start = offset(model.params, layer.p["b"])
             where.extend(range(start, start + layer.p["b"].size))
     return np.array(where, dtype=int)
 
