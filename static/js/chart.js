@@ -208,20 +208,25 @@ function lossRange(series, logY) {
 // Narrow (a phone): no legend, as the end labels name every run and the table below keys the
 // colours; a legend of four rows pushed into the axis title and squashed the curves.
 const NARROW_PX = 520;
+// the legend at the figure's foot, the x title making room for itself (views use it too): a legend
+// placed below the plot in plot units ran into the title on short charts (embeds)
+export const FOOT_LEGEND = { orientation: "h", yref: "container", yanchor: "bottom", y: 0 };
+export const X_TITLE_STANDOFF = 6;
+export const MARGIN_BOTTOM = 30;
+const isNarrow = (width) => width > 0 && width < NARROW_PX;
 
 function layout(title, options, shapes, series, width) {
   const { mode, logX, logY } = options;
-  const narrow = width > 0 && width < NARROW_PX;
+  const narrow = isNarrow(width);
   const range = lossRange(series, logY);
   for (const s of series) s.ceiling = range ? (logY ? 10 ** range[1] : range[1]) : undefined;
   return {
     title: { text: plain(title), font: { size: 14 } },
-    // the legend sits at the figure's foot and the axis title makes room for itself: a legend placed
-    // below the plot in plot units ran into the title on short charts (embeds)
-    margin: { l: 55, r: 10, t: 36, b: 30 },
-    xaxis: { title: { text: plain(t(`x_${mode}`)), standoff: 6 }, automargin: true, zeroline: false, type: logX ? "log" : "linear" },
+    margin: { l: 55, r: 10, t: 36, b: MARGIN_BOTTOM },
+    xaxis: { title: { text: plain(t(`x_${mode}`)), standoff: X_TITLE_STANDOFF }, automargin: true, zeroline: false,
+      type: logX ? "log" : "linear" },
     yaxis: { title: { text: plain(t("loss_axis")) }, type: logY ? "log" : "linear", ...(range ? { range, autorange: false } : {}) },
-    legend: { orientation: "h", yref: "container", yanchor: "bottom", y: 0 },
+    legend: { ...FOOT_LEGEND }, // a copy: Plotly keeps (and may change) the layout it is given
     showlegend: !narrow,
     hovermode: "closest",
     shapes,
@@ -251,8 +256,12 @@ export class Charts {
     // Plotly's `responsive` follows the window only; the page's flex boxes also change size
     // (the table fills in, a panel opens), so each drawn chart follows its own box
     this.resizer = new ResizeObserver((entries) => {
-      for (const entry of entries) if (entry.target.layout) Plotly.Plots.resize(entry.target);
-      this.request(); // a chart that became narrow (or wide) changes its labels and legend
+      for (const { target, contentRect } of entries) {
+        if (!target.layout) continue;
+        Plotly.Plots.resize(target);
+        // crossing the narrow width changes labels and legend: only then is a whole redraw due
+        if (isNarrow(contentRect.width) === target.layout.showlegend) this.request();
+      }
     });
     this.resizer.observe(overlayEl);
   }

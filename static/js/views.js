@@ -1,16 +1,15 @@
 // Views inside the descent: loss landscape with paths, data and fit, gradient noise, overfitting.
 // All are fed by the same stream as the loss curves and drawn at most once per animation frame.
-import { COLORS, CONFIG, DASHES } from "./chart.js";
+import { COLORS, CONFIG, DASHES, FOOT_LEGEND, MARGIN_BOTTOM, X_TITLE_STANDOFF } from "./chart.js";
 import { formatNumber, plain, t } from "./i18n.js";
 
 const NOISE_BUCKETS = 600;
 
-// as the loss chart's: the legend at the figure's foot, the x title making room for itself
 function layout(x, y, extra = {}) {
   const { xaxis = {}, yaxis = {}, ...rest } = extra;
-  return { margin: { l: 55, r: 10, t: 10, b: 30 },
-    xaxis: { automargin: true, ...xaxis, title: { text: x, standoff: 6 } }, yaxis: { ...yaxis, title: { text: y } },
-    legend: { orientation: "h", yref: "container", yanchor: "bottom", y: 0, font: { size: 10 } }, hovermode: "closest", ...rest };
+  return { margin: { l: 55, r: 10, t: 10, b: MARGIN_BOTTOM },
+    xaxis: { automargin: true, ...xaxis, title: { text: x, standoff: X_TITLE_STANDOFF } }, yaxis: { ...yaxis, title: { text: y } },
+    legend: { ...FOOT_LEGEND, font: { size: 10 } }, hovermode: "closest", ...rest };
 }
 
 // [low, high] of finite values, padded: axes set from the data, so a diverged run cannot stretch them

@@ -85,6 +85,17 @@ def test_on_a_phone_end_labels_stay_on_the_chart_and_words_stay_whole(sized, ser
     shot(page, "glance-phone-labels")
 
 
+def test_a_chart_that_becomes_narrow_redraws_as_a_phone_chart(sized, server):
+    page = sized(1280, 800)
+    page.goto(server.url + "/?lesson=learning_rate")
+    wait_done(page, 4)
+    assert page.evaluate("() => document.getElementById('chart-overlay').layout.showlegend") is True
+    page.set_viewport_size({"width": PHONE[0], "height": PHONE[1]})  # a window narrowed, a phone turned
+    page.wait_for_function("() => document.getElementById('chart-overlay').layout.showlegend === false")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.wait_for_function("() => document.getElementById('chart-overlay').layout.showlegend === true")
+
+
 @pytest.mark.parametrize("size", [*DESKTOPS, PHONE])
 def test_nothing_overflows_sideways(sized, server, size):
     page = sized(*size)
