@@ -20,13 +20,13 @@ from targets import record  # noqa: E402
 
 from app.engine import Trainer, Updates  # noqa: E402
 from app.engine.trainer import predict_seconds  # noqa: E402
-from tests.helpers import train_config  # noqa: E402
+from support import train_config  # noqa: E402
 
 SHAPES = [  # (data set keys, batch sizes)
     (dict(n_samples=2000), (1, 32, 500)),
-    (dict(dataset="moons", model="mlp", hidden=(16, 16), n_samples=2000), (1, 16, 200)),
-    (dict(dataset="digits", model="mlp", hidden=(32,)), (1, 32, 256)),
-    (dict(dataset="digits", model="mlp", hidden=(64, 64)), (1, 64)),
+    (dict(dataset="moons", model="mlp", hidden="16x16", n_samples=2000), (1, 16, 200)),
+    (dict(dataset="digits", model="mlp", hidden="32"), (1, 32, 256)),
+    (dict(dataset="digits", model="mlp", hidden="64x64"), (1, 64)),
 ]
 
 

@@ -33,8 +33,8 @@ def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_pa
     import httpx
     import pytest
 
-    from tests.conftest import free_port
-    from tests.sse import iter_events, losses_by_run
+    from tests.support.servers import free_port
+    from tests.support.sse import iter_events, losses_by_run
 
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():

@@ -6,22 +6,10 @@ import httpx
 import pytest
 
 from app.engine.trainer import MIN_NOISE_POINTS
-from tests.helpers import wait_until
-from tests.sse import iter_events, losses_by_run
+from tests.support.waiting import wait_until
+from tests.support.sse import iter_events, losses_by_run, read_stream
 
 LESSON = "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100"
-
-
-def read_stream(client, query, headers=None, stop_after=None):
-    events = []
-    with client.stream("GET", f"/api/stream?{query}", headers=headers or {}) as r:
-        assert r.status_code == 200, r.read()
-        assert r.headers["content-type"].startswith("text/event-stream")
-        for ev in iter_events(r.iter_lines()):
-            events.append(ev)
-            if stop_after and len(events) >= stop_after:
-                break
-    return events
 
 
 def test_plan_gives_the_lesson_counts(client):

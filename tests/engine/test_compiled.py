@@ -4,7 +4,7 @@ import pytest
 
 from app.engine import Eval, PathPoint, Trainer, Updates
 from app.engine.compiled import AVAILABLE, offset
-from tests.helpers import train_config
+from tests.support.configs import train_config
 
 pytestmark = pytest.mark.skipif(not AVAILABLE, reason="numba is not installed")
 
@@ -101,7 +101,7 @@ import json, sys
 from app.engine import Trainer
 from app.engine.compiled import _backward, _forward, _loss, _update, train_segment, warm
 from tests.engine.test_compiled import CASES
-from tests.helpers import train_config
+from tests.support.configs import train_config
 warm()
 kernels = [train_segment, _forward, _loss, _backward, _update]
 warmed = [set(k.signatures) for k in kernels]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from app.engine import Boundary, Done, Eval, PathPoint, Trainer, Updates
-from tests.helpers import train_config
+from tests.support.configs import train_config
 
 
 def flat(steps):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from app.engine import Done, Eval, Trainer, Updates, make_dataset, make_plan, run_to_end
-from tests.helpers import train_config
+from tests.support.configs import train_config
 
 
 def updates(steps):
