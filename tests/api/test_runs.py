@@ -5,7 +5,7 @@ import socket
 import httpx
 import pytest
 
-from app.engine.trainer import MIN_NOISE_POINTS
+from app.engine.cadence import MIN_NOISE_POINTS
 from tests.support.waiting import wait_until
 from tests.support.sse import iter_events, losses_by_run, read_stream
 
