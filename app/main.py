@@ -15,7 +15,6 @@ from app.ratelimit import RateLimiter
 from app.schemas import run_schema
 from app.services import RunService
 from app.settings import Settings, get_settings
-from app.streaming import FirstEventsFirst
 
 
 def setup_access_log() -> None:
@@ -38,7 +37,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # load the compiled kernels in the background: the first request need not wait for them
         threading.Thread(target=compiled.warm, name="warm-kernels", daemon=True).start()
         app.state.service = RunService(settings)
-        app.state.stream_turns = FirstEventsFirst(max_defer=settings.first_event_priority_seconds)
         yield
         app.state.service.shutdown()
 

@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     cache_updates: int = 20_000_000  # losses kept in the cache in all
     stream_tick_seconds: float = 0.05  # how often a stream looks for new points
     points_per_event: int = 5_000  # largest `points` event
+    stream_chunk_cache_bytes: int = 64_000_000  # encoded catch-ups shared by streams at the same point
+    stream_chunk_cache_chunks: int = 256
+    stream_block_cache_chars: int = 32_000_000  # encoded blocks of updates shared by streams of one record
+    stream_block_cache_records: int = 256
     first_event_priority_seconds: float = 0.5  # other streams' points wait at most this for new streams' plans
     stream_starts_per_minute: float = 300  # per client; a classroom behind one NAT shares an address
     stream_burst: int = 300

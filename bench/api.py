@@ -64,11 +64,11 @@ def hand_seconds(query: str, kwargs: dict) -> float:
 def bare_seconds(query: str) -> float:
     """The compiled kernel alone on the same training: whole epochs per call, no side work."""
     trainer = Trainer(parse_comparison(query)[0].train_config(), track_path=False)
-    steps = trainer._steps_engine(trainer.data.X_train, trainer._targets(trainer.data.y_train))
+    steps = trainer.engine
     per_epoch = trainer.plan.iterations_per_epoch
     began = time.perf_counter()
     for _ in range(trainer.plan.epochs):
-        steps.epoch(trainer._shuffle_rng.permutation(trainer.plan.n_train))
+        steps.epoch(trainer.epoch_order())
         steps.run(0, per_epoch, 0, math.inf, 0, trainer.stop)
     return time.perf_counter() - began
 

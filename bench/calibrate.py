@@ -18,15 +18,14 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 from targets import record  # noqa: E402
 
-from app.engine import Trainer, Updates  # noqa: E402
-from app.engine.trainer import predict_seconds  # noqa: E402
-from tests.helpers import train_config  # noqa: E402
+from app.engine import Trainer, Updates, predict_seconds  # noqa: E402
+from support import train_config  # noqa: E402
 
 SHAPES = [  # (data set keys, batch sizes)
     (dict(n_samples=2000), (1, 32, 500)),
-    (dict(dataset="moons", model="mlp", hidden=(16, 16), n_samples=2000), (1, 16, 200)),
-    (dict(dataset="digits", model="mlp", hidden=(32,)), (1, 32, 256)),
-    (dict(dataset="digits", model="mlp", hidden=(64, 64)), (1, 64)),
+    (dict(dataset="moons", model="mlp", hidden="16x16", n_samples=2000), (1, 16, 200)),
+    (dict(dataset="digits", model="mlp", hidden="32"), (1, 32, 256)),
+    (dict(dataset="digits", model="mlp", hidden="64x64"), (1, 64)),
 ]
 
 
@@ -34,7 +33,7 @@ def update_seconds(keys: dict, batch: int, compiled: bool) -> tuple[float, int]:
     """Seconds per update inside long segments (no evaluations in between)."""
     epochs = max(1, min(50, 20000 * batch // 2000 // max(1, batch)))
     trainer = Trainer(train_config(batch_size=batch, epochs=epochs, **keys), compiled=compiled, track_path=False)
-    engine = trainer._steps_engine(trainer.data.X_train, trainer._targets(trainer.data.y_train))
+    engine = trainer.engine
     per_epoch = trainer.plan.iterations_per_epoch
     steps = min(per_epoch, 4000)
     engine.epoch(None)
@@ -50,11 +49,11 @@ def update_seconds(keys: dict, batch: int, compiled: bool) -> tuple[float, int]:
 def side_seconds(keys: dict) -> list[tuple[int, int, float, float]]:
     """(examples, params, forward seconds, full-gradient seconds) on slices of the training set."""
     trainer = Trainer(train_config(**keys), measure_noise=True)
-    X, Y = trainer.data.X_train, trainer._targets(trainer.data.y_train)
+    X, Y = trainer.context.X, trainer.context.Y
     rows = []
     for n in (16, 256, len(X)):
         timed = []
-        for work in (lambda: trainer.model.forward(X[:n], False), lambda: trainer.full_gradient(X[:n], Y[:n])):
+        for work in (lambda: trainer.model.forward(X[:n], False), lambda: trainer.context.full_gradient(X[:n], Y[:n])):
             work()
             began = time.perf_counter()
             for _ in range(20):

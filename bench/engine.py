@@ -20,7 +20,7 @@ import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from app.engine import TrainConfig, Trainer, Updates  # noqa: E402
-from tests.helpers import train_config  # noqa: E402
+from support import train_config  # noqa: E402
 from targets import record  # noqa: E402
 
 try:
@@ -38,11 +38,11 @@ class Case:
 CASES = [
     Case("linear regression, batch 1", train_config(batch_size=1, epochs=5)),
     Case("linear regression, batch 100", train_config(batch_size=100, epochs=300)),
-    Case("linear regression, full batch", train_config(batch_size=None, epochs=1000)),
+    Case("linear regression, full batch", train_config(batch_size="full", epochs=1000)),
     Case("softmax on digits, batch 1", train_config(dataset="digits", batch_size=1, epochs=2)),
     Case("softmax on digits, batch 32", train_config(dataset="digits", batch_size=32, epochs=40)),
     Case("MLP 16x16 relu on digits, batch 32",
-         train_config(dataset="digits", model="mlp", hidden=(16, 16), batch_size=32, epochs=40)),
+         train_config(dataset="digits", model="mlp", hidden="16x16", batch_size=32, epochs=40)),
 ]
 
 

@@ -9,9 +9,6 @@ Target: streaming costs <= 15% over the engine (ratio <= 1.15).
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,6 +22,7 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 
 from app.engine import Trainer  # noqa: E402
 from app.links import parse_comparison  # noqa: E402
+from support import start_server  # noqa: E402
 from targets import record  # noqa: E402
 
 COMPARISONS = [
@@ -65,29 +63,11 @@ def stream_seconds(url: str, query: str, seed: int) -> tuple[float, float, int]:
     return first or float("nan"), time.perf_counter() - start, updates
 
 
-def start_server(**extra_env: str) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "GDV_CACHE_RUNS": "0", "GDV_TRAINING_SLOTS": "1", **extra_env}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-                             "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            httpx.get(f"{url}/docs", timeout=1)
-            return proc, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("server did not start")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    proc, url = start_server()
+    proc, url = start_server(GDV_CACHE_RUNS="0", GDV_TRAINING_SLOTS="1")
     ok = True
     try:
         print(f"{'comparison':58} {'first pts':>9} {'engine':>8} {'stream':>8} {'ratio':>6}")

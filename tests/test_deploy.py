@@ -1,6 +1,15 @@
 """The container and scale-out files keep their promises (no Docker engine runs here to build them)."""
 import re
+import shutil
+import subprocess
+import time
 from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.servers import free_port
+from tests.support.sse import iter_events, losses_by_run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,25 +33,14 @@ def test_compose_runs_replicas_behind_nginx_with_sse_unbuffered():
     assert "X-Forwarded-For" in nginx
 
 
-def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_path):
-    """The compose file's nginx config, pointed at a live app, passes SSE through as it comes."""
-    import shutil
-    import subprocess
-    import time
-
-    import httpx
-    import pytest
-
-    from tests.conftest import free_port
-    from tests.sse import iter_events, losses_by_run
-
+def start_nginx(app_port: int, tmp_path: Path):
+    """Debian's nginx with the compose file's site config pointed at a live app: (process, url)."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         pytest.fail("nginx is missing: `make test` installs Debian's nginx-light")
-    server = live_server(points_per_event=500)
     port = free_port()
     site = (ROOT / "deploy" / "nginx.conf").read_text()
-    site = site.replace("server app:8000", f"server 127.0.0.1:{server.port}").replace("listen 80;", f"listen 127.0.0.1:{port};")
+    site = site.replace("server app:8000", f"server 127.0.0.1:{app_port}").replace("listen 80;", f"listen 127.0.0.1:{port};")
     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (tmp_path / name).mkdir()
     temps = "\n".join(f"{n}_temp_path {tmp_path / n};" for n in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
@@ -51,13 +49,20 @@ def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_pa
         f"events {{}}\nhttp {{ access_log off; {temps}\n{site}\n}}\n")
     proc = subprocess.Popen([nginx, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)])
     url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.get(url + "/healthz", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.05)
+    return proc, url
+
+
+def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_path):
+    """The compose file's nginx config, pointed at a live app, passes SSE through as it comes."""
+    server = live_server(points_per_event=500)
+    proc, url = start_nginx(server.port, tmp_path)
     try:
-        for _ in range(100):
-            try:
-                httpx.get(url + "/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
         # long enough that the compiled engine is still training when the first events arrive
         query = "batch_size=1&n_samples=100000&epochs=3"
         events, arrivals = [], []

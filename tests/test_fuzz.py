@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from app.main import create_app
 from app.schemas import FIELDS, run_schema
 from app.settings import Settings
-from tests.sse import iter_events
+from tests.support.sse import iter_events
 
 # options and booleans come from the one schema; numbers stay small to keep fuzzing fast
 PROPS = run_schema()["properties"]

@@ -1,12 +1,6 @@
 """Prometheus metrics read off the run service's counters."""
-import re
-
-from tests.api.test_runs import read_stream
-
-
-def metric(text, name, labels=""):
-    match = re.search(rf"^{name}{re.escape(labels)} ([0-9.e+-]+)$", text, re.M)
-    return float(match[1]) if match else None
+from tests.support.metrics import metric
+from tests.support.sse import read_stream
 
 
 def test_metrics_count_runs_cache_hits_rejections_and_stream_time(client):

@@ -2,7 +2,7 @@
 import pytest
 
 from app.ratelimit import RateLimiter
-from tests.api.test_runs import read_stream
+from tests.support.sse import read_stream
 
 
 def test_stream_starts_are_rate_limited_per_client(make_client):

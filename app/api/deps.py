@@ -16,7 +16,7 @@ from app.links import parse_comparison
 from app.ratelimit import RateLimited, client_key
 from app.services import RunService
 from app.settings import Settings
-from app.streaming import Cursor, FirstEventsFirst
+from app.streaming import Cursor
 
 ENDPOINT_KEYS = frozenset({"format", "framework"})  # keys of an endpoint, not of the runs
 T = TypeVar("T")
@@ -30,13 +30,8 @@ async def get_service(request: Request) -> RunService:
     return request.app.state.service
 
 
-async def get_stream_turns(request: Request) -> FirstEventsFirst:
-    return request.app.state.stream_turns
-
-
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[RunService, Depends(get_service)]
-TurnsDep = Annotated[FirstEventsFirst, Depends(get_stream_turns)]
 
 
 @lru_cache(maxsize=512)

@@ -2,15 +2,13 @@
 comparison's query string. Routers only translate HTTP; the work is in app.services."""
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse
 
-from app.api.deps import ComparisonDep, CursorDep, ServiceDep, SettingsDep, StreamStartDep, TurnsDep, unless_gone
+from app.api.deps import ComparisonDep, CursorDep, ServiceDep, SettingsDep, StreamStartDep, unless_gone
 from app.api.openapi import RUN_PARAMETERS
 from app import i18n
 from app.codegen import FRAMEWORKS, script
@@ -20,7 +18,7 @@ from app.engine.landscape import linear_landscape
 from app.errors import QueryError
 from app.lessons import cards
 from app.schemas import run_schema
-from app.streaming import comparison_stream, dumps
+from app.streaming import dumps
 
 router = APIRouter(prefix="/api", tags=["runs"])
 DOC = {"parameters": RUN_PARAMETERS}
@@ -55,32 +53,11 @@ async def plan(comparison: ComparisonDep):
 
 
 @router.get("/stream", openapi_extra=DOC, response_class=EventSourceResponse)
-async def stream(comparison: ComparisonDep, cursor: CursorDep, _: StreamStartDep,
-                 service: ServiceDep, settings: SettingsDep, turns: TurnsDep):
+async def stream(comparison: ComparisonDep, cursor: CursorDep, _: StreamStartDep, service: ServiceDep):
     """Server-sent events: plan, points, eval, done per run, then end."""
-    token = turns.open()
-    try:
-        subscription = await service.subscribe(comparison.configs)
-    except BaseException:
-        turns.opened(token)
-        raise
-
-    async def events():
-        opened = time.monotonic()
-        wake = asyncio.Event()
-        subscription.wake_on_end(wake)
-        try:
-            async for chunk in comparison_stream(comparison.plan, subscription.records, cursor,
-                                                 settings.stream_tick_seconds, settings.points_per_event, wake,
-                                                 turns, token):
-                yield chunk  # encoded events: bytes pass through sse-starlette untouched
-        finally:
-            turns.opened(token)
-            subscription.close()
-            service.stats.streams += 1
-            service.stats.stream_seconds += time.monotonic() - opened
-
-    return EventSourceResponse(events(), ping=15, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    chunks = await service.streams.open(comparison.configs, comparison.plan, cursor)
+    # encoded events: bytes pass through sse-starlette untouched
+    return EventSourceResponse(chunks, ping=15, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
 @router.get("/history", openapi_extra=DOC, response_class=JSON)

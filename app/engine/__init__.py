@@ -4,7 +4,9 @@ Pure numpy: nothing here imports web code, so it runs the same in tests, benchma
 """
 from .config import Plan, TrainConfig, make_plan
 from .datasets import DATASETS, Dataset, make_dataset
-from .trainer import Boundary, Done, Eval, PathPoint, RunStatus, Step, Trainer, Update, Updates, run_to_end
+from .cadence import predict_seconds
+from .steps import Boundary, Done, Eval, PathPoint, RunStatus, Step, Update, Updates
+from .trainer import Trainer, run_to_end
 
 __all__ = ["Boundary", "PathPoint", "RunStatus", "Step", "DATASETS", "Dataset", "Done", "Eval", "Plan", "TrainConfig", "Trainer", "Update", "Updates",
-           "make_dataset", "make_plan", "run_to_end"]
+           "make_dataset", "make_plan", "predict_seconds", "run_to_end"]

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import math
 
-from app.engine import DATASETS, TrainConfig, make_plan
-from app.engine.trainer import predict_seconds
+from app.engine import DATASETS, TrainConfig, make_plan, predict_seconds
 from app.errors import problem
 from app.settings import Settings
 

@@ -15,6 +15,7 @@ from .cache import ResultCache
 from .jobs import Job
 from .records import RunRecord
 from .scheduler import Busy, Scheduler
+from .streams import Streams
 
 
 @dataclass
@@ -25,6 +26,10 @@ class Stats:
     stream_seconds: float = 0.0
     finished: Counter = field(default_factory=Counter)  # by run status
     rejected: Counter = field(default_factory=Counter)  # by reason
+
+    def stream_closed(self, seconds: float) -> None:
+        self.streams += 1
+        self.stream_seconds += seconds
 
 
 class Subscription:
@@ -59,6 +64,7 @@ class RunService:
         self.scheduler = Scheduler(settings.training_slots, settings.queue_size)
         self.cache = ResultCache(settings.cache_runs, settings.cache_updates)
         self.stats = Stats()
+        self.streams = Streams(settings, self.subscribe, self.stats)
         self._active: dict[TrainConfig, tuple[RunRecord, Job]] = {}
 
     @property
@@ -111,6 +117,8 @@ class RunService:
             active = self._active.get(cfg)
             if cached is not None:
                 records[cfg] = cached
+            elif active is not None and active[0].cacheable:  # final, though its job (cancelled) has not ended
+                records[cfg] = active[0]
             elif active is not None and not active[1].cancel.is_set():
                 records[cfg] = active[0]
                 if active[1] not in jobs:

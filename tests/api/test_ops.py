@@ -1,5 +1,5 @@
 """Health check and the metrics endpoint."""
-from tests.test_metrics import metric
+from tests.support.metrics import metric
 
 
 def test_healthz(client):

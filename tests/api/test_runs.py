@@ -1,27 +1,12 @@
 import json
-import math
-import socket
 
 import httpx
 import pytest
 
-from app.engine.trainer import MIN_NOISE_POINTS
-from tests.helpers import wait_until
-from tests.sse import iter_events, losses_by_run
+from app.engine.cadence import MIN_NOISE_POINTS
+from tests.support.sse import iter_events, losses_by_run, read_stream
 
 LESSON = "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100"
-
-
-def read_stream(client, query, headers=None, stop_after=None):
-    events = []
-    with client.stream("GET", f"/api/stream?{query}", headers=headers or {}) as r:
-        assert r.status_code == 200, r.read()
-        assert r.headers["content-type"].startswith("text/event-stream")
-        for ev in iter_events(r.iter_lines()):
-            events.append(ev)
-            if stop_after and len(events) >= stop_after:
-                break
-    return events
 
 
 def test_plan_gives_the_lesson_counts(client):
@@ -184,43 +169,6 @@ def test_history_format_is_validated(client):
     assert r.status_code == 422 and "format" in r.json()["detail"][0]["msg"]
 
 
-LONG = "batch_size=1&n_samples=100000&epochs=15"
-
-
-@pytest.mark.parametrize("endpoint", ["stream", "history"])
-def test_a_client_that_leaves_stops_the_job_and_frees_the_slot(live_server, endpoint):
-    server = live_server(training_slots=1, queue_size=0)
-    scheduler = server.service.scheduler
-    # a raw connection: /api/history answers only once trained, so a client that gives up
-    # earlier never sees a header (as `curl -m 1` would)
-    with socket.create_connection(("127.0.0.1", server.port)) as conn:
-        conn.sendall(f"GET /api/{endpoint}?{LONG} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-        wait_until(lambda: server.service.active_records() and len(server.service.active_records()[0].loss) > 0)
-        assert scheduler.in_use == 1
-        record, = server.service.active_records()
-    wait_until(lambda: scheduler.in_use == 0)
-    assert record.status == "stopped"
-    assert len(record.loss) < 1_500_000
-    # the stopped run is not cached: asking again trains it again
-    assert len(server.service.cache) == 0 and server.service.active_runs == 0
-
-
-def test_over_capacity_waits_then_503_with_retry_after(live_server):
-    server = live_server(training_slots=1, queue_size=0, slot_wait_seconds=0.3, retry_after_seconds=7)
-    with httpx.Client(base_url=server.url, timeout=30) as http:
-        with http.stream("GET", f"/api/stream?{LONG}") as r:
-            held = iter_events(r.iter_lines())  # keep a reference: a dropped reader closes the stream
-            next(held)
-            busy = http.get("/api/stream?batch_size=2&n_samples=100000&epochs=15")
-            assert busy.status_code == 503 and busy.headers["Retry-After"] == "7"
-            assert server.service.stats.rejected["busy"] == 1
-            # the same link follows the running job instead of needing a slot
-            with http.stream("GET", f"/api/stream?{LONG}") as same:
-                assert same.status_code == 200
-                same_events = iter_events(same.iter_lines())
-                assert next(same_events).event == "plan"
-
-
 def test_a_failing_run_sends_error_then_done_and_end(client, monkeypatch):
     import app.services.jobs
 
@@ -281,25 +229,6 @@ def test_landscape_endpoint(client):
     assert land["minimum"]["w"] == pytest.approx(2.0, abs=0.1)
     r = client.get("/api/landscape?dataset=moons")
     assert r.status_code == 422 and "landscape" in r.json()["detail"][0]["msg"]
-
-
-def test_within_the_queue_a_stream_shows_its_plan_at_once_and_trains_when_a_slot_frees(live_server):
-    server = live_server(training_slots=1, queue_size=1, slot_wait_seconds=0.2)
-    with httpx.Client(base_url=server.url, timeout=30) as http:
-        with http.stream("GET", f"/api/stream?{LONG}") as r:
-            held = iter_events(r.iter_lines())
-            next(held)
-            with http.stream("GET", "/api/stream?batch_size=full&n_samples=100&epochs=3") as queued:
-                events = iter_events(queued.iter_lines())
-                assert next(events).event == "plan"  # before any slot frees
-                assert server.service.scheduler.queued == 1
-                # the queue is full now: a third comparison is refused
-                third = http.get("/api/stream?batch_size=full&n_samples=100&epochs=4")
-                assert third.status_code == 503
-        # the long stream closed: its slot frees, the queued job runs and its stream ends
-        # (its own connection was closed too; a new request for it trains it)
-        done = http.get("/api/history?batch_size=full&n_samples=100&epochs=3").json()
-        assert done["runs"][0]["status"] == "completed"
 
 
 def test_code_is_a_python_script_of_the_canonical_comparison(client):

@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import free_port
-from tests.sse import iter_events, losses_by_run
+from tests.support.servers import free_port
+from tests.support.sse import iter_events, losses_by_run
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERY = "batch_size=1,50&n_samples=5000&epochs=4&validation_split=0.2"

@@ -7,7 +7,7 @@ import pytest
 from app.engine import TrainConfig, make_plan
 from app.engine.models import build_model
 from app.links import parse_comparison
-from tests.helpers import train_config
+from tests.support.configs import train_config
 
 
 def test_the_engine_config_repeats_no_default():

@@ -1,11 +1,10 @@
 """Numbers behind the views: gradient noise, parameter paths, early stopping, boundaries."""
-import math
 
 import numpy as np
 import pytest
 
 from app.engine import Boundary, Done, Eval, PathPoint, Trainer, Updates
-from tests.helpers import train_config
+from tests.support.configs import train_config
 
 
 def flat(steps):
@@ -51,23 +50,6 @@ def test_batch_size_controls_gradient_noise():
     assert full == 1.0
     assert sgd < mini < full
     assert mini > 0.9
-
-
-def test_noise_costs_a_tenth_of_training_but_keeps_twenty_points():
-    from app.engine import cost
-    from app.engine.trainer import MIN_NOISE_POINTS
-
-    long_run = Trainer(train_config(dataset="moons", model="mlp", n_samples=1000, batch_size=250, epochs=1000),
-                       measure_noise=True, compiled=True)
-    update = cost.UPDATE["compiled"]
-    n_params = long_run.model.n_params
-    expected = math.ceil(cost.full_gradient(1000, n_params) / (cost.SIDE_SHARE * update(250, n_params)))
-    assert long_run.noise_every == expected and 4000 // expected >= MIN_NOISE_POINTS
-    sgd = Trainer(train_config(dataset="moons", model="mlp", batch_size=1, epochs=2, n_samples=1000),
-                  measure_noise=True, compiled=True)
-    assert sgd.noise_every == 2000 // MIN_NOISE_POINTS  # the share alone would leave too few points
-    assert Trainer(train_config(batch_size=None), measure_noise=True).noise_every == 1  # free: cos = 1
-    assert Trainer(train_config(dataset="moons", model="mlp", batch_norm=True), measure_noise=True).noise_every == 0
 
 
 def test_path_has_first_and_last_point_and_matches_the_parameters():

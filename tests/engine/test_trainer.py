@@ -1,10 +1,11 @@
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from app.engine import Done, Eval, Trainer, Updates, make_dataset, make_plan, run_to_end
-from tests.helpers import train_config
+from tests.support.configs import train_config
 
 
 def updates(steps):
@@ -110,19 +111,20 @@ def test_evaluations_start_at_zero_and_land_on_every_epoch_end():
 
 
 @pytest.mark.parametrize("compiled", [True, False])
-def test_an_evaluation_hands_its_full_gradient_to_the_next_noise_measurement_bit_for_bit(compiled, monkeypatch):
+def test_an_evaluation_hands_its_full_gradient_to_the_next_noise_measurement_bit_for_bit(compiled):
     config = train_config(dataset="moons", model="mlp", hidden=(8,), activation="tanh", batch_size=16,
                           n_samples=400, epochs=10, validation_split=0.2)
-    def run():
-        trainer = Trainer(config, measure_noise=True, compiled=compiled)
-        assert trainer.noise_every == trainer.plan.iterations_per_epoch  # noise at each epoch's first update
+    cadence = Trainer(config, measure_noise=True).cadence
+    assert cadence.share_gradient and cadence.noise_every == make_plan(config).iterations_per_epoch  # noise at each epoch's first update
+
+    def run(cadence):
+        trainer = Trainer(config, measure_noise=True, compiled=compiled, cadence=cadence)
         forward, passes = trainer.model.forward, []
         trainer.model.forward = lambda X, training=False: passes.append(1) or forward(X, training)
         return list(trainer.steps()), len(passes)
 
-    with_sharing, passes_shared = run()
-    monkeypatch.setattr(Trainer, "_evaluate_train", lambda self, X, Y, k: self._evaluate(X, Y))
-    alone, passes_alone = run()
+    with_sharing, passes_shared = run(cadence)
+    alone, passes_alone = run(replace(cadence, share_gradient=False))
     assert passes_alone - passes_shared == 10  # one forward pass over the training set saved per epoch
     cosines = [u.grad_cosine for u in updates(with_sharing) if u.grad_cosine is not None]
     assert len(cosines) == 10
@@ -178,14 +180,13 @@ def test_nan_initial_parameters_diverge_before_any_update():
 
 def test_a_non_finite_evaluation_ends_the_run_without_reporting_it():
     trainer = Trainer(train_config(n_samples=20, batch_size=5, epochs=3))
-    evaluate = trainer._evaluate
-    calls = []
+    loss, calls = trainer.evaluator.loss, []
 
     def broken_after_two(X, y):
         calls.append(1)
-        return evaluate(X, y) if len(calls) <= 2 else math.inf
+        return loss(X, y) if len(calls) <= 2 else math.inf
 
-    trainer._evaluate = broken_after_two
+    trainer.evaluator.loss = broken_after_two
     steps = list(trainer.steps())
     assert steps[-1] == Done("diverged", 8)  # the evaluation at the second epoch end is not finite
     assert [e.update for e in evals(steps)] == [0, 4]

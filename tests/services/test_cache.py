@@ -1,7 +1,7 @@
 from app.engine import RunStatus
 from app.services import RunRecord
 from app.services.cache import ResultCache
-from tests.helpers import train_config
+from tests.support.configs import train_config
 
 
 def finished(epochs, n_loss=10, status=RunStatus.COMPLETED):

@@ -6,7 +6,7 @@ import time
 from app.engine import RunStatus, Trainer
 from app.services import RunRecord
 from app.services.jobs import Cancel, Job
-from tests.helpers import train_config
+from tests.support.configs import train_config
 
 
 def test_a_job_trains_every_run_to_its_end_with_its_own_compute_time():

@@ -2,7 +2,7 @@ import numpy as np
 
 from app.engine import RunStatus
 from app.services import RunRecord
-from tests.helpers import train_config
+from tests.support.configs import train_config
 
 
 def test_a_record_ends_with_one_of_the_final_statuses():

@@ -7,7 +7,8 @@ from app.engine import RunStatus
 from app.services import Busy, RunRecord
 from app.services.jobs import Job
 from app.services.scheduler import Scheduler
-from tests.helpers import run_async, train_config
+from tests.support.configs import train_config
+from tests.support.waiting import run_async
 
 
 def job(epochs=1, n_samples=50, batch_size=32):

@@ -5,7 +5,8 @@ import asyncio
 from app.engine import RunStatus
 from app.services import RunService
 from app.settings import Settings
-from tests.helpers import run_async, train_config
+from tests.support.configs import train_config
+from tests.support.waiting import run_async
 
 
 def test_identical_runs_share_one_record_and_finished_ones_come_from_the_cache():
@@ -58,3 +59,20 @@ def test_metrics_count_finished_runs_by_status():
 
     stats = run_async(scenario)
     assert stats.finished == {RunStatus.DIVERGED: 1}
+
+
+def test_a_finished_run_of_a_cancelled_job_is_not_trained_again():
+    async def scenario():
+        service = RunService(Settings(training_slots=1))
+        quick, slow = train_config(batch_size="full", epochs=2), train_config(batch_size=1, n_samples=100_000, epochs=5)
+        sub = await service.subscribe([quick, slow])
+        while not sub.records[0].finished:  # the interleaved job finishes the short run first
+            await asyncio.sleep(0.005)
+        sub.close()  # cancelled; its job may still be ending in the worker thread
+        again = await service.subscribe([quick])
+        again.close()
+        service.shutdown()
+        return sub.records[0], again.records[0], service.stats.runs_started
+
+    first, again, started = run_async(scenario)
+    assert again is first and started == 2

@@ -1,4 +1,4 @@
-"""A small reader of real server-sent events for the tests."""
+"""A small reader of real server-sent events for the tests, and a stream read through a client."""
 from __future__ import annotations
 
 import json
@@ -56,3 +56,16 @@ def losses_by_run(events) -> dict[int, dict[int, float | None]]:
         for i, loss in enumerate(ev.data["loss"]):
             run[first + i] = loss
     return out
+
+
+def read_stream(client, query, headers=None, stop_after=None) -> list[SSE]:
+    """The events of ``/api/stream?query`` (the first ``stop_after`` of them, if given)."""
+    events = []
+    with client.stream("GET", f"/api/stream?{query}", headers=headers or {}) as r:
+        assert r.status_code == 200, r.read()
+        assert r.headers["content-type"].startswith("text/event-stream")
+        for ev in iter_events(r.iter_lines()):
+            events.append(ev)
+            if stop_after and len(events) >= stop_after:
+                break
+    return events
