@@ -45,6 +45,7 @@ bench: $(VENV)/.bench system-deps
 	-$(BIN)/python bench/stream.py
 	-$(BIN)/python bench/load.py
 	-$(BIN)/python bench/page.py
+	-$(BIN)/python bench/picture.py
 	$(BIN)/python bench/report.py
 
 # needs a Docker engine: builds the image, checks it is healthy, non-root, and serves first runs

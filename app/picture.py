@@ -30,7 +30,9 @@ FG, MUTED, GRID = "#1a1a1a", "#555555", "#d0d0d0"
 SIZE = (1200, 630)
 PLOT_BOX = (0.085, 0.15, 0.55, 0.68)  # the axes: left, bottom, width, height (figure fractions)
 PANEL_LEFT = 0.675  # where the runs' names start
-BUCKETS = 600  # points per curve: finer than a thumbnail shows
+LINE_POINTS = 600  # points per curve: finer than a thumbnail shows
+BAND_POINTS = 120  # the noise band is coarser: its jagged edge is most of a PNG's bytes
+MAX_BANDS = 3  # more noise bands than this blur into one another: then only the lines
 VERSION = "1"  # bump when the drawing changes: it is part of the ETag
 # Debian's fonts-noto-cjk (make test installs it): Japanese and Chinese labels; DejaVu (shipped
 # with matplotlib) draws the rest and is the graceful fallback where Noto is missing
@@ -47,37 +49,40 @@ class Curve:
     updates: int
     x: np.ndarray  # epochs
     smooth: np.ndarray
-    low: np.ndarray | None  # the noise band (None for a full batch)
-    high: np.ndarray | None
+    band: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # the noise: (epochs, low, high); None for a full batch
     val: tuple[np.ndarray, np.ndarray] | None  # (epochs, validation loss)
     end: tuple[float, float] | None  # a diverged run's last finite point
 
 
-def curve(name: str, status: str, losses, iterations_per_epoch: int, full_batch: bool, evals) -> Curve:
-    """One run's curve: bucket means (and min, max) of its finite losses, smoothed with the
-    page's default weight (TensorBoard's debiased moving average over buckets)."""
+def buckets(loss: np.ndarray, per_epoch: int, count: int) -> tuple[np.ndarray, ...]:
+    """(epochs, mean, min, max, bucket size) of ``count`` buckets of consecutive updates."""
+    n = len(loss)
+    size = max(1, math.ceil(n / count))
+    starts = np.arange(0, n, size)
+    x = (np.minimum(starts + size, n) - 1) / per_epoch  # update u stands at (u - 1) / ipe
+    if not n:
+        return x, np.empty(0), np.empty(0), np.empty(0), size
+    mean = np.add.reduceat(loss, starts) / np.diff(np.append(starts, n))
+    return x, mean, np.minimum.reduceat(loss, starts), np.maximum.reduceat(loss, starts), size
+
+
+def curve(name: str, status: str, losses, per_epoch: int, full_batch: bool, evals) -> Curve:
+    """One run's curve: bucket means of its finite losses, smoothed with the page's default weight
+    (TensorBoard's debiased moving average, over buckets), and its noise as a coarser band."""
     loss = np.asarray(losses, dtype=float)
     finite = np.isfinite(loss)
-    n = len(loss) if finite.all() else int(np.argmin(finite))  # up to the last finite loss
-    size = max(1, math.ceil(n / BUCKETS))
-    starts = np.arange(0, n, size)
-    x = (np.minimum(starts + size, n) - 1) / iterations_per_epoch  # update u stands at (u - 1) / ipe
-    if n:
-        counts = np.diff(np.append(starts, n))
-        mean = np.add.reduceat(loss[:n], starts) / counts
-        low, high = np.minimum.reduceat(loss[:n], starts), np.maximum.reduceat(loss[:n], starts)
-    else:
-        mean = low = high = np.empty(0)
-    weight = 0.0 if full_batch else min(0.99, 1 - 1 / iterations_per_epoch) ** size
+    loss = loss[:len(loss) if finite.all() else int(np.argmin(finite))]  # up to the last finite loss
+    x, mean, _, _, size = buckets(loss, per_epoch, LINE_POINTS)
+    weight = 0.0 if full_batch else min(0.99, 1 - 1 / per_epoch) ** size
     smooth = np.empty_like(mean)
     value = 0.0
     for i, v in enumerate(mean):
         value = weight * value + (1 - weight) * v
         smooth[i] = value / (1 - weight ** (i + 1)) if weight else v
+    band = None if full_batch else tuple(buckets(loss, per_epoch, BAND_POINTS)[i] for i in (0, 2, 3))
     vals = [(e.epoch, e.val_loss) for e in evals if e.val_loss is not None and math.isfinite(e.val_loss)]
-    end = (x[-1], float(loss[n - 1])) if status == "diverged" and n else None
-    return Curve(name, status, len(loss), x, smooth, None if full_batch else low, None if full_batch else high,
-                 tuple(np.array(v) for v in zip(*vals)) if vals else None, end)
+    end = (x[-1], float(loss[-1])) if status == "diverged" and len(loss) else None
+    return Curve(name, status, len(finite), x, smooth, band, tuple(np.array(v) for v in zip(*vals)) if vals else None, end)
 
 
 def curves(comparison: Comparison, records: list[RunRecord], lang: str) -> list[Curve]:
@@ -127,21 +132,22 @@ def draw(title: str, curves: list[Curve], t: dict[str, str]) -> bytes:
 
     fig = Figure(figsize=(SIZE[0] / 100, SIZE[1] / 100), dpi=100, facecolor="white")
     canvas = FigureCanvasAgg(fig)
-    text, size = fit(title, 0.93, (30, 26, 22))
+    text, size = fit(canvas.get_renderer(), title, 0.93, (30, 26, 22))
     fig.text(0.035, 0.955, text, fontsize=size, fontweight="bold", va="top")
     ax = fig.add_axes(PLOT_BOX)
     plot(ax, curves, t)
     names(fig, curves, t)
     out = io.BytesIO()
-    canvas.print_png(out, metadata={"Software": None})
+    canvas.print_png(out, metadata={"Software": None}, pil_kwargs={"compress_level": 9})
     return out.getvalue()
 
 
 def plot(ax, curves: list[Curve], t: dict[str, str]) -> None:
+    bands = sum(c.band is not None for c in curves) <= MAX_BANDS
     for i, c in enumerate(curves):
         color, dash = COLORS[i % len(COLORS)], DASHES[i % len(DASHES)]
-        if c.low is not None and len(c.x) > 1:
-            ax.fill_between(c.x, c.low, c.high, color=color, alpha=0.14, linewidth=0)
+        if bands and c.band is not None and len(c.band[0]) > 1:
+            ax.fill_between(*c.band, color=color, alpha=0.14, linewidth=0)
         ax.plot(c.x, c.smooth, color=color, linestyle=dash, linewidth=5, solid_capstyle="round")
         if c.val is not None:
             ax.plot(*c.val, color=color, linestyle=(0, (1, 1.5)), linewidth=3)
@@ -171,10 +177,11 @@ def names(fig, curves: list[Curve], t: dict[str, str]) -> None:
     names that all set one key (``learning_rate=0.02``) show the key once above its values."""
     from matplotlib.lines import Line2D
 
+    renderer = fig.canvas.get_renderer()
     key, shown = common_key([c.name for c in curves])
     top = 0.83
     if key:
-        text, size = fit(key, 1 - PANEL_LEFT - 0.02, (20, 16))
+        text, size = fit(renderer, key, 1 - PANEL_LEFT - 0.02, (20, 16))
         fig.text(PANEL_LEFT, top + 0.01, text, fontsize=size, color=MUTED, va="center")
         top -= 0.08
     step = min(0.17, (top - 0.1) / len(curves))
@@ -184,12 +191,12 @@ def names(fig, curves: list[Curve], t: dict[str, str]) -> None:
         color, dash = COLORS[i % len(COLORS)], DASHES[i % len(DASHES)]
         fig.add_artist(Line2D([PANEL_LEFT, PANEL_LEFT + 0.04], [y - 0.012, y - 0.012], color=color,
                               linestyle=dash, linewidth=6, transform=fig.transFigure))
-        text, size = fit(name, 0.98 - PANEL_LEFT - 0.055, sizes)
+        text, size = fit(renderer, name, 0.98 - PANEL_LEFT - 0.055, sizes)
         fig.text(PANEL_LEFT + 0.055, y, text, fontsize=size, fontweight="bold", va="center")
-        text, size = fit(status_text(c, t), 0.98 - PANEL_LEFT - 0.055, tuple(s - 3 for s in sizes), bold=False)
+        text, size = fit(renderer, status_text(c, t), 0.98 - PANEL_LEFT - 0.055, tuple(s - 3 for s in sizes), bold=False)
         fig.text(PANEL_LEFT + 0.055, y - step * 0.42, text, fontsize=size, color=MUTED, va="center")
     if any(c.val is not None for c in curves):
-        fig.text(PANEL_LEFT, 0.05, fit(t["share_dotted"], 0.96 - PANEL_LEFT, (16,), bold=False)[0],
+        fig.text(PANEL_LEFT, 0.05, fit(renderer, t["share_dotted"], 0.96 - PANEL_LEFT, (16,), bold=False)[0],
                  fontsize=16, color=MUTED)
 
 
@@ -201,22 +208,20 @@ def common_key(names: list[str]) -> tuple[str, list[str]]:
     return "", names
 
 
-def fit(text: str, width: float, sizes: tuple[float, ...], bold: bool = True) -> tuple[str, float]:
+def fit(renderer, text: str, width: float, sizes: tuple[float, ...], bold: bool = True) -> tuple[str, float]:
     """``text`` at the first of ``sizes`` (points) that fits ``width`` (a figure fraction), else at
-    the last, cut with an ellipsis."""
+    the last, cut with an ellipsis (measured by the Agg renderer: no drawing)."""
     from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextPath
-
-    limit = width * SIZE[0] * 72 / 100  # in points at dpi 100
 
     def fits(candidate: str, size: float) -> bool:
         prop = FontProperties(weight="bold" if bold else "normal", size=size)
-        return TextPath((0, 0), candidate, prop=prop).get_extents().width <= limit
+        return renderer.get_text_width_height_descent(candidate, prop, ismath=False)[0] <= width * SIZE[0]
 
     for size in sizes:
         if fits(text, size):
             return text, size
-    cut = text
-    while len(cut) > 1 and not fits(cut + "…", sizes[-1]):
-        cut = cut[:-1]
-    return cut.rstrip() + "…", sizes[-1]
+    low, high = 0, len(text)  # the longest cut that fits: binary search
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(text[:middle].rstrip() + "…", sizes[-1]) else (low, middle - 1)
+    return text[:low].rstrip() + "…", sizes[-1]

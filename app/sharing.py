@@ -75,15 +75,15 @@ class SharedLink:
 
 
 def named_by_variant(comparison: Comparison, i: int) -> bool:
-    """Run i is called by its variant (full batch, SGD, mini-batch): it has no label of its own,
-    and no other run shares its variant."""
+    """Run i is called by its variant (full batch, SGD, mini-batch) when it has no label of its
+    own and every run's variant differs (as the page's end labels)."""
     variants = [plan["variant"] for plan in comparison.plan["runs"]]
-    return not comparison.runs[i].label and variants.count(variants[i]) == 1
+    return not comparison.runs[i].label and len(set(variants)) == len(variants)
 
 
 def run_names(comparison: Comparison, lang: str) -> list[str]:
-    """What each run is called in a preview: its own label, else its variant where that tells it
-    from the others, else the keys that differ (the plan's label, ``learning_rate=0.02``)."""
+    """What each run is called in a preview: its own label, else its variant where the variants
+    tell the runs apart, else the keys that differ (the plan's label, ``learning_rate=0.02``)."""
     t = i18n.strings(lang)
     return [t[f"variant_{plan['variant']}"] if named_by_variant(comparison, i) else plan["label"]
             for i, plan in enumerate(comparison.plan["runs"])]
