@@ -32,6 +32,10 @@ def page_key(raw_query: str, name: str) -> str | None:
     return next((",".join(items) for key, items in split_query(raw_query) if key == name), None)
 
 
+def ordered(pairs) -> list[tuple[str, list[str]]]:
+    return sorted(pairs, key=lambda pair: list(PAGE_KEYS).index(pair[0]))
+
+
 @dataclass(frozen=True)
 class SharedLink:
     """A page link of this app (``/`` or ``/embed`` and its raw query string), read as the page reads it."""
@@ -42,7 +46,8 @@ class SharedLink:
 
     @property
     def page_keys(self) -> list[tuple[str, list[str]]]:
-        return [(name, items) for name, items in split_query(self.raw_query) if name in PAGE_KEYS]
+        """The link's page-only keys in the order the page writes them (the schema's)."""
+        return ordered([(name, items) for name, items in split_query(self.raw_query) if name in PAGE_KEYS])
 
     def page_key(self, name: str) -> str | None:
         return page_key(self.raw_query, name)
@@ -60,10 +65,10 @@ class SharedLink:
 
     def url(self, path: str, query: str, extra: dict[str, str] | None = None) -> str:
         """``base + path`` with the canonical query, then the page keys (``extra`` adds missing ones)."""
-        pairs = [encode(name, items) for name, items in self.page_keys]
-        given = {name for name, _ in self.page_keys}
-        pairs += [encode(name, [value]) for name, value in (extra or {}).items() if name not in given]
-        return f"{self.base}{path}?{'&'.join([query, *pairs])}"
+        pairs = dict(self.page_keys)
+        for name, value in (extra or {}).items():
+            pairs.setdefault(name, [value])
+        return f"{self.base}{path}?{'&'.join([query, *(encode(n, items) for n, items in ordered(pairs.items()))])}"
 
     def picture_url(self, query: str) -> str:
         """The picture of the same comparison, titled with the link's lesson in the page's language."""
