@@ -47,7 +47,9 @@ class SharedLink:
     @property
     def page_keys(self) -> list[tuple[str, list[str]]]:
         """The link's page-only keys in the order the page writes them (the schema's)."""
-        return ordered([(name, items) for name, items in split_query(self.raw_query) if name in PAGE_KEYS])
+        # a page key's commas are literal, even where the link wrote %2C (the page's own links)
+        return ordered([(name, ",".join(items).split(",")) for name, items in split_query(self.raw_query)
+                        if name in PAGE_KEYS])
 
     def page_key(self, name: str) -> str | None:
         return page_key(self.raw_query, name)
