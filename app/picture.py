@@ -8,6 +8,7 @@ a diverged run drawn up to its last finite loss and marked. The same runs give t
 fixed fonts, sizes and layout, and no time stamp or software version in the file."""
 from __future__ import annotations
 
+import functools
 import io
 import math
 import threading
@@ -39,7 +40,6 @@ VERSION = "1"  # bump when the drawing changes: it is part of the ETag
 CJK_FONTS = "/usr/share/fonts/opentype/noto/NotoSansCJK-*.ttc"
 CJK_FAMILY = {"zh-CN": "Noto Sans CJK SC"}
 _lock = threading.Lock()  # matplotlib's text and font caches are not thread-safe
-_fonts: list[str] = []
 
 
 @dataclass
@@ -100,27 +100,26 @@ def status_text(c: Curve, t: dict[str, str]) -> str:
     return t["share_updates"].format(n=c.updates)
 
 
+@functools.cache
 def load_fonts() -> str | None:
-    """Register the CJK fonts with matplotlib once; the family to fall back to, if any."""
+    """Register the CJK fonts with matplotlib (once); the family to fall back to, if any."""
     from matplotlib import font_manager
 
-    if not _fonts:
-        for path in sorted(glob(CJK_FONTS)):
-            font_manager.fontManager.addfont(path)
-        _fonts.append("loaded")
+    for path in sorted(glob(CJK_FONTS)):
+        font_manager.fontManager.addfont(path)
     return "Noto Sans CJK JP" if any("CJK" in f.name for f in font_manager.fontManager.ttflist) else None
 
 
 def render(title: str, curves: list[Curve], lang: str) -> bytes:
     """The PNG (1200x630) of the curves, titled."""
-    import matplotlib
+    import matplotlib  # here, not at import: the app starts without it (~0.5 s), the first picture pays
 
-    matplotlib.use("Agg")
     with _lock:
         cjk = load_fonts()
         family = ["DejaVu Sans"] + ([CJK_FAMILY.get(lang, cjk)] if cjk else [])
-        style = {"font.family": family, "text.color": FG, "axes.labelcolor": FG, "xtick.color": MUTED,
-                 "ytick.color": MUTED, "axes.edgecolor": MUTED}
+        # a label is plain text: "$x$" is not mathtext
+        style = {"font.family": family, "text.parse_math": False, "text.color": FG, "axes.labelcolor": FG,
+                 "xtick.color": MUTED, "ytick.color": MUTED, "axes.edgecolor": MUTED}
         with matplotlib.rc_context(style), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a glyph no font has is drawn as a box, not an error
             return draw(title, curves, i18n.strings(lang))
@@ -153,6 +152,7 @@ def png(canvas) -> bytes:
 
 def plot(ax, curves: list[Curve], t: dict[str, str]) -> None:
     bands = sum(c.band is not None for c in curves) <= MAX_BANDS
+    top = top_of(curves)
     for i, c in enumerate(curves):
         color, dash = COLORS[i % len(COLORS)], DASHES[i % len(DASHES)]
         if bands and c.band is not None and len(c.band[0]) > 1:
@@ -160,9 +160,10 @@ def plot(ax, curves: list[Curve], t: dict[str, str]) -> None:
         ax.plot(c.x, c.smooth, color=color, linestyle=dash, linewidth=5, solid_capstyle="round")
         if c.val is not None:
             ax.plot(*c.val, color=color, linestyle=(0, (1, 1.5)), linewidth=3)
-        if c.end is not None:
-            ax.plot(*c.end, marker="x", markersize=22, markeredgewidth=5, color=color, clip_on=False)
-    ax.set_ylim(0, top_of(curves))
+        if c.end is not None:  # at the axis' top if it climbed past it, as the page marks it
+            ax.plot(c.end[0], min(c.end[1], top), marker="x", markersize=22, markeredgewidth=5, color=color,
+                    clip_on=False)
+    ax.set_ylim(0, top)
     ax.set_xlim(0, max([c.x[-1] for c in curves if len(c.x)] + [1e-9]))
     ax.set_xlabel(t["x_epochs"], fontsize=21)
     ax.set_ylabel(t["loss_axis"], fontsize=21)

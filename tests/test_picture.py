@@ -99,6 +99,17 @@ def test_cjk_text_is_drawn_with_a_cjk_font(lang):
     assert (title("見見見") != title("法法法")).sum() > 500
 
 
+def test_a_label_is_plain_text_not_mathtext():
+    runs = [picture.curve(name, "completed", noisy(20), 1, True, [])
+            for name in ("$\\frac{1}{0}$", "a $b", "\\x $$ {")]
+    assert Image.open(io.BytesIO(picture.render("$\\undefined{$", runs, "en"))).size == (1200, 630)
+
+
+def test_a_run_without_a_finite_loss_is_named_not_drawn():
+    runs = [picture.curve("failed", "failed", [], 1, False, []), picture.curve("nan", "diverged", [math.nan], 1, False, [])]
+    assert Image.open(io.BytesIO(picture.render("x", runs, "en"))).size == (1200, 630)
+
+
 def test_long_names_are_cut_to_fit_beside_the_plot():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
