@@ -193,3 +193,14 @@ def test_a_real_oembed_consumer_embeds_a_shared_link(live_server):
     assert r.status_code == 200 and Image.open(io.BytesIO(r.content)).size == (1200, 630)
     with pytest.raises(micawber.ProviderHTTPException):
         micawber.Provider(f"{server.url}/oembed").request("https://elsewhere.example/")
+
+
+def test_behind_a_trusted_proxy_links_use_its_scheme_and_host(live_server):
+    """uvicorn trusts X-Forwarded-Proto from 127.0.0.1 (the compose file: from nginx); the Host
+    header is the proxy's own (deploy/nginx.conf passes it on with its port)."""
+    import httpx
+
+    server = live_server()
+    r = httpx.get(f"{server.url}/?batch_size=1", headers={"X-Forwarded-Proto": "https", "Host": "gd.example.edu"})
+    og = head(r.text, "https://gd.example.edu/")["og"]
+    assert og["og:url"].startswith("https://gd.example.edu/?") and og["og:image"].startswith("https://gd.example.edu/api/")
