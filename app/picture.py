@@ -39,6 +39,7 @@ VERSION = "1"  # bump when the drawing changes: it is part of the ETag
 # with matplotlib) draws the rest and is the graceful fallback where Noto is missing
 CJK_FONTS = "/usr/share/fonts/opentype/noto/NotoSansCJK-*.ttc"
 CJK_FAMILY = {"zh-CN": "Noto Sans CJK SC"}
+WORDS = ("x_epochs", "loss_axis", "share_updates", "share_stopped", "status_diverged", "status_failed", "share_dotted")
 _lock = threading.Lock()  # matplotlib's text and font caches are not thread-safe
 
 
@@ -110,19 +111,26 @@ def load_fonts() -> str | None:
     return "Noto Sans CJK JP" if any("CJK" in f.name for f in font_manager.fontManager.ttflist) else None
 
 
+def needs_cjk(texts: list[str]) -> bool:
+    """Text from the CJK blocks on: DejaVu alone is faster (each string is laid out in every
+    fallback font), and draws every other script the page's languages and labels use."""
+    return any(ord(ch) >= 0x2E80 for text in texts for ch in text)
+
+
 def render(title: str, curves: list[Curve], lang: str) -> bytes:
     """The PNG (1200x630) of the curves, titled."""
     import matplotlib  # here, not at import: the app starts without it (~0.5 s), the first picture pays
 
+    strings = i18n.strings(lang)
     with _lock:
-        cjk = load_fonts()
+        cjk = load_fonts() if needs_cjk([title, *(strings[k] for k in WORDS), *(c.name for c in curves)]) else None
         family = ["DejaVu Sans"] + ([CJK_FAMILY.get(lang, cjk)] if cjk else [])
         # a label is plain text: "$x$" is not mathtext
         style = {"font.family": family, "text.parse_math": False, "text.color": FG, "axes.labelcolor": FG,
                  "xtick.color": MUTED, "ytick.color": MUTED, "axes.edgecolor": MUTED}
         with matplotlib.rc_context(style), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a glyph no font has is drawn as a box, not an error
-            return draw(title, curves, i18n.strings(lang))
+            return draw(title, curves, strings)
 
 
 def draw(title: str, curves: list[Curve], t: dict[str, str]) -> bytes:

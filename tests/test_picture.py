@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app import picture
+from app import i18n, picture
 from app.engine import Eval
 
 
@@ -97,6 +97,14 @@ def test_cjk_text_is_drawn_with_a_cjk_font(lang):
         return np.asarray(Image.open(io.BytesIO(picture.render(text, runs, lang))).convert("L"))[:80, :600]
 
     assert (title("見見見") != title("法法法")).sum() > 500
+
+
+def test_the_cjk_font_is_used_where_any_word_drawn_needs_it():
+    assert not picture.needs_cjk(["Gradient descent, visible", "Gradiente descendente, visível", "Ωμέγα", "ёж"])
+    assert picture.needs_cjk(["SGD", "次更新"]) and picture.needs_cjk(["ミニバッチ"])
+    # the words of the picture itself: an English title over Chinese update counts still needs it
+    for lang, needed in (("en", False), ("pt-BR", False), ("ja", True), ("zh-CN", True)):
+        assert picture.needs_cjk([i18n.strings(lang)[k] for k in picture.WORDS]) == needed
 
 
 def test_a_label_is_plain_text_not_mathtext():
