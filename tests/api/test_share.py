@@ -134,6 +134,12 @@ def test_oembed_refuses_what_is_not_a_page_of_this_app(client, url, status):
         assert r.json()["detail"][0]["loc"] == ["query", "batch_size"]
 
 
+@pytest.mark.parametrize("key, value", [("maxwidth", "0"), ("maxheight", "tall")])
+def test_oembed_sizes_are_positive_integers(client, key, value):
+    r = client.get("/oembed", params={"url": "http://testserver/", key: value})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", key]
+
+
 def test_oembed_in_xml_is_not_implemented(client):
     r = client.get("/oembed", params={"url": "http://testserver/", "format": "xml"})
     assert r.status_code == 501 and "json" in r.json()["detail"]
