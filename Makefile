@@ -29,9 +29,11 @@ test: $(VENV)/.test system-deps
 	$(BIN)/python -m pytest
 
 # Browser tests drive Debian's chromium (Playwright's own browser download cannot work here);
-# the deploy test runs the compose file's nginx config with Debian's nginx-light.
+# the deploy test runs the compose file's nginx config with Debian's nginx-light; the link-preview
+# picture draws Japanese and Chinese with fonts-noto-cjk.
 system-deps:
-	@{ command -v chromium && { command -v nginx || test -x /usr/sbin/nginx; }; } >/dev/null 2>&1 || { \
+	@{ command -v chromium && { command -v nginx || test -x /usr/sbin/nginx; } \
+	  && test -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc; } >/dev/null 2>&1 || { \
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk nginx-light >/dev/null; }
 
@@ -45,6 +47,7 @@ bench: $(VENV)/.bench system-deps
 	-$(BIN)/python bench/stream.py
 	-$(BIN)/python bench/load.py
 	-$(BIN)/python bench/page.py
+	-$(BIN)/python bench/picture.py
 	$(BIN)/python bench/report.py
 
 # needs a Docker engine: builds the image, checks it is healthy, non-root, and serves first runs

@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.api import handlers, ops, pages, runs
+from app.api import handlers, ops, pages, runs, share
 from app.api.pages import ROOT
 from app.engine import compiled
 from app.metrics import make_registry
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     handlers.install(app)
     app.include_router(runs.router)
     app.include_router(pages.router)
+    app.include_router(share.router)
     app.include_router(ops.router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     describe_run_config(app)

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     stream_starts_per_minute: float = 300  # per client; a classroom behind one NAT shares an address
     stream_burst: int = 300
     trust_forwarded_for: bool = False  # true behind the compose file's nginx
+    public_url: str = ""  # e.g. https://gd.example.edu: absolute links in previews; else the request's own
     max_query_bytes: int = 4_096
     max_body_bytes: int = 1_024  # every endpoint is a GET
 

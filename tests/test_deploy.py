@@ -80,6 +80,8 @@ def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_pa
             events += list(iter_events(r.iter_lines()))
         assert len(losses_by_run(events)[0]) == 300000 and events[-1].event == "end"
         assert httpx.get(f"{url}/api/plan?{query}", headers={"Content-Length": "0"}).status_code == 200
+        # link previews name nginx's address (host and port), not the app's
+        assert f'property="og:url" content="{url}/?' in httpx.get(f"{url}/?batch_size=1").text
     finally:
         proc.terminate()
         proc.wait(10)

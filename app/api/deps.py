@@ -14,7 +14,7 @@ from app.comparison import Comparison
 from app.errors import QueryError
 from app.links import parse_comparison
 from app.ratelimit import RateLimited, client_key
-from app.services import RunService
+from app.services import RunRecord, RunService
 from app.settings import Settings
 from app.streaming import Cursor
 
@@ -57,6 +57,14 @@ async def get_comparison(request: Request, settings: SettingsDep, service: Servi
 ComparisonDep = Annotated[Comparison, Depends(get_comparison)]
 
 
+def checked(raw_query: str, settings: Settings, service: RunService) -> Comparison:
+    """The comparison of a link that is not the request's own (a page's, an oEmbed url); QueryError if invalid."""
+    comparison = parsed(raw_query, settings.max_runs)
+    if problems := service.check(comparison.configs):
+        raise QueryError(problems)
+    return comparison
+
+
 async def get_cursor(comparison: ComparisonDep,
                last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", include_in_schema=False)] = None
                ) -> Cursor | None:
@@ -96,3 +104,14 @@ async def unless_gone(request: Request, work: Awaitable[T]) -> tuple[bool, T | N
     for pending in (task, gone):
         pending.cancel()
     return (True, task.result()) if task.done() and not task.cancelled() else (False, None)
+
+
+async def finished_records(request: Request, service: RunService, comparison: Comparison) -> list[RunRecord] | None:
+    """The comparison's finished records (cached runs at once, else trained); None if the client
+    left first, which stops the training it alone was waiting for."""
+    subscription = await service.subscribe(comparison.configs)
+    try:
+        finished, records = await unless_gone(request, subscription.finished())
+    finally:
+        subscription.close()
+    return records if finished else None

@@ -12,7 +12,11 @@ from fastapi.templating import Jinja2Templates
 from jinja2.utils import htmlsafe_json_dumps
 
 from app import i18n
+from app.api.share import shared_link
+from app.api.deps import checked
+from app.errors import QueryError
 from app.lessons import DEFAULT_QUERY, cards
+from app.sharing import head
 from app.schemas import VIEWS, run_schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,11 +32,24 @@ def page_config(max_runs: int, lang: str) -> str:
     return htmlsafe_json_dumps(config, dumps=json.dumps)
 
 
+def head_of(request: Request, lang: str) -> dict:
+    """Title, description, Open Graph and oEmbed discovery; an invalid link (the page shows its
+    errors) gets the app's own title."""
+    settings = request.app.state.settings
+    link = shared_link(request, settings, request.url.path, request.url.query, lang)
+    try:
+        comparison = checked(link.comparison_query, settings, request.app.state.service)
+    except QueryError:
+        comparison = None
+    return head(link, comparison)
+
+
 def render(request: Request, template: str, accept_language: str | None) -> HTMLResponse:
     lang = i18n.pick(request.query_params.get("lang"), accept_language)
     return templates.TemplateResponse(request, template, {
         "lang": lang, "languages": i18n.LANGUAGES, "t": i18n.strings(lang),
         "config": page_config(request.app.state.settings.max_runs, lang), "views": VIEWS,
+        "head": head_of(request, lang),
     })
 
 

@@ -1,0 +1,112 @@
+"""Sharing: the picture of a comparison (/api/picture) for link previews, and oEmbed (/oembed) for
+course pages that embed by URL (Moodle, WordPress, ...). Thin: the words and URLs are in
+app.sharing, the drawing in app.picture."""
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from importlib.metadata import version
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from app import i18n, picture
+from app.api.deps import ComparisonDep, ServiceDep, SettingsDep, checked, finished_records
+from app.api.openapi import RUN_PARAMETERS
+from app.comparison import Comparison
+from app.lessons import texts
+from app.settings import Settings
+from app.sharing import PAGES, SharedLink, oembed, page_key
+
+router = APIRouter(tags=["sharing"])
+MAX_AGE = 7 * 86400  # a link's picture never changes; a new drawing or engine changes its ETag
+RENDERER = f"{picture.VERSION}/{version('matplotlib')}"
+KEPT_PICTURES = 64  # ~100 KB each: a class pasting one link into a chat costs one drawing
+
+
+class Pictures(OrderedDict):
+    def keep(self, tag: str, png: bytes) -> None:
+        self[tag] = png
+        self.move_to_end(tag)
+        while len(self) > KEPT_PICTURES:
+            self.popitem(last=False)
+
+
+PICTURES = Pictures()
+
+
+def base_url(request: Request, settings: Settings) -> str:
+    """GDV_PUBLIC_URL, else the request's scheme and host (a trusted proxy's, via uvicorn's
+    --proxy-headers and the Host header nginx passes on)."""
+    return (settings.public_url or str(request.base_url)).rstrip("/")
+
+
+def shared_link(request: Request, settings: Settings, path: str, raw_query: str, lang: str) -> SharedLink:
+    return SharedLink(base_url(request, settings), path, raw_query, lang)
+
+
+def etag(comparison: Comparison, lesson: str, lang: str) -> str:
+    """From the canonical link, not the bytes: a 304 needs no training and no drawing."""
+    key = f"{RENDERER}|{comparison.query}|{lesson}|{lang}".encode()
+    return f'"{hashlib.sha256(key).hexdigest()[:32]}"'
+
+
+def matches(if_none_match: str | None, tag: str) -> bool:
+    tags = {t.strip().removeprefix("W/") for t in (if_none_match or "").split(",")}
+    return tag in tags or "*" in tags
+
+
+@router.get("/api/picture", openapi_extra={"parameters": RUN_PARAMETERS}, response_class=Response,
+            responses={200: {"content": {"image/png": {}}, "description": "1200x630 PNG"}, 304: {}})
+async def get_picture(request: Request, comparison: ComparisonDep, service: ServiceDep,
+                      if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None):
+    """A 1200x630 PNG of the comparison's loss curves for link previews, titled with the
+    ``lesson``'s title in ``lang`` (page keys); the same bytes for the same comparison."""
+    lang = i18n.pick(request.query_params.get("lang"), None)
+    lesson = request.query_params.get("lesson", "")
+    lesson = lesson if lesson in texts() else ""
+    tag = etag(comparison, lesson, lang)
+    headers = {"ETag": tag, "Cache-Control": f"public, max-age={MAX_AGE}"}
+    if matches(if_none_match, tag):
+        return Response(status_code=304, headers=headers)
+    png = PICTURES.get(tag)
+    if png is None:
+        records = await finished_records(request, service, comparison)
+        if records is None:
+            return Response(status_code=499)  # nobody reads it
+        title = texts()[lesson]["title"][lang] if lesson else i18n.strings(lang)["title"]
+        png = await run_in_threadpool(picture.render, title, picture.curves(comparison, records, lang), lang)
+        if any(rec.status == "failed" for rec in records):  # not the link's lasting picture
+            return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+        PICTURES.keep(tag, png)
+    return Response(png, media_type="image/png", headers=headers)
+
+
+def not_found(detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=404)
+
+
+@router.get("/oembed")
+async def get_oembed(request: Request, settings: SettingsDep, service: ServiceDep,
+                     url: str = Query(description="a page of this app: / or /embed with its link's keys"),
+                     format: str = Query("json", description="json (xml: 501)"),
+                     maxwidth: int | None = Query(None, ge=1), maxheight: int | None = Query(None, ge=1),
+                     accept_language: Annotated[str | None, Header(include_in_schema=False)] = None):
+    """oEmbed 1.0 (type rich): the iframe of /embed for a page's comparison and page keys, at most
+    ``maxwidth`` x ``maxheight``, with the comparison's picture as thumbnail."""
+    if format != "json":
+        return JSONResponse({"detail": f"format={format!r} is not served; use format=json"}, status_code=501)
+    base = base_url(request, settings)
+    page = urlsplit(url)
+    hosts = {urlsplit(base).netloc.lower(), request.url.netloc.lower()}
+    if page.scheme not in ("http", "https") or page.netloc.lower() not in hosts:
+        return not_found(f"{url} is not a page of this site ({base})")
+    path = page.path.removeprefix(urlsplit(base).path.rstrip("/")) or "/"
+    if path not in PAGES:
+        return not_found(f"{url} is not a page of this app: its pages are {' and '.join(PAGES)}")
+    link = shared_link(request, settings, path, page.query, i18n.pick(page_key(page.query, "lang"), accept_language))
+    comparison = checked(link.comparison_query, settings, service)  # invalid: 422 naming the key
+    return JSONResponse(oembed(link, comparison, maxwidth, maxheight), headers={"Access-Control-Allow-Origin": "*"})

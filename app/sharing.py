@@ -1,0 +1,166 @@
+"""What a shared link shows before anyone opens it: the absolute URLs of a page, its picture and its
+oEmbed answer, and the words (title, description) that name its lesson or comparison.
+
+A page's link is read as the page reads it: without run keys it runs its lesson's comparison, or
+the default one (the first lesson). Links written here are the canonical query (``plan.query``)
+followed by the link's page-only keys, commas literal, as the page's address bar holds them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from markupsafe import escape
+
+from app import i18n
+from app.comparison import Comparison
+from app.lessons import BY_NAME, DEFAULT_QUERY, Lesson, texts
+from app.links import split_query
+from app.schemas import PAGE_KEYS
+
+PICTURE_SIZE = (1200, 630)  # the usual large link-preview card (Open Graph, twitter:card)
+IFRAME_SIZE = (900, 520)  # the oEmbed iframe unless maxwidth/maxheight ask for less
+PAGES = ("/", "/embed")
+
+
+def encode(name: str, items: list[str] | tuple[str, ...]) -> str:
+    """``name=item,item``: each item percent-encoded, the commas between items literal."""
+    return f"{quote(name, safe='')}={','.join(quote(item, safe='') for item in items)}"
+
+
+def page_key(raw_query: str, name: str) -> str | None:
+    """A page-only key's value in a raw query string (None if absent)."""
+    return next((",".join(items) for key, items in split_query(raw_query) if key == name), None)
+
+
+def ordered(pairs) -> list[tuple[str, list[str]]]:
+    return sorted(pairs, key=lambda pair: list(PAGE_KEYS).index(pair[0]))
+
+
+@dataclass(frozen=True)
+class SharedLink:
+    """A page link of this app (``/`` or ``/embed`` and its raw query string), read as the page reads it."""
+    base: str  # scheme://host[:port][/prefix], no trailing slash
+    path: str
+    raw_query: str
+    lang: str  # the page's language (its `lang` key, else the reader's Accept-Language)
+
+    @property
+    def page_keys(self) -> list[tuple[str, list[str]]]:
+        """The link's page-only keys in the order the page writes them (the schema's)."""
+        # a page key's commas are literal, even where the link wrote %2C (the page's own links)
+        return ordered([(name, ",".join(items).split(",")) for name, items in split_query(self.raw_query)
+                        if name in PAGE_KEYS])
+
+    def page_key(self, name: str) -> str | None:
+        return page_key(self.raw_query, name)
+
+    @property
+    def lesson(self) -> Lesson | None:
+        return BY_NAME.get(self.page_key("lesson") or "")
+
+    @property
+    def comparison_query(self) -> str:
+        """The query the page runs: the link's own run keys, else its lesson's or the default."""
+        if any(name not in PAGE_KEYS for name, _ in split_query(self.raw_query)):
+            return self.raw_query
+        return self.lesson.query if self.lesson else DEFAULT_QUERY
+
+    def url(self, path: str, query: str, extra: dict[str, str] | None = None) -> str:
+        """``base + path`` with the canonical query, then the page keys (``extra`` adds missing ones)."""
+        pairs = dict(self.page_keys)
+        for name, value in (extra or {}).items():
+            pairs.setdefault(name, [value])
+        return f"{self.base}{path}?{'&'.join([query, *(encode(n, items) for n, items in ordered(pairs.items()))])}"
+
+    def picture_url(self, query: str) -> str:
+        """The picture of the same comparison, titled with the link's lesson in the page's language."""
+        keys = [f"lesson={self.lesson.name}"] if self.lesson else []
+        return f"{self.base}/api/picture?{'&'.join([query, *keys, f'lang={quote(self.lang)}'])}"
+
+    def oembed_url(self, page_url: str) -> str:
+        return f"{self.base}/oembed?url={quote(page_url, safe='')}&format=json"
+
+
+def named_by_variant(comparison: Comparison, i: int) -> bool:
+    """Run i is called by its variant (full batch, SGD, mini-batch) when it has no label of its
+    own and every run's variant differs (as the page's end labels)."""
+    variants = [plan["variant"] for plan in comparison.plan["runs"]]
+    return not comparison.runs[i].label and len(set(variants)) == len(variants)
+
+
+def run_names(comparison: Comparison, lang: str) -> list[str]:
+    """What each run is called in a preview: its own label, else its variant where the variants
+    tell the runs apart, else the keys that differ (the plan's label, ``learning_rate=0.02``)."""
+    t = i18n.strings(lang)
+    return [t[f"variant_{plan['variant']}"] if named_by_variant(comparison, i) else plan["label"]
+            for i, plan in enumerate(comparison.plan["runs"])]
+
+
+def joined(items: list[str], pattern: str) -> str:
+    """Items joined by a pattern of the page's language (``{a} vs {b}``, ``{a}、{b}``)."""
+    text = items[0]
+    for item in items[1:]:
+        text = pattern.format(a=text, b=item)
+    return text
+
+
+def capitalized(comparison: Comparison, text: str) -> str:
+    """A sentence that starts with a variant's name starts with a capital; a label stays as written."""
+    return text[:1].upper() + text[1:] if named_by_variant(comparison, 0) else text
+
+
+def title(comparison: Comparison, lesson: Lesson | None, lang: str) -> str:
+    """The lesson's title, else the runs' names: "Full batch vs SGD vs mini-batch"."""
+    if lesson:
+        return texts()[lesson.name]["title"][lang]
+    return capitalized(comparison, joined(run_names(comparison, lang), i18n.strings(lang)["share_versus"]))
+
+
+def description(comparison: Comparison, lesson: Lesson | None, lang: str, predict: bool) -> str:
+    """The runs and their update counts ("Full batch: 20 updates, SGD: 20000 updates, ..."), after
+    the lesson's question. With predict=true only the question: the counts may be its answer."""
+    t = i18n.strings(lang)
+    question = texts()[lesson.name]["question"][lang] if lesson else ""
+    if lesson and predict:
+        return question
+    runs = [t["share_run"].format(name=name, n=plan["total_updates"])
+            for name, plan in zip(run_names(comparison, lang), comparison.plan["runs"])]
+    runs_text = capitalized(comparison, joined(runs, t["share_list"]))
+    return " ".join(filter(None, [question, t["share_description"].format(runs=runs_text)]))
+
+
+def head(link: SharedLink, comparison: Comparison | None) -> dict:
+    """The page's <head> metadata; an invalid comparison (the page shows its errors) gets the
+    app's own title and no picture."""
+    t = i18n.strings(link.lang)
+    if comparison is None:
+        return {"title": t["title"], "name": t["title"], "description": t["subtitle"], "site": t["title"],
+                "url": f"{link.base}{link.path}" + (f"?{link.raw_query}" if link.raw_query else "")}
+    lesson = link.lesson
+    name = title(comparison, lesson, link.lang)
+    url = link.url(link.path, comparison.query)
+    return {"title": f"{name} · {t['title']}", "name": name, "site": t["title"], "url": url,
+            "description": description(comparison, lesson, link.lang, link.page_key("predict") == "true"),
+            "image": link.picture_url(comparison.query), "image_size": PICTURE_SIZE,
+            "image_alt": name, "oembed": link.oembed_url(url)}
+
+
+def iframe_size(maxwidth: int | None, maxheight: int | None) -> tuple[int, int]:
+    """The default size, scaled down (keeping its shape) to fit within maxwidth and maxheight."""
+    width, height = IFRAME_SIZE
+    scale = min(1.0, (maxwidth or width) / width, (maxheight or height) / height)
+    return max(1, int(width * scale)), max(1, int(height * scale))
+
+
+def oembed(link: SharedLink, comparison: Comparison, maxwidth: int | None, maxheight: int | None) -> dict:
+    """oEmbed 1.0, type rich: an iframe of /embed with the link's comparison and page keys."""
+    t = i18n.strings(link.lang)
+    width, height = iframe_size(maxwidth, maxheight)
+    name = title(comparison, link.lesson, link.lang)
+    src = link.url("/embed", comparison.query, {"autoplay": "true"})
+    html = (f'<iframe src="{escape(src)}" width="{width}" height="{height}" title="{escape(name)}" '
+            f'style="border:0" loading="lazy" allowfullscreen></iframe>')
+    return {"version": "1.0", "type": "rich", "title": name, "provider_name": t["title"],
+            "provider_url": f"{link.base}/", "html": html, "width": width, "height": height,
+            "thumbnail_url": link.picture_url(comparison.query),
+            "thumbnail_width": PICTURE_SIZE[0], "thumbnail_height": PICTURE_SIZE[1], "cache_age": 86400}

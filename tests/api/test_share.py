@@ -1,0 +1,212 @@
+"""Link previews and oEmbed as the outside world reads them: pages parsed by an Open Graph
+extractor (extruct) and an HTML parser (lxml), oEmbed resolved by a real consumer (micawber)
+against a live uvicorn, the picture fetched and looked at."""
+import io
+from urllib.parse import parse_qsl, quote, urlsplit
+
+import extruct
+import lxml.html
+import micawber
+import numpy as np
+import pytest
+from PIL import Image
+
+from app import picture
+from app.api.share import PICTURES
+from app.lessons import DEFAULT_QUERY, LESSONS, texts
+
+HOSTILE = '"><script>alert(1)</script>'
+HOSTILE_LINK = f"batch_size=full,1&label={quote(HOSTILE, safe='')},b&view=loss,fit&lang=en"
+
+
+def head(html: str, url: str) -> dict:
+    """What an unfurler sees: Open Graph properties (extruct), title, description and alternates."""
+    og = extruct.extract(html, base_url=url, syntaxes=["opengraph"], uniform=False)["opengraph"]
+    doc = lxml.html.fromstring(html)
+    return {
+        "og": dict(og[0]["properties"]),
+        "title": doc.findtext(".//title"),
+        "description": doc.xpath('//meta[@name="description"]/@content')[0],
+        "twitter": doc.xpath('//meta[@name="twitter:card"]/@content')[0],
+        "oembed": doc.xpath('//link[@rel="alternate"][@type="application/json+oembed"]/@href'),
+    }
+
+
+def keys(url: str) -> dict:
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+@pytest.mark.parametrize("path", ["/", "/embed"])
+def test_the_pages_head_names_the_comparison_with_absolute_og_tags(client, path):
+    url = f"http://testserver{path}?batch_size=full,1,100&n_samples=1000&dataset=linear&epochs=20&logy=true&view=loss,fit"
+    h = head(client.get(url).text, url)
+    assert h["title"] == "Full batch vs SGD vs mini-batch · Gradient descent, visible"
+    assert h["description"].startswith("Full batch: 20 updates, SGD: 20000 updates, mini-batch: 200 updates.")
+    og = h["og"]
+    assert og["og:title"] == "Full batch vs SGD vs mini-batch" and og["og:description"] == h["description"]
+    # the canonical link, then every page key in the order the page writes them, commas literal
+    assert og["og:url"] == f"http://testserver{path}?{DEFAULT_QUERY}&view=loss,fit&logy=true"
+    assert og["og:image"] == f"http://testserver/api/picture?{DEFAULT_QUERY}&lang=en"
+    assert (og["og:image:width"], og["og:image:height"]) == ("1200", "630")
+    assert h["twitter"] == "summary_large_image"
+    assert h["oembed"] == [f"http://testserver/oembed?url={quote(og['og:url'], safe='')}&format=json"]
+
+
+def test_the_head_speaks_the_page_language_and_names_the_lesson(client):
+    url = "http://testserver/?lesson=learning_rate&lang=ja"
+    h = head(client.get(url).text, url)
+    assert h["og"]["og:title"] == texts()["learning_rate"]["title"]["ja"]
+    assert h["title"].endswith("· 見える勾配降下法") and "更新 640 回" in h["description"]
+    lesson = LESSONS[2]
+    assert h["og"]["og:url"] == f"http://testserver/?{lesson.query}&lang=ja&lesson=learning_rate"
+    assert keys(h["og"]["og:image"]) == {**keys(f"?{lesson.query}"), "lesson": "learning_rate", "lang": "ja"}
+
+
+def test_without_keys_the_head_names_the_default_comparison(client):
+    h = head(client.get("/").text, "http://testserver/")
+    assert h["og"]["og:url"] == f"http://testserver/?{DEFAULT_QUERY}"
+    assert "SGD: 20000 updates" in h["description"]
+
+
+def test_a_question_asked_first_is_not_answered_by_the_preview(client):
+    h = head(client.get("/?lesson=batch_size&predict=true").text, "http://testserver/")
+    assert "20000" not in h["description"] and h["description"].endswith("?")
+
+
+def test_an_invalid_link_still_renders_its_page_with_the_apps_title(client):
+    r = client.get("/?batch_size=0&learning_rate=lots")
+    assert r.status_code == 200 and 'id="errors"' in r.text
+    h = head(r.text, "http://testserver/")
+    assert h["title"] == "Gradient descent, visible" and h["oembed"] == [] and "og:image" not in h["og"]
+
+
+def test_a_hostile_label_is_plain_text_in_every_tag(client):
+    r = client.get(f"/?{HOSTILE_LINK}")
+    head_html = r.text.split("</head>")[0]
+    assert "<script>alert" not in head_html
+    h = head(r.text, "http://testserver/")
+    assert HOSTILE in h["title"] and HOSTILE in h["og"]["og:title"] and HOSTILE in h["description"]
+    assert keys(h["og"]["og:url"])["label"] == f"{HOSTILE},b"
+    oembed = client.get("/oembed", params={"url": h["og"]["og:url"]}).json()
+    iframe = lxml.html.fragment_fromstring(oembed["html"])
+    assert iframe.tag == "iframe" and len(iframe) == 0 and HOSTILE in iframe.get("title")
+    assert "<script>" not in oembed["html"] and keys(iframe.get("src"))["label"] == f"{HOSTILE},b"
+
+
+def test_public_url_makes_every_absolute_link(make_client):
+    client = make_client(public_url="https://gd.example.edu/")
+    h = head(client.get("/embed?batch_size=1").text, "https://gd.example.edu/embed")
+    assert h["og"]["og:url"].startswith("https://gd.example.edu/embed?")
+    assert h["og"]["og:image"].startswith("https://gd.example.edu/api/picture?")
+    r = client.get("/oembed", params={"url": "https://gd.example.edu/?batch_size=1"})
+    assert r.status_code == 200 and r.json()["thumbnail_url"].startswith("https://gd.example.edu/api/picture?")
+
+
+def test_oembed_answers_with_an_iframe_of_the_embed_within_the_asked_size(client):
+    page = f"http://testserver/?{DEFAULT_QUERY}&lesson=batch_size&x=updates&lang=pt-BR&view=loss,fit"
+    r = client.get("/oembed", params={"url": page, "format": "json", "maxwidth": 450})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    data = r.json()
+    assert data["version"] == "1.0" and data["type"] == "rich"
+    assert data["provider_name"] == "Gradiente descendente, visível" and data["provider_url"] == "http://testserver/"
+    assert (data["width"], data["height"]) == (450, 260)  # 900x520 scaled to fit
+    assert (data["thumbnail_width"], data["thumbnail_height"]) == (1200, 630)
+    iframe = lxml.html.fragment_fromstring(data["html"])
+    src = iframe.get("src")
+    # as the page's Embed control: autoplay=true, then the link's own keys
+    assert src == f"http://testserver/embed?{DEFAULT_QUERY}&lang=pt-BR&autoplay=true&view=loss,fit&x=updates&lesson=batch_size"
+    assert iframe.get("title") == data["title"] == "Tamanho do lote: lote completo, SGD e minilote"
+    assert (iframe.get("width"), iframe.get("height")) == ("450", "260")
+    assert keys(data["thumbnail_url"])["lang"] == "pt-BR"
+
+
+@pytest.mark.parametrize("url, status", [
+    ("https://elsewhere.example/?batch_size=1", 404),
+    ("http://testserver/api/history?batch_size=1", 404),
+    ("http://testserver/docs", 404),
+    ("ftp://testserver/", 404),
+    ("http://testserver/?batch_size=0", 422),
+])
+def test_oembed_refuses_what_is_not_a_page_of_this_app(client, url, status):
+    r = client.get("/oembed", params={"url": url})
+    assert r.status_code == status and r.json()["detail"]
+    if status == 422:
+        assert r.json()["detail"][0]["loc"] == ["query", "batch_size"]
+
+
+@pytest.mark.parametrize("key, value", [("maxwidth", "0"), ("maxheight", "tall")])
+def test_oembed_sizes_are_positive_integers(client, key, value):
+    r = client.get("/oembed", params={"url": "http://testserver/", key: value})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", key]
+
+
+def test_oembed_in_xml_is_not_implemented(client):
+    r = client.get("/oembed", params={"url": "http://testserver/", "format": "xml"})
+    assert r.status_code == 501 and "json" in r.json()["detail"]
+
+
+def test_the_picture_is_a_cacheable_png_of_every_run(client):
+    r = client.get(f"/api/picture?{DEFAULT_QUERY}&lang=en")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    assert "max-age=604800" in r.headers["cache-control"] and "public" in r.headers["cache-control"]
+    image = Image.open(io.BytesIO(r.content))
+    assert image.size == (1200, 630)
+    left, bottom, w, h = picture.PLOT_BOX
+    plot = np.asarray(image.convert("RGB").crop((int(left * 1200), int((1 - bottom - h) * 630),
+                                                 int((left + w) * 1200), int((1 - bottom) * 630))))
+    for color in picture.COLORS[:3]:
+        rgb = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+        assert np.all(plot == rgb, axis=-1).sum() > 40, color
+    again = client.get(f"/api/picture?{DEFAULT_QUERY}&lang=en", headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304 and not again.content and again.headers["etag"] == r.headers["etag"]
+
+
+def test_the_same_comparison_draws_the_same_bytes_whatever_the_order_of_its_keys(client):
+    first = client.get("/api/picture?dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100")
+    PICTURES.clear()  # draw it again
+    second = client.get("/api/picture?batch_size=full,1,100&epochs=20&dataset=linear&n_samples=1000&v=1")
+    assert first.content == second.content and first.headers["etag"] == second.headers["etag"]
+    other = client.get("/api/picture?dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100&lang=ja")
+    assert other.headers["etag"] != first.headers["etag"]
+
+
+def test_a_bad_comparison_gets_the_usual_422_naming_the_key(client):
+    r = client.get("/api/picture?batch_size=0")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "batch_size"]
+
+
+def test_a_diverged_run_is_drawn_and_said_so(client):
+    r = client.get("/api/picture?learning_rate=0.02,0.5&epochs=3")
+    assert r.status_code == 200 and Image.open(io.BytesIO(r.content)).size == (1200, 630)
+
+
+def test_a_real_oembed_consumer_embeds_a_shared_link(live_server):
+    server = live_server()
+    page = f"{server.url}/?{DEFAULT_QUERY}&lesson=batch_size"
+    registry = micawber.ProviderRegistry()
+    registry.register(rf"{server.url}/(embed)?\?.*", micawber.Provider(f"{server.url}/oembed", timeout=30))
+    data = registry.request(page, maxwidth=600)
+    assert data["type"] == "rich" and data["width"] <= 600 and data["height"] <= 600 * 16 // 9
+    src = lxml.html.fragment_fromstring(data["html"]).get("src")
+    assert src == f"{server.url}/embed?{DEFAULT_QUERY}&autoplay=true&lesson=batch_size"
+    # a course page with the bare link in it: the consumer puts the iframe in its place
+    html = micawber.parse_html(f"<p>Today:</p><p>{page}</p>", registry, maxwidth=600)
+    assert "<iframe" in html and "/embed?" in html
+    thumb = micawber.Provider(f"{server.url}/oembed").request(page)["thumbnail_url"]
+    import httpx
+
+    r = httpx.get(thumb, timeout=60)
+    assert r.status_code == 200 and Image.open(io.BytesIO(r.content)).size == (1200, 630)
+    with pytest.raises(micawber.ProviderHTTPException):
+        micawber.Provider(f"{server.url}/oembed").request("https://elsewhere.example/")
+
+
+def test_behind_a_trusted_proxy_links_use_its_scheme_and_host(live_server):
+    """uvicorn trusts X-Forwarded-Proto from 127.0.0.1 (the compose file: from nginx); the Host
+    header is the proxy's own (deploy/nginx.conf passes it on with its port)."""
+    import httpx
+
+    server = live_server()
+    r = httpx.get(f"{server.url}/?batch_size=1", headers={"X-Forwarded-Proto": "https", "Host": "gd.example.edu"})
+    og = head(r.text, "https://gd.example.edu/")["og"]
+    assert og["og:url"].startswith("https://gd.example.edu/?") and og["og:image"].startswith("https://gd.example.edu/api/")

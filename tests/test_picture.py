@@ -1,0 +1,128 @@
+"""The link-preview picture: curves as the page draws them, fixed bytes, every run visible, CJK text."""
+import io
+import math
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from app import i18n, picture
+from app.engine import Eval
+
+
+def plot_pixels(png: bytes) -> np.ndarray:
+    """The plot area's pixels (the run names beside it carry the colours too), as RGB."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    width, height = image.size
+    left, bottom, w, h = picture.PLOT_BOX
+    box = (int(left * width), int((1 - bottom - h) * height), int((left + w) * width), int((1 - bottom) * height))
+    return np.asarray(image.crop(box))
+
+
+def count_color(pixels: np.ndarray, hex_color: str) -> int:
+    rgb = [int(hex_color[i:i + 2], 16) for i in (1, 3, 5)]
+    return int(np.all(pixels == rgb, axis=-1).sum())
+
+
+def noisy(n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.exp(-np.linspace(0, 3, n)) + 0.3 * rng.random(n)
+
+
+def test_a_curve_stands_where_the_page_draws_it_and_keeps_to_the_finite_losses():
+    full = picture.curve("full batch", "completed", [4.0, 3.0, 2.0, 1.0], 1, True, [])
+    assert list(full.x) == [0, 1, 2, 3] and list(full.smooth) == [4, 3, 2, 1] and full.band is None  # (u - 1) epochs
+    losses = [1.0, 2.0, 3.0, math.inf, math.nan]
+    diverged = picture.curve("SGD", "diverged", losses, 2, False, [])
+    assert diverged.updates == 5 and diverged.end == (1.0, 3.0)  # update 3 at (3 - 1) / 2 epochs
+    assert list(diverged.x) == [0, 0.5, 1.0] and np.isfinite(diverged.smooth).all()
+    # smoothed with the page's debiased moving average: the first point is the first loss
+    assert diverged.smooth[0] == 1.0 and 1.0 < diverged.smooth[-1] < 3.0
+
+
+def test_long_runs_are_drawn_from_bucket_means_with_their_noise_as_a_band():
+    c = picture.curve("SGD", "completed", noisy(20000), 1000, False, [Eval(1000, 1.0, 0.5, 0.6)])
+    assert len(c.x) <= picture.LINE_POINTS and c.x[-1] == pytest.approx(19999 / 1000)
+    x, low, high = c.band
+    assert len(x) <= picture.BAND_POINTS and (low <= high).all()
+    assert c.val == (pytest.approx([1.0]), pytest.approx([0.6]))
+
+
+def test_status_says_how_a_run_ended():
+    t = {"status_diverged": "diverged at update {k}", "share_stopped": "stopped early at update {k}",
+         "status_failed": "failed", "share_updates": "{n} updates"}
+    assert picture.status_text(picture.curve("a", "diverged", [1.0, math.nan], 1, True, []), t) == "diverged at update 2"
+    assert picture.status_text(picture.curve("a", "stopped", [1.0] * 7, 1, True, []), t) == "stopped early at update 7"
+    assert picture.status_text(picture.curve("a", "completed", [1.0] * 20, 1, True, []), t) == "20 updates"
+
+
+def test_names_that_set_one_key_show_the_key_once():
+    assert picture.common_key(["learning_rate=0.1", "learning_rate=0.5"]) == ("learning_rate", ["0.1", "0.5"])
+    assert picture.common_key(["a=1, b=2", "a=2, b=3"]) == ("", ["a=1, b=2", "a=2, b=3"])
+    assert picture.common_key(["SGD", "full batch"]) == ("", ["SGD", "full batch"])
+
+
+@pytest.fixture(scope="module")
+def eight_runs():
+    """Eight runs of different lengths, the fourth diverged, the last a full batch."""
+    def run(i: int) -> picture.Curve:
+        if i == 3:
+            return picture.curve("run 4", "diverged", [*noisy(150, i), math.inf], 40, False, [])
+        return picture.curve(f"run {i + 1}", "completed", noisy(200 * (i + 1), i), 10 * (i + 1), i == 7, [])
+    return [run(i) for i in range(8)]
+
+
+def test_the_picture_is_1200_by_630_and_the_same_bytes_every_time(eight_runs):
+    first = picture.render("Gradient descent, visible", eight_runs, "en")
+    assert first == picture.render("Gradient descent, visible", eight_runs, "en")
+    image = Image.open(io.BytesIO(first))
+    assert image.format == "PNG" and image.size == (1200, 630)
+    assert "Software" not in image.info  # no version or time stamp in the file
+
+
+def test_every_run_is_drawn_in_its_page_colour(eight_runs):
+    pixels = plot_pixels(picture.render("Gradient descent, visible", eight_runs, "en"))
+    for color in picture.COLORS:
+        assert count_color(pixels, color) > 40, color  # not drawn: 0
+
+
+@pytest.mark.parametrize("lang", ["ja", "zh-CN"])
+def test_cjk_text_is_drawn_with_a_cjk_font(lang):
+    """With Debian's fonts-noto-cjk each character has its glyph; without it, every one would be
+    the same empty box, and two titles of different characters would draw the same pixels."""
+    assert picture.load_fonts(), "Debian's fonts-noto-cjk is missing (make test installs it)"
+    runs = [picture.curve("フルバッチ", "completed", noisy(20), 1, True, [])]
+
+    def title(text: str) -> np.ndarray:
+        return np.asarray(Image.open(io.BytesIO(picture.render(text, runs, lang))).convert("L"))[:80, :600]
+
+    assert (title("見見見") != title("法法法")).sum() > 500
+
+
+def test_the_cjk_font_is_used_where_any_word_drawn_needs_it():
+    assert not picture.needs_cjk(["Gradient descent, visible", "Gradiente descendente, visível", "Ωμέγα", "ёж"])
+    assert picture.needs_cjk(["SGD", "次更新"]) and picture.needs_cjk(["ミニバッチ"])
+    # the words of the picture itself: an English title over Chinese update counts still needs it
+    for lang, needed in (("en", False), ("pt-BR", False), ("ja", True), ("zh-CN", True)):
+        assert picture.needs_cjk([i18n.strings(lang)[k] for k in picture.WORDS]) == needed
+
+
+def test_a_label_is_plain_text_not_mathtext():
+    runs = [picture.curve(name, "completed", noisy(20), 1, True, [])
+            for name in ("$\\frac{1}{0}$", "a $b", "\\x $$ {")]
+    assert Image.open(io.BytesIO(picture.render("$\\undefined{$", runs, "en"))).size == (1200, 630)
+
+
+def test_a_run_without_a_finite_loss_is_named_not_drawn():
+    runs = [picture.curve("failed", "failed", [], 1, False, []), picture.curve("nan", "diverged", [math.nan], 1, False, [])]
+    assert Image.open(io.BytesIO(picture.render("x", runs, "en"))).size == (1200, 630)
+
+
+def test_long_names_are_cut_to_fit_beside_the_plot():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    renderer = FigureCanvasAgg(Figure(figsize=(12, 6.3), dpi=100)).get_renderer()
+    text, size = picture.fit(renderer, "x" * 200, 0.27, (22, 17))
+    assert text.endswith("…") and len(text) < 60 and size == 17
+    assert picture.fit(renderer, "SGD", 0.27, (22, 17)) == ("SGD", 22)

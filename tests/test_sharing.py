@@ -1,0 +1,66 @@
+"""The words and links of a shared link: run names, titles, descriptions, page keys, iframe size."""
+import pytest
+
+from app import sharing
+from app.comparison import Comparison
+from app.lessons import BY_NAME, DEFAULT_QUERY
+from app.links import parse_comparison
+
+
+def comparison(query: str) -> Comparison:
+    return Comparison(parse_comparison(query))
+
+
+@pytest.mark.parametrize("query, names", [
+    ("batch_size=full,1,100", ["full batch", "SGD", "mini-batch"]),
+    ("batch_size=full,1,100&label=,mine,", ["full batch", "mine", "mini-batch"]),  # a label wins
+    ("batch_size=2,4,full", ["batch_size=2", "batch_size=4", "batch_size=full"]),  # two mini-batches
+    ("learning_rate=0.1,0.5", ["learning_rate=0.1", "learning_rate=0.5"]),
+])
+def test_runs_are_named_as_the_page_names_them(query, names):
+    assert sharing.run_names(comparison(query), "en") == names
+
+
+def test_titles_and_descriptions_in_each_language():
+    c = comparison(DEFAULT_QUERY)
+    assert sharing.title(c, None, "en") == "Full batch vs SGD vs mini-batch"
+    assert sharing.title(c, None, "pt-BR") == "Lote completo x SGD x minilote"
+    assert sharing.description(c, None, "zh-CN", False).startswith("全批量：20 次更新，SGD：20000 次更新，小批量：200 次更新。")
+    assert sharing.description(c, None, "ja", False).startswith("フルバッチ：更新 20 回、SGD：更新 20000 回、")
+    lesson = BY_NAME["batch_size"]
+    assert sharing.title(c, lesson, "en") == "Batch size: full batch, SGD and mini-batch"
+    question = sharing.description(c, lesson, "en", predict=True)
+    assert question.endswith("?") and "20000" not in question
+    assert sharing.description(c, lesson, "en", predict=False).startswith(question + " Full batch: 20 updates")
+
+
+def test_a_label_is_never_capitalized():
+    c = comparison("batch_size=1,2&label=mine,yours")
+    assert sharing.title(c, None, "en") == "mine vs yours"
+    assert sharing.description(c, None, "en", False).startswith("mine: 20000 updates, yours: 10000 updates.")
+
+
+def test_a_link_without_run_keys_runs_its_lesson_or_the_default():
+    assert sharing.SharedLink("http://h", "/", "lang=ja", "ja").comparison_query == DEFAULT_QUERY
+    lesson = BY_NAME["iterations"]
+    assert sharing.SharedLink("http://h", "/", "lesson=iterations", "en").comparison_query == lesson.query
+    with_keys = sharing.SharedLink("http://h", "/", "batch_size=1&lesson=iterations", "en")
+    assert with_keys.comparison_query == "batch_size=1&lesson=iterations"  # its own runs (the API skips page keys)
+    assert sharing.SharedLink("http://h", "/", "lesson=nonsense", "en").lesson is None
+
+
+def test_links_keep_page_keys_in_the_pages_order_with_literal_commas():
+    link = sharing.SharedLink("https://gd.example.edu", "/", "lesson=iterations&view=loss%2Cfit&lang=ja&batch_size=1", "ja")
+    assert link.url("/embed", "q=1", {"autoplay": "true", "lang": "en"}) == \
+        "https://gd.example.edu/embed?q=1&lang=ja&autoplay=true&view=loss,fit&lesson=iterations"
+    assert link.picture_url("q=1") == "https://gd.example.edu/api/picture?q=1&lesson=iterations&lang=ja"
+    assert link.oembed_url("https://gd.example.edu/?a=1,2") == \
+        "https://gd.example.edu/oembed?url=https%3A%2F%2Fgd.example.edu%2F%3Fa%3D1%2C2&format=json"
+
+
+@pytest.mark.parametrize("maxwidth, maxheight, size", [
+    (None, None, (900, 520)), (2000, 2000, (900, 520)), (450, None, (450, 260)), (None, 260, (450, 260)),
+    (600, 100, (173, 100)), (1, 1, (1, 1)),
+])
+def test_the_iframe_keeps_its_shape_within_maxwidth_and_maxheight(maxwidth, maxheight, size):
+    assert sharing.iframe_size(maxwidth, maxheight) == size
