@@ -14,7 +14,7 @@ from app.comparison import Comparison
 from app.errors import QueryError
 from app.links import parse_comparison
 from app.ratelimit import RateLimited, client_key
-from app.services import RunService
+from app.services import RunRecord, RunService
 from app.settings import Settings
 from app.streaming import Cursor, FirstEventsFirst
 
@@ -101,3 +101,17 @@ async def unless_gone(request: Request, work: Awaitable[T]) -> tuple[bool, T | N
     for pending in (task, gone):
         pending.cancel()
     return (True, task.result()) if task.done() and not task.cancelled() else (False, None)
+
+
+async def get_finished(request: Request, comparison: ComparisonDep, service: ServiceDep) -> list[RunRecord] | None:
+    """The comparison's finished runs, trained first unless cached; None if the client left first
+    (a client that leaves stops the training it alone was waiting for)."""
+    subscription = await service.subscribe(comparison.configs)
+    try:
+        finished, records = await unless_gone(request, subscription.finished())
+    finally:
+        subscription.close()
+    return records if finished else None
+
+
+FinishedDep = Annotated[list[RunRecord] | None, Depends(get_finished)]
