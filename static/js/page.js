@@ -86,7 +86,7 @@ export function bindWorkspace(store, session, charts) {
   store.subscribe((change) => change.type === "runs" && render());
   fillMenu($("lesson-select"), LESSONS, (picked) => {
     store.pickLesson(picked);
-    session.edit(parseQuery(picked.query).runs);
+    session.edit(parseQuery(picked.query).runs, true);
   });
   $("copy-link").addEventListener("click", async () => {
     await copyText(location.href);

@@ -65,8 +65,8 @@ export class Session {
     this.restartTimer = setTimeout(() => this.start(), delay);
   }
 
-  edit(runs) {
-    this.store.editRuns(runs);
+  edit(runs, fromLink = false) {
+    this.store.editRuns(runs, fromLink);
     this.restart();
   }
 

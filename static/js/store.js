@@ -1,13 +1,15 @@
 // The one store: the comparison's state and its subscribers. Views read `state` and subscribe;
 // only the named actions below change it, each telling subscribers what changed
 // ({type, run?}), so a view redraws only for the changes it shows.
+import { configTexts } from "./query.js";
 import { newRun, writeAt } from "./run.js";
 
 export class Store {
   // runs: the form's runs ({key: text}); page: page-only keys; lesson: the open card or null;
   // options: the chart options
   constructor({ runs, page, lesson, options }) {
-    this.state = { runs, page, lesson, options, choice: null, verdict: null, plan: null, query: "",
+    // fromLink: the runs were read off a link; the server's plan then gives each run's values
+    this.state = { runs, fromLink: true, page, lesson, options, choice: null, verdict: null, plan: null, query: "",
       results: [], streaming: false, errors: [], message: "" };
     this.listeners = new Set();
   }
@@ -21,9 +23,10 @@ export class Store {
     for (const listener of this.listeners) listener(change, this.state);
   }
 
-  // the form: edited runs; a new comparison forgets the answer given to the old one
-  editRuns(runs) {
-    Object.assign(this.state, { runs, choice: null, verdict: null });
+  // the form: edited runs (or a lesson's, read off its link); a new comparison forgets the
+  // answer given to the old one
+  editRuns(runs, fromLink = false) {
+    Object.assign(this.state, { runs, fromLink, choice: null, verdict: null });
     this.notify({ type: "runs" });
   }
 
@@ -47,6 +50,11 @@ export class Store {
   // the server's plan of the form's runs; streaming: a stream of its runs starts now
   planned(plan, streaming) {
     Object.assign(this.state, { plan, query: plan.query, results: plan.runs.map(newRun), streaming, errors: [] });
+    if (this.state.fromLink) {
+      // each run's values as the server read the link (lists zipped, single values shared)
+      Object.assign(this.state, { runs: plan.runs.map((r) => configTexts(r.config)), fromLink: false });
+      this.notify({ type: "runs" });
+    }
     this.notify({ type: streaming ? "start" : "plan" });
   }
 
