@@ -14,6 +14,7 @@ export class LossCharts {
   constructor(store, frames, overlayEl, runsEl) {
     Object.assign(this, { store, frames, overlayEl, runsEl, tracks: [], small: [] });
     this.overlay = frames.add(overlayEl, () => this.drawOverlay());
+    frames.mark(this.overlay); // empty axes until a stream starts
     store.subscribe((change) => this.changed(change));
     // Plotly's `responsive` follows the window only; the page's flex boxes also change size (the
     // table fills in, a panel opens), so the chart follows its own box; crossing the narrow

@@ -18,8 +18,8 @@ def on_screen(page_or_frame, selector):
 
 
 def wait_done(page_or_frame, runs, timeout=30000):
-    """Every run's status is final and #chart-overlay has drawn each run's smoothed line up to the
-    last update the table shows received."""
+    """Every run's status is final and #chart-overlay (unless the link's `view` hides it) has drawn
+    each run's smoothed line up to the last update the table shows received."""
     page_or_frame.locator("#run-table [data-field=status]").nth(runs - 1).wait_for(timeout=timeout)
     page_or_frame.wait_for_function(
         """n => { const rows = [...document.querySelectorAll('#run-table tr[data-run]')];
@@ -27,8 +27,10 @@ def wait_done(page_or_frame, runs, timeout=30000):
         arg=runs, timeout=timeout)
     on_screen(page_or_frame, "#chart-overlay")
     page_or_frame.wait_for_function(
-        """() => { const totals = [...document.querySelectorAll('#run-table progress')].map(p => p.value);
-                   const ends = (document.getElementById('chart-overlay').data || [])
+        """() => { const chart = document.getElementById('chart-overlay');
+                   if (!chart.offsetParent) return true;
+                   const totals = [...document.querySelectorAll('#run-table progress')].map(p => p.value);
+                   const ends = (chart.data || [])
                      .filter(t => t.meta && t.meta.series === 'smoothed')
                      .map(t => t.customdata.length ? t.customdata[t.customdata.length - 1][0] : 0);
                    return ends.length === totals.length && ends.every((e, i) => e === totals[i]); }""",
@@ -48,7 +50,12 @@ def run_traces(page, series=None):
 def draw_every_chart(page):
     """Bring each chart on screen in turn (each draws there), then back to the top: for screenshots."""
     page.evaluate(f"""async () => {{ const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)));
-        for (const el of document.querySelectorAll('.chart')) {{ ({ON_SCREEN})(el); await frame(); }}
+        for (const el of document.querySelectorAll('.chart')) {{
+          if (!el.offsetParent) continue;
+          ({ON_SCREEN})(el);
+          for (let i = 0; i < 30 && !el.data; i++) await frame();  // drawn, or given up on after ~1.5 s
+          await frame();
+        }}
         scrollTo(0, 0); await frame(); }}""")
 
 
