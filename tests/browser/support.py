@@ -48,15 +48,18 @@ def run_traces(page, series=None):
 
 
 def draw_every_chart(page):
-    """Bring each chart on screen in turn (each draws there), then back to the top: for screenshots."""
-    page.evaluate(f"""async () => {{ const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 30)));
-        for (const el of document.querySelectorAll('.chart')) {{
-          if (!el.offsetParent) continue;
-          ({ON_SCREEN})(el);
-          for (let i = 0; i < 30 && !el.data; i++) await frame();  // drawn, or given up on after ~1.5 s
+    """Scroll the page a screen at a time, waiting at each stop for the charts there to draw, then
+    back to the top: a full-page screenshot then shows every chart (each draws once on screen)."""
+    page.evaluate("""async () => {
+        const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 20)));
+        const onScreen = el => { const r = el.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight; };
+        const charts = [...document.querySelectorAll('.chart')].filter(el => el.offsetParent);
+        for (let top = 0; top < document.documentElement.scrollHeight; top += innerHeight) {
+          scrollTo(0, top);
           await frame();
-        }}
-        scrollTo(0, 0); await frame(); }}""")
+          for (let i = 0; i < 50 && charts.some(el => onScreen(el) && !el.data); i++) await frame();
+        }
+        scrollTo(0, 0); await frame(); }""")
 
 
 def serious(page):
