@@ -1,8 +1,8 @@
 """The lesson cards: a comparison each, with a short explanation and a question, in four languages
 (texts in app/i18n/lessons.json). The first is the default comparison of the page.
 
-``answer`` says how the page finds the right answer in the measured numbers once the runs are
-done: the run with the most updates, the lowest final training or validation loss, or (with
+``answer`` names the rule ``app.verdicts.judge`` applies to the finished runs (GET /api/verdict):
+the run with the most updates, the lowest final training or validation loss, or (with
 ``options``) the number of iterations per epoch.
 """
 from __future__ import annotations

@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.api import handlers, ops, pages, runs, share
+from app.api import handlers, lessons, ops, pages, runs, share
 from app.api.pages import ROOT
 from app.engine import compiled
 from app.metrics import make_registry
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GuardMiddleware, settings=settings)
     handlers.install(app)
     app.include_router(runs.router)
+    app.include_router(lessons.router)
     app.include_router(pages.router)
     app.include_router(share.router)
     app.include_router(ops.router)

@@ -115,3 +115,10 @@ async def finished_records(request: Request, service: RunService, comparison: Co
     finally:
         subscription.close()
     return records if finished else None
+
+
+async def get_finished(request: Request, comparison: ComparisonDep, service: ServiceDep) -> list[RunRecord] | None:
+    return await finished_records(request, service, comparison)
+
+
+FinishedDep = Annotated[list[RunRecord] | None, Depends(get_finished)]

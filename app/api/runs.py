@@ -8,15 +8,13 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse
 
-from app.api.deps import ComparisonDep, CursorDep, ServiceDep, SettingsDep, StreamStartDep, unless_gone
+from app.api.deps import ComparisonDep, CursorDep, FinishedDep, ServiceDep, SettingsDep, StreamStartDep
 from app.api.openapi import RUN_PARAMETERS
-from app import i18n
 from app.codegen import FRAMEWORKS, script
 from app.comparison import history, history_csv
 from app.engine import Trainer
 from app.engine.landscape import linear_landscape
 from app.errors import QueryError
-from app.lessons import cards
 from app.schemas import run_schema
 from app.streaming import dumps
 
@@ -38,13 +36,6 @@ async def schema():
     return JSON(run_schema())
 
 
-@router.get("/lessons", response_class=JSON)
-async def lessons(lang: str = Query("en", description="en, pt-BR, ja or zh-CN")):
-    """The lesson cards in one language: name, title, text, question, the comparison's query, and
-    how the page finds the right answer in the measured numbers."""
-    return JSON({"lessons": cards(i18n.pick(lang, None))})
-
-
 @router.get("/plan", openapi_extra=DOC, response_class=JSON)
 async def plan(comparison: ComparisonDep):
     """Update counts of each run (iterations_per_epoch = ceil(n_train / batch_size)) and the
@@ -61,16 +52,11 @@ async def stream(comparison: ComparisonDep, cursor: CursorDep, _: StreamStartDep
 
 
 @router.get("/history", openapi_extra=DOC, response_class=JSON)
-async def get_history(request: Request, comparison: ComparisonDep, service: ServiceDep,
+async def get_history(comparison: ComparisonDep, records: FinishedDep,
                       format: Literal["json", "csv"] = Query("json", description="json or csv")):
     """The whole finished comparison; trains it first unless it is cached. A client that leaves
     stops the training it alone was waiting for."""
-    subscription = await service.subscribe(comparison.configs)
-    try:
-        finished, records = await unless_gone(request, subscription.finished())
-    finally:
-        subscription.close()
-    if not finished:
+    if records is None:
         return Response(status_code=499)  # nobody reads it
     if format == "csv":
         return Response(history_csv(comparison, records), media_type="text/csv",

@@ -1,7 +1,10 @@
-// The update-count table: the lesson's numbers per run, with the formula filled in, and each run's
-// own compute time (predicted before it starts, live while it trains, measured when done).
-import { COLORS } from "./chart.js";
-import { formatNumber, t } from "./i18n.js";
+// The update-count table (#run-table): the lesson's numbers per run, with the formula filled in,
+// and each run's own compute time (predicted before it starts, live while it trains, measured
+// when done). It is text that screen readers and course pages read, so it is kept up to date
+// whether on screen or not.
+import { formatNumber, secondsText, statusText } from "./format.js";
+import { t } from "./i18n.js";
+import { COLORS, TICK_MS } from "./theme.js";
 
 // [header key, data field, shown on phones too]
 const COLUMNS = [
@@ -28,66 +31,85 @@ function breakableText(el, text) {
   }
 }
 
-export function statusText(run) {
-  if (run.status === "diverged") return t("status_diverged", { k: run.updates });
-  return t(`status_${run.status || "pending"}`);
-}
-
-function seconds(plan, run, now) {
-  if (run.seconds !== undefined) return `${run.seconds.toFixed(3)} s`;
-  if (run.started !== undefined) return `${((now - run.started) / 1000).toFixed(2)} s`;
-  return plan.predicted_seconds === undefined ? "—" : t("time_predicted", { s: formatNumber(plan.predicted_seconds, 2) });
-}
-
-export function renderTable(table, plans, runs) {
-  const now = performance.now();
+function header() {
   const head = document.createElement("thead");
-  const headRow = document.createElement("tr");
-  for (const [key, field, phone] of COLUMNS) {
+  const row = document.createElement("tr");
+  for (const [key, , phone] of COLUMNS) {
     const th = cell("th", t(key), null, phone);
     th.scope = "col";
-    headRow.append(th);
+    row.append(th);
   }
-  head.append(headRow);
+  head.append(row);
+  return head;
+}
+
+function nameCell(plan, i) {
+  const name = cell("th", "", "label");
+  breakableText(name, plan.label);
+  name.scope = "row";
+  const swatch = document.createElement("span");
+  swatch.className = "swatch";
+  swatch.style.background = COLORS[i % COLORS.length];
+  swatch.setAttribute("aria-hidden", "true");
+  name.prepend(swatch);
+  name.append(cell("small", ` ${t(`variant_${plan.variant}`)}`, "variant"));
+  return name;
+}
+
+function progressCell(plan, run) {
+  const progress = document.createElement("progress");
+  progress.max = plan.total_updates;
+  progress.value = run.received || 0;
+  progress.setAttribute("aria-label", `${plan.label}: ${t("col_progress")}`);
+  const td = cell("td", "", "progress", false);
+  td.append(progress);
+  return td;
+}
+
+function rows(plan, run, i, now) {
+  const row = document.createElement("tr");
+  row.dataset.run = i;
+  row.dataset.status = run.status || "pending"; // the status word, whatever the page's language
+  row.append(
+    nameCell(plan, i),
+    cell("td", plan.batch_size, "batch_size", false),
+    cell("td", plan.iterations_per_epoch, "iterations_per_epoch", false),
+    cell("td", plan.epochs, "epochs", false),
+    cell("td", plan.total_updates, "total_updates"),
+    cell("td", formatNumber(run.trainLoss), "final_train_loss"),
+    cell("td", plan.n_val ? formatNumber(run.valLoss) : "—", "final_val_loss", false),
+    cell("td", statusText(run), "status"),
+    cell("td", secondsText(plan, run, now), "seconds"),
+    progressCell(plan, run),
+  );
+  const formula = document.createElement("tr");
+  formula.className = "formula";
+  const f = cell("td", t("formula", { n: plan.n_train, b: plan.batch_size, ipe: plan.iterations_per_epoch,
+    e: plan.epochs, t: plan.total_updates }), "formula");
+  f.colSpan = COLUMNS.length;
+  formula.append(f);
+  return [row, formula];
+}
+
+export function renderTable(table, plans, results, now) {
   const body = document.createElement("tbody");
-  plans.forEach((plan, i) => {
-    const run = runs[i] || {};
-    const row = document.createElement("tr");
-    row.dataset.run = i;
-    const name = cell("th", "", "label");
-    breakableText(name, plan.label);
-    name.scope = "row";
-    const swatch = document.createElement("span");
-    swatch.className = "swatch";
-    swatch.style.background = COLORS[i % COLORS.length];
-    swatch.setAttribute("aria-hidden", "true");
-    name.prepend(swatch);
-    name.append(cell("small", ` ${t(`variant_${plan.variant}`)}`, "variant"));
-    const progress = document.createElement("progress");
-    progress.max = plan.total_updates;
-    progress.value = run.received || 0;
-    progress.setAttribute("aria-label", `${plan.label}: ${t("col_progress")}`);
-    const progressCell = cell("td", "", "progress", false);
-    progressCell.append(progress);
-    row.append(
-      name,
-      cell("td", plan.batch_size, "batch_size", false),
-      cell("td", plan.iterations_per_epoch, "iterations_per_epoch", false),
-      cell("td", plan.epochs, "epochs", false),
-      cell("td", plan.total_updates, "total_updates"),
-      cell("td", formatNumber(run.trainLoss), "final_train_loss"),
-      cell("td", plan.n_val ? formatNumber(run.valLoss) : "—", "final_val_loss", false),
-      cell("td", statusText(run), "status"),
-      cell("td", seconds(plan, run, now), "seconds"),
-      progressCell,
-    );
-    const formula = document.createElement("tr");
-    formula.className = "formula";
-    const f = cell("td", t("formula", { n: plan.n_train, b: plan.batch_size, ipe: plan.iterations_per_epoch,
-      e: plan.epochs, t: plan.total_updates }), "formula");
-    f.colSpan = COLUMNS.length;
-    formula.append(f);
-    body.append(row, formula);
-  });
-  table.replaceChildren(head, body);
+  plans.forEach((plan, i) => body.append(...rows(plan, results[i] || {}, i, now)));
+  table.replaceChildren(header(), body);
+}
+
+const SHOWN = new Set(["plan", "start", "points", "eval", "done", "stopped"]);
+
+export class RunTable {
+  constructor(store, frames, table) {
+    this.view = frames.add(null, () => this.draw());
+    Object.assign(this, { store, frames, table });
+    store.subscribe((change) => SHOWN.has(change.type) && frames.mark(this.view));
+  }
+
+  draw() {
+    const { plan, results } = this.store.state;
+    if (!plan) return;
+    renderTable(this.table, plan.runs, results, performance.now());
+    if (results.some((r) => r.status === "running")) this.frames.markLater(this.view, TICK_MS); // live compute time
+  }
 }

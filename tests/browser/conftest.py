@@ -6,6 +6,7 @@ import pytest
 
 from app.main import create_app
 from app.settings import Settings
+from tests.browser.support import draw_every_chart
 from tests.conftest import LiveServer, serve
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -46,5 +47,11 @@ def page(browser):
 
 @pytest.fixture
 def shot():
+    """A full-page screenshot, each chart drawn first (charts draw only once on screen)."""
     SCREENSHOTS.mkdir(exist_ok=True)
-    return lambda page, name: page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    def take(page, name):
+        draw_every_chart(page)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    return take

@@ -2,12 +2,10 @@
 Start in a few Tab presses and see where the focus is."""
 import pytest
 
-from tests.browser.test_workspace import wait_done
+from tests.browser.support import on_screen, serious, wait_done
 
 pytestmark = pytest.mark.browser
 
-# resultTypes: axe still runs every rule, but spends no time listing the passes
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
 PAGES = [
     ("workspace-en-desktop", "/", (1440, 900), 3),
     ("workspace-ja-desktop", "/?lang=ja", (1280, 800), 3),
@@ -17,14 +15,6 @@ PAGES = [
     ("error-link", "/?epochs=0", (1280, 800), 0),
     ("predict", "/?lesson=batch_size&predict=true", (1280, 800), 0),
 ]
-
-
-def serious(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page, options=WCAG).response["violations"]
-    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
-            if v["impact"] in ("serious", "critical")]
 
 
 @pytest.mark.parametrize("name, path, size, runs", PAGES, ids=[p[0] for p in PAGES])
@@ -84,6 +74,7 @@ def test_every_view_names_its_numbers(page, server):
     page.goto(server.url + "/?dataset=linear&n_samples=300&epochs=3&batch_size=full,10&validation_split=0.2")
     wait_done(page, 2)
     for view in ("landscape", "fit", "noise", "overfit"):
+        on_screen(page, f"[data-view={view}] .chart")  # a view draws once it is on screen
         page.wait_for_function("""v => /\\d/.test(document.querySelector(`[data-view=${v}] .chart`)
             .getAttribute('aria-label') || '')""", arg=view)
         assert "batch_size=10" in page.get_attribute(f"[data-view={view}] .chart", "aria-label")

@@ -3,7 +3,7 @@ every language, in the workspace and in an embed, by keyboard, with no axe viola
 import pytest
 
 from app.i18n import LANGUAGES, strings
-from tests.browser.test_a11y import serious
+from tests.browser.support import serious
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +72,7 @@ def test_the_panel_is_in_the_embed_reachable_by_keyboard_and_accessible(browser,
     # the open panel lengthens the embed instead of squeezing the chart's box under its drawing
     page.wait_for_timeout(300)  # Plotly redraws on resize
     assert page.evaluate("""(() => { const box = document.querySelector('#chart-overlay').getBoundingClientRect();
-        const svg = document.querySelector('#chart-overlay .main-svg').getBoundingClientRect();
+        const svg = document.querySelector('#chart-overlay svg').getBoundingClientRect();
         return svg.bottom <= box.bottom + 1 && box.height >= 300; })()""")
     assert serious(page) == []
     shot(page, f"code-panel-embed-{size[0]}")

@@ -7,7 +7,7 @@ import pytest
 from app import i18n
 from app.lessons import LESSONS, texts
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_workspace import column, wait_done
+from tests.browser.support import column, wait_done
 
 pytestmark = pytest.mark.browser
 
@@ -66,11 +66,12 @@ def test_on_a_phone_end_labels_stay_on_the_chart_and_words_stay_whole(sized, ser
     page = sized(*PHONE, is_mobile=True, has_touch=True)
     page.goto(server.url + "/?lesson=learning_rate")
     wait_done(page, 4)
-    page.wait_for_function("() => document.querySelectorAll('#chart-overlay .annotation').length === 4")
-    margins = page.evaluate("""() => { const el = document.getElementById('chart-overlay');
-        const r = el.getBoundingClientRect();
-        return [...el.querySelectorAll('.annotation')].map(a => { const b = a.getBoundingClientRect();
-          return Math.min(b.left - r.left, r.right - b.right); }); }""")
+    # the end labels: the chart's texts that give an update count
+    labels = "[...document.getElementById('chart-overlay').querySelectorAll('text')].filter(e => / · \\d+ updates/.test(e.textContent))"
+    page.wait_for_function(f"() => {labels}.length === 4")
+    margins = page.evaluate(f"""() => {{ const r = document.getElementById('chart-overlay').getBoundingClientRect();
+        return {labels}.map(a => {{ const b = a.getBoundingClientRect();
+          return Math.min(b.left - r.left, r.right - b.right); }}); }}""")
     assert min(margins) >= 0, margins  # the diverged run's label used to run off the right edge
     layout = page.evaluate("() => document.getElementById('chart-overlay').layout")
     assert layout["showlegend"] is False  # the end labels name the runs; a legend squashed the curves
@@ -109,8 +110,8 @@ def test_every_curve_spans_a_quarter_of_the_x_axis_and_carries_its_update_count(
     page.goto(server.url + "/")
     wait_done(page, 3)
     spans = page.evaluate("""() => { const el = document.getElementById('chart-overlay');
-        const [lo, hi] = el._fullLayout.xaxis.range;
-        return el.data.filter(t => t.name.endsWith('smoothed'))
+        const [lo, hi] = el.layout.xaxis.range;
+        return el.data.filter(t => t.meta && t.meta.series === 'smoothed')
           .map(t => (Math.max(...t.x) - Math.min(...t.x)) / (hi - lo)); }""")
     assert len(spans) == 3 and min(spans) >= 0.25, spans
     labels = page.evaluate("() => document.getElementById('chart-overlay').layout.annotations.map(a => a.text)")
@@ -123,7 +124,7 @@ def test_a_diverged_run_is_marked_and_keeps_the_axes(sized, server, shot):
     wait_done(page, 4)
     runs = page.request.get(f"{server.url}/api/history?{LR.query}").json()["runs"]
     calm = max(max(x for x in r["loss"] if x is not None) for r in runs if r["status"] != "diverged")
-    top = page.evaluate("() => document.getElementById('chart-overlay')._fullLayout.yaxis.range[1]")
+    top = page.evaluate("() => document.getElementById('chart-overlay').layout.yaxis.range[1]")
     assert top <= 10 * calm
     assert page.get_by_text(re.compile("diverged at update")).first.is_visible()
     notes = page.evaluate("() => document.getElementById('chart-overlay').layout.annotations.map(a => a.text)")
@@ -139,7 +140,7 @@ def test_compute_time_is_each_runs_own_and_an_x_axis_choice(sized, server):
     assert all(re.fullmatch(r"\d+\.\d{3} s", t) for t in times), times
     page.select_option("#x-mode", "seconds")
     page.wait_for_url(re.compile(r"x=seconds"))
-    page.wait_for_function("""() => document.getElementById('chart-overlay')._fullLayout.xaxis.title.text
+    page.wait_for_function("""() => document.getElementById('chart-overlay').layout.xaxis.title.text
         === 'seconds of compute'""")
 
 
@@ -155,7 +156,7 @@ def test_the_link_reproduces_the_picture(sized, server):
     page.goto(server.url + "/?dataset=linear&n_samples=300&epochs=3&batch_size=full,10&x=updates&logy=true&smooth=0.5")
     wait_done(page, 2)
     assert page.input_value("#x-mode") == "updates" and page.is_checked("#log-y")
-    layout = page.evaluate("() => document.getElementById('chart-overlay')._fullLayout.yaxis.type")
+    layout = page.evaluate("() => document.getElementById('chart-overlay').layout.yaxis.type")
     assert layout == "log"
     page.select_option("#x-mode", "examples")
     page.wait_for_url(re.compile(r"x=examples"))

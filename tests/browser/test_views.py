@@ -1,7 +1,7 @@
 """Each view of issue 5 draws with the right number of traces, on the page and in an embed."""
 import pytest
 
-from tests.browser.test_workspace import wait_done
+from tests.browser.support import on_screen, wait_done
 
 pytestmark = pytest.mark.browser
 
@@ -14,6 +14,7 @@ def traces(page, view):
 
 
 def wait_traces(page, view, count):
+    on_screen(page, f"[data-view={view}] .chart")  # a view draws once it is on screen
     page.wait_for_function(f"""n => {{ const f = document.querySelector('[data-view={view}]');
         return !f.hidden && (f.querySelector('.chart').data || []).length === n; }}""", arg=count, timeout=20000)
     return traces(page, view)

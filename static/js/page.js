@@ -1,0 +1,106 @@
+// The page's DOM around the charts, each part a subscriber of the store: the address bar and
+// links (always the server's plan.query, then the page keys), errors, the status line, chart
+// options, and the workspace's buttons.
+import { copyText } from "./code.js";
+import { renderControls } from "./controls.js";
+import { t } from "./i18n.js";
+import { fillMenu } from "./lesson.js";
+import { LESSONS, parseQuery, runsQuery, withPage } from "./state.js";
+
+const $ = (id) => document.getElementById(id);
+const QUERY_CHANGES = new Set(["plan", "start", "errors"]);
+
+// The address bar, Copy link and Embed all carry the server's canonical link (plan.query).
+export function bindAddress(store, code, isEmbed) {
+  store.subscribe((change, { query, page }) => {
+    if (change.type === "page") history.replaceState(null, "", `${location.pathname}?${withPage(query, page)}`);
+    if (!QUERY_CHANGES.has(change.type)) return;
+    history.replaceState(null, "", `${location.pathname}?${withPage(query, page)}`);
+    code.show(query);
+    if (isEmbed) {
+      $("open-full").href = `/?${withPage(query, { lang: page.lang })}`;
+      return;
+    }
+    $("download-csv").href = `/api/history?${query}&format=csv`;
+    $("download-json").href = `/api/history?${query}`;
+    const src = `${location.origin}/embed?${withPage(query, { lang: page.lang, autoplay: "true" })}`;
+    $("embed-snippet").value = `<iframe src="${src.replace(/"/g, "&quot;")}" width="100%" height="520" ` +
+      `style="border:0" loading="lazy" title="${t("title")}"></iframe>`;
+  });
+}
+
+function showErrors(messages) {
+  const box = $("errors");
+  box.hidden = !messages.length;
+  const title = document.createElement("p");
+  title.textContent = t("errors");
+  const list = document.createElement("ul");
+  for (const msg of messages) {
+    const li = document.createElement("li");
+    li.textContent = msg;
+    list.append(li);
+  }
+  box.replaceChildren(title, list);
+}
+
+// the server's 422 messages, and the status line
+export function bindMessages(store) {
+  store.subscribe((change, state) => {
+    if (QUERY_CHANGES.has(change.type)) showErrors(state.errors);
+    if (change.type === "message") $("status-message").textContent = state.message;
+  });
+}
+
+// x unit, log axes and smoothing: the store's options, written into the link as page keys
+export function bindChartOptions(store) {
+  const o = () => store.state.options;
+  const option = (key, value, chartOption) => {
+    store.setOptions(chartOption);
+    store.setPage(key, value);
+  };
+  $("x-mode").value = o().mode;
+  $("log-x").checked = o().logX;
+  $("log-y").checked = o().logY;
+  const showSmoothing = () => {
+    $("smoothing").value = String(o().smoothing ?? 0);
+    $("smoothing-value").textContent = o().smoothing === null ? t("smooth_auto") : o().smoothing.toFixed(2);
+  };
+  showSmoothing();
+  $("x-mode").addEventListener("change", (e) => option("x", e.target.value, { mode: e.target.value }));
+  $("log-x").addEventListener("change", (e) => option("logx", String(e.target.checked), { logX: e.target.checked }));
+  $("log-y").addEventListener("change", (e) => option("logy", String(e.target.checked), { logY: e.target.checked }));
+  $("smoothing").addEventListener("input", (e) => {
+    option("smooth", e.target.value, { smoothing: Number(e.target.value) });
+    showSmoothing();
+  });
+  $("smooth-auto").addEventListener("click", () => {
+    option("smooth", undefined, { smoothing: null });
+    showSmoothing();
+  });
+}
+
+// The workspace (not the embed): the form, the lesson menu, links and downloads, language.
+export function bindWorkspace(store, session, charts) {
+  const render = () => renderControls($("controls"), store.state.runs, (runs) => session.edit(runs));
+  render();
+  store.subscribe((change) => change.type === "runs" && render());
+  fillMenu($("lesson-select"), LESSONS, (picked) => {
+    store.pickLesson(picked);
+    session.edit(parseQuery(picked.query).runs, true);
+  });
+  $("copy-link").addEventListener("click", async () => {
+    await copyText(location.href);
+    store.say(t("copied"));
+  });
+  $("embed-button").addEventListener("click", (e) => {
+    const box = $("embed-box");
+    box.hidden = !box.hidden;
+    e.target.setAttribute("aria-expanded", String(!box.hidden));
+    if (!box.hidden) $("embed-snippet").select();
+  });
+  $("download-png").addEventListener("click", () => charts.png());
+  $("lang-select").addEventListener("change", (e) => {
+    const { query, page, runs } = store.state;
+    location.search = withPage(query || runsQuery(runs), { ...page, lang: e.target.value });
+  });
+}

@@ -1,0 +1,73 @@
+// Query strings <-> the form's runs. The canonical link is the server's `plan.query`; these only
+// read the address bar before the server answers and carry the form's runs to it.
+
+function decode(text) {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return text;
+  }
+}
+
+const encode = (text) => encodeURIComponent(text);
+
+// Raw query -> the lists of each run key and the page-only keys. Lists split on literal commas
+// before items are decoded, as the server does (a comma inside a label travels as %2C).
+export function splitQuery(search, pageKeys) {
+  const lists = {};
+  const page = {};
+  for (const part of search.replace(/^\?/, "").split("&")) {
+    if (!part) continue;
+    const at = part.indexOf("=");
+    const key = decode(at < 0 ? part : part.slice(0, at));
+    const items = (at < 0 ? "" : part.slice(at + 1)).split(",").map(decode);
+    if (pageKeys.includes(key)) page[key] = items.join(",");
+    else lists[key] = items; // unknown keys are kept so the API can name them
+  }
+  return { lists, page };
+}
+
+// The runs the form shows until the server's plan answers with each run's configuration: run i
+// takes item i of a list, or its one item. (The server is the judge: mismatched lengths, bad
+// values and too many runs come back as its 422.)
+export function parseQuery(search, pageKeys) {
+  const { lists, page } = splitQuery(search, pageKeys);
+  const n = Math.max(1, ...Object.values(lists).map((v) => v.length));
+  const runs = Array.from({ length: n }, (_, i) =>
+    Object.fromEntries(Object.entries(lists).map(([key, values]) => [key, values.length > 1 ? values[i] ?? "" : values[0]])));
+  return { runs, page, hasRunKeys: Object.keys(lists).length > 0 };
+}
+
+// The form's runs as a query for the server: every key some run sets, one item per run (so the
+// run count always travels); `fallback(run, key)` gives a run's value of a key it does not set.
+export function runsQuery(runs, fallback, firstKey) {
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r)))];
+  if (!keys.length) keys.push(firstKey);
+  return keys.map((key) => `${encode(key)}=${runs.map((r) => encode(fallback(r, key))).join(",")}`).join("&");
+}
+
+// The canonical link (the server's plan.query) followed by the page-only keys that are set.
+export function withPage(query, page, pageKeys) {
+  const extra = pageKeys.filter((k) => page[k] !== undefined && page[k] !== "").map((k) => `${k}=${encode(page[k])}`);
+  return [query, ...extra].filter(Boolean).join("&");
+}
+
+// the configuration the server gives a run (plan.runs[i].config) as the form's texts
+export function configTexts(config) {
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, value === null ? "" : String(value)]));
+}
+
+const X_MODES = ["epochs", "updates", "examples", "seconds"];
+
+// the chart options a link sets (x, logx, logy, smooth), so a shared link reproduces the picture;
+// smoothing null: each run's own weight
+export function chartOptions(page) {
+  const smooth = Number(page.smooth);
+  return { mode: X_MODES.includes(page.x) ? page.x : "epochs", logX: page.logx === "true", logY: page.logy === "true",
+    smoothing: page.smooth !== undefined && page.smooth !== "" && Number.isFinite(smooth) ? Math.min(0.99, Math.max(0, smooth)) : null };
+}
+
+// the views a link asks for (`view`); an embed shows the loss curves unless it asks for others
+export function wantedViews(page, isEmbed, views) {
+  return (page.view || (isEmbed ? "loss" : views.join(","))).split(",").filter((v) => views.includes(v));
+}

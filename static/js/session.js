@@ -1,0 +1,87 @@
+// The comparison's life: plan (validated by /api/plan), one stream feeding the store, stop,
+// restarts after edits, and the lesson's verdict fetched from the server once the runs are done.
+import { t } from "./i18n.js";
+import { runsQuery } from "./state.js";
+import { checkPlan, openStream } from "./stream.js";
+
+const EDIT_DELAY_MS = 300; // a change restarts the comparison, as in the Playground
+const BUSY_RETRY_MS = 3000;
+
+export class Session {
+  constructor(store) {
+    Object.assign(this, { store, stream: null, restartTimer: null });
+  }
+
+  // The plan of the form's runs; on a refusal the errors show and the link keeps the user's input.
+  async plan() {
+    const transport = runsQuery(this.store.state.runs);
+    const checked = await checkPlan(transport);
+    if (!checked.errors) return checked.plan;
+    this.store.refused(checked.errors, transport);
+    if (checked.busy) {
+      this.store.say(t("busy"));
+      this.restart(BUSY_RETRY_MS);
+    }
+    return null;
+  }
+
+  // before a run starts, the table shows the plan: update counts and predicted compute time
+  async preview() {
+    const plan = await this.plan();
+    if (plan) this.store.planned(plan, false);
+    return plan;
+  }
+
+  async start() {
+    this.stop();
+    clearTimeout(this.restartTimer);
+    const plan = await this.plan();
+    if (!plan) return;
+    const store = this.store;
+    store.planned(plan, true);
+    store.say(t("status_running"));
+    this.stream = openStream(plan.query, {
+      plan: () => {}, // the plan fetched above, the same numbers
+      points: (d) => store.points(d, performance.now()),
+      eval: (d) => store.evaluated(d),
+      path: (d) => store.pathed(d),
+      boundary: (d) => store.bounded(d),
+      done: (d) => store.done(d),
+      error: (detail) => store.refused([detail], store.state.query),
+      end: () => this.ended(),
+      lost: () => { this.stream = null; store.say(t("status_stopped")); },
+    });
+  }
+
+  stop() {
+    if (!this.stream) return;
+    this.stream.close();
+    this.stream = null;
+    this.store.stopped(performance.now());
+  }
+
+  restart(delay = EDIT_DELAY_MS) {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => this.start(), delay);
+  }
+
+  edit(runs, fromLink = false) {
+    this.store.editRuns(runs, fromLink);
+    this.restart();
+  }
+
+  ended() {
+    this.stream = null;
+    this.store.ended();
+    this.store.say(t("status_completed"));
+    this.judge();
+  }
+
+  // the verdict on the user's prediction: judged on the server from the finished runs
+  async judge() {
+    const { lesson, choice, query } = this.store.state;
+    if (!lesson || choice === null) return;
+    const response = await fetch(`/api/verdict?lesson=${encodeURIComponent(lesson.name)}&${query}`).catch(() => null);
+    if (response && response.ok && this.store.state.query === query) this.store.judged(await response.json());
+  }
+}

@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { chartOptions, configTexts, parseQuery, runsQuery, splitQuery, wantedViews, withPage } from "../../static/js/query.js";
+
+const PAGE = ["lang", "autoplay", "x", "logx", "logy", "smooth", "view", "lesson", "predict", "v"];
+
+test("a link's runs and page keys; commas inside a label travel as %2C", () => {
+  const q = "dataset=moons&n_samples=300&batch_size=full,1,30&label=a%20b,c%2Cd,e&lang=ja";
+  const { runs, page, hasRunKeys } = parseQuery(`?${q}`, PAGE);
+  assert.equal(runs.length, 3);
+  assert.deepEqual(page, { lang: "ja" });
+  assert.ok(hasRunKeys);
+  assert.deepEqual(runs[1], { dataset: "moons", n_samples: "300", batch_size: "1", label: "c,d" });
+  assert.deepEqual(splitQuery(q, PAGE).lists.label, ["a b", "c,d", "e"]);
+});
+
+test("the form's runs go back as one item per run, so identical runs keep their count", () => {
+  const fallback = (r, k) => r[k] ?? "";
+  const runs = parseQuery("?batch_size=full,1&label=x%2Cy,z", PAGE).runs;
+  const back = runsQuery(runs, fallback, "dataset");
+  assert.equal(back, "batch_size=full,1&label=x%2Cy,z");
+  assert.equal(parseQuery(`?${runsQuery([{ batch_size: "32" }, { batch_size: "32" }], fallback, "dataset")}`, PAGE).runs.length, 2);
+  assert.equal(runsQuery([{}], fallback, "dataset"), "dataset=");
+});
+
+test("the page keys follow the canonical link, in the schema's order", () => {
+  assert.equal(withPage("dataset=linear", { autoplay: "true", lang: "ja" }, PAGE), "dataset=linear&lang=ja&autoplay=true");
+  assert.equal(withPage("", { x: "" }, PAGE), "");
+});
+
+test("chart options from the link, clamped; views chosen by `view`", () => {
+  assert.deepEqual(chartOptions({}), { mode: "epochs", logX: false, logY: false, smoothing: null });
+  assert.deepEqual(chartOptions({ x: "seconds", logx: "true", logy: "false", smooth: "1.5" }),
+    { mode: "seconds", logX: true, logY: false, smoothing: 0.99 });
+  assert.equal(chartOptions({ x: "bogus", smooth: "abc" }).mode, "epochs");
+  assert.equal(chartOptions({ smooth: "abc" }).smoothing, null);
+  const views = ["loss", "landscape", "fit", "noise", "overfit"];
+  assert.deepEqual(wantedViews({}, true, views), ["loss"]);
+  assert.deepEqual(wantedViews({}, false, views), views);
+  assert.deepEqual(wantedViews({ view: "fit,nope,noise" }, true, views), ["fit", "noise"]);
+});
+
+test("a run's configuration from the plan as the form's texts", () => {
+  assert.deepEqual(configTexts({ noise: null, normalize: false, epochs: 20, batch_size: "full" }),
+    { noise: "", normalize: "false", epochs: "20", batch_size: "full" });
+});

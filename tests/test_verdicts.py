@@ -1,0 +1,78 @@
+"""app/verdicts.py: the lesson's right answer judged from hand-made plans and histories."""
+import math
+
+import pytest
+
+from app.verdicts import RULES, final_losses, judge
+
+
+def plan(*runs):
+    """A plan of runs given as (label, n_train, batch_size)."""
+    return {"runs": [{"label": label, "n_train": n, "batch_size": b, "iterations_per_epoch": math.ceil(n / b)}
+                     for label, n, b in runs]}
+
+
+def ev(update, train, val=None):
+    return {"update": update, "epoch": 0.0, "train_loss": train, "val_loss": val}
+
+
+def run(status, updates, *evals):
+    return {"status": status, "updates": updates, "evals": list(evals)}
+
+
+def test_a_final_loss_is_the_last_epoch_end_evaluation_not_a_mid_epoch_one():
+    history = run("completed", 20, ev(0, 9.0), ev(5, 4.0), ev(10, 3.0, 3.5), ev(15, 0.1))
+    assert final_losses(history, iterations_per_epoch=10) == (3.0, 3.5)
+    assert final_losses(run("diverged", 3, ev(2, 1.0)), iterations_per_epoch=10) == (None, None)
+    assert final_losses(run("completed", 10, ev(10, math.nan, None)), 10) == (None, None)
+
+
+def test_most_updates_names_the_run_that_made_the_most():
+    p = plan(("full", 1000, 1000), ("sgd", 1000, 1), ("mini", 1000, 100))
+    v = judge("most_updates", p, [run("completed", 20), run("completed", 20000), run("completed", 200)])
+    assert (v["value"], v["text"]) == ("1", "sgd")
+    assert [r["updates"] for r in v["runs"]] == [20, 20000, 200]
+
+
+def test_most_updates_counts_what_was_done_not_what_was_planned():
+    p = plan(("a", 100, 1), ("b", 100, 10))
+    v = judge("most_updates", p, [run("diverged", 7), run("completed", 20)])
+    assert v["value"] == "1"
+
+
+def test_iterations_per_epoch_is_the_first_runs_ceil():
+    v = judge("iterations_per_epoch", plan(("r", 60000, 100)), [run("completed", 6000)])
+    assert (v["value"], v["text"]) == ("600", "600")
+    assert (v["runs"][0]["n_train"], v["runs"][0]["batch_size"]) == (60000, 100)
+    assert judge("iterations_per_epoch", plan(("r", 1001, 100)), [run("completed", 11)])["value"] == "11"
+
+
+def test_lowest_train_loss_skips_diverged_runs_even_with_a_low_last_number():
+    p = plan(("small", 100, 10), ("good", 100, 10), ("huge", 100, 10))
+    runs = [run("completed", 20, ev(10, 0.9), ev(20, 0.8)),
+            run("completed", 20, ev(10, 0.5), ev(20, 0.3)),
+            run("diverged", 12, ev(10, 0.01))]  # its last epoch end looked best, but it diverged
+    v = judge("lowest_train_loss", p, runs)
+    assert (v["value"], v["text"]) == ("1", "good")
+    assert [r["final_train_loss"] for r in v["runs"]] == [0.8, 0.3, 0.01]
+    assert v["runs"][2]["status"] == "diverged"
+
+
+def test_lowest_val_loss_judges_the_validation_loss_of_an_early_stopped_run():
+    p = plan(("long", 50, 10), ("early", 50, 10))
+    runs = [run("completed", 1500, ev(1500, 0.0001, 4.68)), run("stopped", 255, ev(250, 0.2, 1.6), ev(255, 0.03, 1.40))]
+    v = judge("lowest_val_loss", p, runs)
+    assert (v["value"], v["text"]) == ("1", "early")
+    assert [r["final_val_loss"] for r in v["runs"]] == [4.68, 1.40]
+
+
+def test_ties_go_to_the_first_run_and_all_missing_names_the_first():
+    p = plan(("a", 10, 10), ("b", 10, 10))
+    assert judge("lowest_train_loss", p, [run("completed", 1, ev(1, 0.5)), run("completed", 1, ev(1, 0.5))])["value"] == "0"
+    assert judge("lowest_train_loss", p, [run("diverged", 1), run("diverged", 1)])["value"] == "0"
+
+
+def test_an_unknown_rule_is_refused():
+    assert "most_updates" in RULES
+    with pytest.raises(ValueError, match="unknown rule"):
+        judge("best_vibes", plan(("a", 10, 10)), [run("completed", 1)])
