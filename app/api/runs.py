@@ -55,12 +55,12 @@ async def plan(comparison: ComparisonDep):
 
 
 @router.get("/stream", openapi_extra=DOC, response_class=EventSourceResponse)
-async def stream(comparison: ComparisonDep, cursor: CursorDep, _: StreamStartDep,
+async def stream(comparison: ComparisonDep, cursor: CursorDep, admit: StreamStartDep,
                  service: ServiceDep, settings: SettingsDep, turns: TurnsDep):
     """Server-sent events: plan, points, eval, done per run, then end."""
     token = turns.open()
     try:
-        subscription = await service.subscribe(comparison.configs)
+        subscription = await service.subscribe(comparison.configs, admit)
     except BaseException:
         turns.opened(token)
         raise
