@@ -23,7 +23,7 @@ $(VENV)/.bench: pyproject.toml | $(BIN)/python
 	touch $@
 
 run: $(VENV)/.app
-	$(BIN)/python -m uvicorn app.main:app --host $(HOST) --port $(PORT) --no-access-log
+	$(BIN)/python -m app.server --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.test system-deps
 	$(BIN)/python -m pytest

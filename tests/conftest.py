@@ -7,6 +7,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from app.main import create_app
+from app.server import server_options
 from app.settings import Settings
 
 
@@ -47,9 +48,10 @@ def free_port() -> int:
 
 
 def serve(app) -> tuple[uvicorn.Server, threading.Thread, int]:
-    """Run an ASGI app on a real uvicorn on 127.0.0.1 in a thread."""
+    """Run an ASGI app on a real uvicorn on 127.0.0.1 in a thread, configured as app.server runs it."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **server_options(app.state.settings))
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + 10

@@ -20,6 +20,7 @@ from app.engine.landscape import linear_landscape
 from app.errors import QueryError
 from app.lessons import cards
 from app.schemas import run_schema
+from app.sending import StreamResponse
 from app.streaming import comparison_stream, dumps
 
 router = APIRouter(prefix="/api", tags=["runs"])
@@ -80,7 +81,7 @@ async def stream(comparison: ComparisonDep, cursor: CursorDep, admit: StreamStar
             service.stats.streams += 1
             service.stats.stream_seconds += time.monotonic() - opened
 
-    return EventSourceResponse(events(), ping=15, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    return StreamResponse(events(), settings, ping=15, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
 @router.get("/history", openapi_extra=DOC, response_class=JSON)
