@@ -9,8 +9,6 @@ Target: streaming costs <= 15% over the engine (ratio <= 1.15).
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +24,8 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 from app.engine import Trainer  # noqa: E402
 from app.links import parse_comparison  # noqa: E402
 from targets import record  # noqa: E402
+
+from tests.helpers import app_process  # noqa: E402
 
 COMPARISONS = [
     "n_samples=1000&epochs=20&batch_size=full,1,100",
@@ -66,21 +66,7 @@ def stream_seconds(url: str, query: str, seed: int) -> tuple[float, float, int]:
 
 
 def start_server(**extra_env: str) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "GDV_CACHE_RUNS": "0", "GDV_TRAINING_SLOTS": "1", **extra_env}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-                             "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            httpx.get(f"{url}/docs", timeout=1)
-            return proc, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("server did not start")
+    return app_process(env={"GDV_CACHE_RUNS": "0", "GDV_TRAINING_SLOTS": "1", **extra_env})
 
 
 def main() -> int:

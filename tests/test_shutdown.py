@@ -3,21 +3,16 @@ chunked body's proper end, within the grace period; the browser's reconnect with
 resumes on another server. Real uvicorn processes (`python -m app.server`, two workers as in
 the image)."""
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 
 from app.streaming import Cursor
-from tests.conftest import free_port
-from tests.helpers import run_async
+from tests.helpers import app_process, run_async
 from tests.sse import iter_events
 
-ROOT = Path(__file__).resolve().parents[1]
 GRACE = 3
 # full-batch updates over 100000 examples of a 256x256 MLP: seconds of training, so every
 # stream is still open when the server is told to stop
@@ -26,19 +21,7 @@ STREAMS = 20
 
 
 def start_server(workers: int) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "GDV_SHUTDOWN_GRACE_SECONDS": str(GRACE), "GDV_STREAM_RETRY_MS": "500"}
-    proc = subprocess.Popen([sys.executable, "-m", "app.server", "--port", str(port), "--workers", str(workers),
-                             "--log-level", "warning"], cwd=ROOT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(400):
-        try:
-            httpx.get(f"{url}/healthz", timeout=1)
-            return proc, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    proc.kill()
-    raise AssertionError("the server did not start")
+    return app_process(workers, {"GDV_SHUTDOWN_GRACE_SECONDS": str(GRACE), "GDV_STREAM_RETRY_MS": "500"})
 
 
 async def follow(client: httpx.AsyncClient, url: str, opened: asyncio.Queue) -> list[str]:
