@@ -16,16 +16,21 @@ def test_dockerfile_is_multi_stage_non_root_with_healthcheck_and_workers():
         assert f"COPY {folder} " in text
 
 
-def test_compose_runs_replicas_behind_nginx_with_sse_unbuffered():
+def test_compose_runs_a_fleet_behind_nginx_with_sse_unbuffered():
     compose = (ROOT / "docker-compose.yml").read_text()
     assert "replicas:" in compose and "nginx" in compose and "GDV_TRUST_FORWARDED_FOR" in compose
+    assert "image: redis:7-alpine" in compose and 'GDV_REDIS_URL: "redis://redis:6379/0"' in compose
+    assert '"--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru", "--save", ""' in compose
+    grace = float(re.search(r'GDV_SHUTDOWN_GRACE_SECONDS: "([\d.]+)"', compose).group(1))
+    assert float(re.search(r"stop_grace_period: (\d+)s", compose).group(1)) > grace + 1  # uvicorn's own limit
     nginx = (ROOT / "deploy" / "nginx.conf").read_text()
-    assert "proxy_buffering off" in nginx and "hash $args consistent" in nginx
-    assert "X-Forwarded-For" in nginx
+    assert "proxy_buffering off" in nginx and re.search(r"^\s*least_conn;", nginx, re.M)
+    assert "hash $args" not in nginx and "X-Forwarded-For" in nginx and "client_header_timeout" in nginx
 
 
 def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_path):
-    """The compose file's nginx config, pointed at a live app, passes SSE through as it comes."""
+    """The compose file's nginx config, pointed at two live app servers, passes SSE through as it
+    comes, spreads streams open at once over both (least_conn) and resumes on either."""
     import shutil
     import subprocess
     import time
@@ -34,15 +39,17 @@ def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_pa
     import pytest
 
     from tests.conftest import free_port
+    from tests.helpers import wait_until
     from tests.sse import iter_events, losses_by_run
 
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         pytest.fail("nginx is missing: `make test` installs Debian's nginx-light")
-    server = live_server(points_per_event=500)
+    servers = [live_server(points_per_event=500) for _ in range(2)]
     port = free_port()
     site = (ROOT / "deploy" / "nginx.conf").read_text()
-    site = site.replace("server app:8000", f"server 127.0.0.1:{server.port}").replace("listen 80;", f"listen 127.0.0.1:{port};")
+    upstreams = "".join(f"server 127.0.0.1:{server.port};" for server in servers)
+    site = re.sub(r"server app:8000[^;]*;", upstreams, site).replace("listen 80;", f"listen 127.0.0.1:{port};")
     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (tmp_path / name).mkdir()
     temps = "\n".join(f"{n}_temp_path {tmp_path / n};" for n in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
@@ -75,6 +82,13 @@ def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_pa
             events += list(iter_events(r.iter_lines()))
         assert len(losses_by_run(events)[0]) == 300000 and events[-1].event == "end"
         assert httpx.get(f"{url}/api/plan?{query}", headers={"Content-Length": "0"}).status_code == 200
+        # two streams of one link open at once land on the two servers (hashing the link would not)
+        before = [server.service.stats.streams for server in servers]
+        with httpx.stream("GET", f"{url}/api/stream?{query}", timeout=60) as one, \
+                httpx.stream("GET", f"{url}/api/stream?{query}", timeout=60) as two:
+            for r in (one, two):
+                next(iter_events(r.iter_lines()))
+        wait_until(lambda: all(server.service.stats.streams > n for server, n in zip(servers, before)))
     finally:
         proc.terminate()
         proc.wait(10)
