@@ -44,6 +44,7 @@ bench: $(VENV)/.bench system-deps
 	-$(BIN)/python bench/calibrate.py
 	-$(BIN)/python bench/stream.py
 	-$(BIN)/python bench/load.py
+	-$(BIN)/python bench/load.py --fleet
 	-$(BIN)/python bench/page.py
 	$(BIN)/python bench/report.py
 

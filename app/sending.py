@@ -1,9 +1,9 @@
 """How a stream's chunks go out: in pieces the client drains, and ended cleanly by a stopping server.
 
 A catch-up chunk may hold megabytes; sent whole, it would sit in the process for a slow reader.
-Cut into pieces of at most ``write_buffer_bytes``, each waits for the connection to drain below
-that mark (uvicorn's ``send`` awaits the transport's flow control), so one stream holds at most
-about twice that in the process. When the server stops (SIGTERM; sse-starlette sees uvicorn's
+Cut at event ends into pieces of at most ``write_buffer_bytes`` (or one larger event), each waits
+for the connection to drain below that mark (uvicorn's ``send`` awaits the transport's flow
+control), so one stream holds at most that mark plus one piece in the process. When the server stops (SIGTERM; sse-starlette sees uvicorn's
 ``should_exit`` and sets the stream's shutdown event), the stream finishes the chunk it is
 sending, adds a ``retry:`` hint and ends its body properly: the browser's EventSource reconnects
 with ``Last-Event-ID`` and resumes on another replica.
@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import anyio
 from sse_starlette import EventSourceResponse
 
 from app.settings import Settings
+
+EVENT_END = b"\r\n\r\n"  # app.streaming.encode ends every event so
 
 
 def farewell(retry_ms: int) -> bytes:
@@ -50,11 +52,28 @@ async def until_shutdown(chunks: AsyncIterator[bytes], shutdown: anyio.Event, re
             await chunks.aclose()
 
 
+def pieces(chunk: bytes, size: int) -> Iterator[bytes]:
+    """The chunk cut at event ends into pieces of at most ``size`` bytes, or one event if that is
+    larger: an event is never cut, since sse-starlette's pings may go out between two pieces."""
+    start = 0
+    while len(chunk) - start > size:
+        end = chunk.rfind(EVENT_END, start, start + size)
+        if end < 0:
+            end = chunk.find(EVENT_END, start + size)
+            if end < 0:
+                break
+        end += len(EVENT_END)
+        yield chunk[start:end]
+        start = end
+    if start < len(chunk):
+        yield chunk[start:]
+
+
 async def in_pieces(chunks: AsyncIterator[bytes], size: int) -> AsyncIterator[bytes]:
     try:
         async for chunk in chunks:
-            for start in range(0, len(chunk), size):
-                yield chunk[start:start + size]
+            for piece in pieces(chunk, size):
+                yield piece
     finally:
         await chunks.aclose()  # `async for` alone would leave the stream open when we are closed
 
