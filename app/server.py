@@ -7,7 +7,8 @@
 - A request line and headers not complete ``header_timeout_seconds`` after the connection opened
   (or after the first byte of the next request on a kept-alive one) close the connection:
   uvicorn's own timer covers only idle kept-alive connections.
-- On SIGTERM uvicorn stops accepting and waits for open connections; streams end cleanly within
+- On SIGTERM uvicorn stops accepting (with workers, the supervisor closes its copy of the
+  listening socket too) and waits for open connections; streams end cleanly within
   ``shutdown_grace_seconds`` (``app/sending.py``), and the process exits a second later at most.
 
     python -m app.server [--host 0.0.0.0] [--port 8000] [--workers N]   (N: $WEB_CONCURRENCY, else 1)
@@ -26,6 +27,7 @@ import h11
 import uvicorn
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.supervisors.multiprocess import Multiprocess
 
 from app.settings import Settings, get_settings
 
@@ -139,6 +141,17 @@ class ConnectionCollector:
                                   value=HEADER_TIMEOUTS[0])
 
 
+class Supervisor(Multiprocess):
+    """uvicorn's worker supervisor, closing its copy of the listening socket as it stops the
+    workers: they close theirs at once, so new connections are refused (nginx tries another
+    replica) instead of waiting in the backlog while open streams end."""
+
+    def terminate_all(self) -> None:
+        for sock in self.sockets:
+            sock.close()
+        super().terminate_all()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Serve the app with uvicorn, bounded for a class.")
     parser.add_argument("--host", default="127.0.0.1")
@@ -147,8 +160,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backlog", type=int, default=2048)
     parser.add_argument("--log-level", default="info")
     args = parser.parse_args(argv)
-    uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers, backlog=args.backlog,
-                log_level=args.log_level, access_log=False, **server_options())
+    config = uvicorn.Config("app.main:app", host=args.host, port=args.port, workers=args.workers,
+                            backlog=args.backlog, log_level=args.log_level, access_log=False, **server_options())
+    if config.workers > 1:
+        Supervisor(config, sockets=[config.bind_socket()]).run()
+    else:
+        uvicorn.Server(config).run()
 
 
 if __name__ == "__main__":

@@ -4,13 +4,14 @@ resumes on another server. Real uvicorn processes (`python -m app.server`, two w
 the image)."""
 import asyncio
 import signal
+import socket
 import subprocess
 import time
 
 import httpx
 
 from app.streaming import Cursor
-from tests.helpers import app_process, run_async
+from tests.helpers import app_process, run_async, wait_until
 from tests.sse import iter_events
 
 GRACE = 3
@@ -73,3 +74,46 @@ def test_sigterm_ends_open_streams_cleanly_and_they_resume_elsewhere():
     finally:
         new.terminate()
         new.wait(GRACE + 5)
+
+
+def server_side(port: int, client_port: int) -> tuple[bool, int]:
+    """The server's end of a TCP connection (/proc/net/tcp): whether it is still established (a
+    server that closed it leaves it FIN-WAIT with its unsent bytes), and the bytes its kernel holds
+    unsent or unacknowledged."""
+    for line in open("/proc/net/tcp").read().splitlines()[1:]:
+        local, remote, state, queues = line.split()[1:5]
+        if int(local.split(":")[1], 16) == port and int(remote.split(":")[1], 16) == client_port:
+            return state == "01", int(queues.split(":")[0], 16)
+    return False, 0
+
+
+def refused(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return False
+    except ConnectionRefusedError:
+        return True
+
+
+def test_a_stopping_server_refuses_new_connections_while_streams_end():
+    """With workers, the supervisor's copy of the listening socket is closed too: a new client
+    is refused at once (nginx tries another replica) instead of waiting in the backlog."""
+    proc, url = start_server(workers=2)
+    port = int(url.rsplit(":", 1)[1])
+    slow = socket.socket()
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    try:
+        slow.connect(("127.0.0.1", port))
+        # a reader that never reads: its worker stays busy for the whole grace period
+        slow.sendall(b"GET /api/stream?batch_size=1&n_samples=100000&epochs=3 HTTP/1.1\r\nHost: x\r\n\r\n")
+        slow.recv(1024)
+        wait_until(lambda: server_side(port, slow.getsockname()[1])[1] > 32_768)  # its stream waits for it
+        proc.send_signal(signal.SIGTERM)
+        wait_until(lambda: refused(port), guard=GRACE + 5)
+        assert server_side(port, slow.getsockname()[1])[0]  # refused while the slow stream still has its grace
+        proc.wait(GRACE + 5)
+    finally:
+        slow.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
