@@ -33,5 +33,7 @@ USER app
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=4s --start-period=10s --retries=3 \
   CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=3)"]
-# uvicorn takes its number of worker processes from WEB_CONCURRENCY
-CMD ["python", "-m", "uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--timeout-graceful-shutdown", "5"]
+# uvicorn with the app's connection limits, header timeout and graceful stop (app/server.py, GDV_*);
+# its number of worker processes comes from WEB_CONCURRENCY
+STOPSIGNAL SIGTERM
+CMD ["python", "-m", "app.server", "--host", "0.0.0.0", "--port", "8000"]

@@ -23,7 +23,7 @@ $(VENV)/.bench: pyproject.toml | $(BIN)/python
 	touch $@
 
 run: $(VENV)/.app
-	$(BIN)/python -m uvicorn app.main:app --host $(HOST) --port $(PORT) --no-access-log
+	$(BIN)/python -m app.server --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.test system-deps
 	node --test tests/js/*.test.mjs
@@ -48,6 +48,7 @@ bench: $(VENV)/.bench system-deps
 	-$(BIN)/python bench/calibrate.py
 	-$(BIN)/python bench/stream.py
 	-$(BIN)/python bench/load.py
+	-$(BIN)/python bench/load.py --fleet
 	-$(BIN)/python bench/page.py
 	-$(BIN)/python bench/picture.py
 	$(BIN)/python bench/report.py

@@ -13,6 +13,7 @@ from app.metrics import make_registry
 from app.middleware import GuardMiddleware
 from app.ratelimit import RateLimiter
 from app.schemas import run_schema
+from app.server import ConnectionCollector
 from app.services import RunService
 from app.settings import Settings, get_settings
 
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.stream_limiter = RateLimiter(settings.stream_starts_per_minute, settings.stream_burst)
     app.state.metrics = make_registry(lambda: getattr(app.state, "service", None))
+    app.state.metrics.register(ConnectionCollector(settings))
     app.add_middleware(GuardMiddleware, settings=settings)
     handlers.install(app)
     app.include_router(runs.router)

@@ -1,4 +1,4 @@
-"""Per-client token buckets for stream starts (in memory, per process)."""
+"""Per-client token buckets for streams that start training (in memory, per process)."""
 from __future__ import annotations
 
 import time

@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     stream_block_cache_chars: int = 32_000_000  # encoded blocks of updates shared by streams of one record
     stream_block_cache_records: int = 256
     first_event_priority_seconds: float = 0.5  # other streams' points wait at most this for new streams' plans
+    # connections (app/server.py): what one slow client may hold, and how a stopping server ends
+    send_buffer_bytes: int = 65_536  # SO_SNDBUF of each connection (Linux grants twice this)
+    write_buffer_bytes: int = 65_536  # bytes queued in the process per connection before a stream waits
+    header_timeout_seconds: float = 10.0  # a request's line and headers must arrive within this
+    keep_alive_seconds: float = 5.0  # an idle kept-alive connection is closed after this
+    shutdown_grace_seconds: float = 5.0  # a stopping server lets open streams end cleanly within this
+    stream_retry_ms: int = 1_000  # reconnect delay a stopping server suggests (spread up to twice this)
     stream_starts_per_minute: float = 300  # per client; a classroom behind one NAT shares an address
     stream_burst: int = 300
     trust_forwarded_for: bool = False  # true behind the compose file's nginx

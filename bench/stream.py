@@ -25,6 +25,7 @@ from app.links import parse_comparison  # noqa: E402
 from support import start_server  # noqa: E402
 from targets import record  # noqa: E402
 
+
 COMPARISONS = [
     "n_samples=1000&epochs=20&batch_size=full,1,100",
     "n_samples=20000&epochs=10&batch_size=full,1,100",

@@ -24,19 +24,22 @@ def train_config(**keys) -> TrainConfig:
     return RunConfig(**keys).train_config()
 
 
-def start_server(**env: str) -> tuple[subprocess.Popen, str]:
-    """uvicorn serving the app on a free local port, with ``GDV_*`` settings in ``env``."""
+def start_server(workers: int = 1, **env: str) -> tuple[subprocess.Popen, str]:
+    """``python -m app.server`` (as the image runs it) on a free local port, with ``GDV_*``
+    settings in ``env``: (Popen, url) once it answers /healthz. The caller stops it."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-                             "--port", str(port), "--log-level", "warning"], cwd=ROOT, env={**os.environ, **env})
+    proc = subprocess.Popen([sys.executable, "-m", "app.server", "--port", str(port), "--workers", str(workers),
+                             "--log-level", "warning"], cwd=ROOT, env={**os.environ, **env})
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    for _ in range(600):
         try:
-            httpx.get(f"{url}/docs", timeout=1)
+            httpx.get(f"{url}/healthz", timeout=1)
             return proc, url
         except httpx.TransportError:
+            if proc.poll() is not None:
+                break
             time.sleep(0.05)
     proc.kill()
     raise RuntimeError("server did not start")

@@ -9,7 +9,7 @@ NAME=gdv-check-$$
 DOCKER_BUILDKIT=${DOCKER_BUILDKIT:-0} docker build --network=host -t "$IMAGE" .
 trap 'docker rm -f "$NAME" >/dev/null 2>&1 || true' EXIT
 docker run -d --name "$NAME" --network=host "$IMAGE" \
-  python -m uvicorn app.main:app --host 127.0.0.1 --port "$PORT" --no-access-log >/dev/null
+  python -m app.server --host 127.0.0.1 --port "$PORT" >/dev/null
 began=$(date +%s.%N)  # the container has started (its file system is made before docker run returns)
 until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do
   sleep 0.1

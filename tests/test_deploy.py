@@ -10,6 +10,7 @@ import pytest
 
 from tests.support.servers import free_port
 from tests.support.sse import iter_events, losses_by_run
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,22 +26,27 @@ def test_dockerfile_is_multi_stage_non_root_with_healthcheck_and_workers():
         assert f"COPY {folder} " in text
 
 
-def test_compose_runs_replicas_behind_nginx_with_sse_unbuffered():
+def test_compose_runs_a_fleet_behind_nginx_with_sse_unbuffered():
     compose = (ROOT / "docker-compose.yml").read_text()
     assert "replicas:" in compose and "nginx" in compose and "GDV_TRUST_FORWARDED_FOR" in compose
+    assert "image: redis:7-alpine" in compose and 'GDV_REDIS_URL: "redis://redis:6379/0"' in compose
+    assert '"--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru", "--save", ""' in compose
+    grace = float(re.search(r'GDV_SHUTDOWN_GRACE_SECONDS: "([\d.]+)"', compose).group(1))
+    assert float(re.search(r"stop_grace_period: (\d+)s", compose).group(1)) > grace + 1  # uvicorn's own limit
     nginx = (ROOT / "deploy" / "nginx.conf").read_text()
-    assert "proxy_buffering off" in nginx and "hash $args consistent" in nginx
-    assert "X-Forwarded-For" in nginx
+    assert "proxy_buffering off" in nginx and re.search(r"^\s*least_conn;", nginx, re.M)
+    assert "hash $args" not in nginx and "X-Forwarded-For" in nginx and "client_header_timeout" in nginx
 
 
-def start_nginx(app_port: int, tmp_path: Path):
-    """Debian's nginx with the compose file's site config pointed at a live app: (process, url)."""
+def start_nginx(app_ports: list[int], tmp_path: Path):
+    """Debian's nginx with the compose file's site config pointed at live apps: (process, url)."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         pytest.fail("nginx is missing: `make test` installs Debian's nginx-light")
     port = free_port()
     site = (ROOT / "deploy" / "nginx.conf").read_text()
-    site = site.replace("server app:8000", f"server 127.0.0.1:{app_port}").replace("listen 80;", f"listen 127.0.0.1:{port};")
+    upstreams = "".join(f"server 127.0.0.1:{app_port};" for app_port in app_ports)
+    site = re.sub(r"server app:8000[^;]*;", upstreams, site).replace("listen 80;", f"listen 127.0.0.1:{port};")
     for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (tmp_path / name).mkdir()
     temps = "\n".join(f"{n}_temp_path {tmp_path / n};" for n in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
@@ -59,9 +65,10 @@ def start_nginx(app_port: int, tmp_path: Path):
 
 
 def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_path):
-    """The compose file's nginx config, pointed at a live app, passes SSE through as it comes."""
-    server = live_server(points_per_event=500)
-    proc, url = start_nginx(server.port, tmp_path)
+    """The compose file's nginx config, pointed at two live app servers, passes SSE through as it
+    comes, spreads streams open at once over both (least_conn) and resumes on either."""
+    servers = [live_server(points_per_event=500) for _ in range(2)]
+    proc, url = start_nginx([server.port for server in servers], tmp_path)
     try:
         # long enough that the compiled engine is still training when the first events arrive
         query = "batch_size=1&n_samples=100000&epochs=3"
@@ -82,6 +89,13 @@ def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_pa
         assert httpx.get(f"{url}/api/plan?{query}", headers={"Content-Length": "0"}).status_code == 200
         # link previews name nginx's address (host and port), not the app's
         assert f'property="og:url" content="{url}/?' in httpx.get(f"{url}/?batch_size=1").text
+        # two streams of one link open at once land on the two servers (hashing the link would not)
+        before = [server.service.stats.streams for server in servers]
+        with httpx.stream("GET", f"{url}/api/stream?{query}", timeout=60) as one, \
+                httpx.stream("GET", f"{url}/api/stream?{query}", timeout=60) as two:
+            for r in (one, two):
+                next(iter_events(r.iter_lines()))
+        wait_until(lambda: all(server.service.stats.streams > n for server, n in zip(servers, before)))
     finally:
         proc.terminate()
         proc.wait(10)

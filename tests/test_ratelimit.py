@@ -1,18 +1,55 @@
-"""Stream starts per client address."""
+"""The per-address limit charges streams that start training, not streams that follow a run."""
+import asyncio
+
+import httpx
 import pytest
 
 from app.ratelimit import RateLimiter
 from tests.support.sse import read_stream
+from tests.support.waiting import run_async
+
+ONE_LINK = "batch_size=full,1&epochs=2&n_samples=50"
 
 
-def test_stream_starts_are_rate_limited_per_client(make_client):
+def test_new_comparisons_are_rate_limited_per_client(make_client):
     client = make_client(stream_burst=2, stream_starts_per_minute=1)
-    for _ in range(2):
-        read_stream(client, "batch_size=full&epochs=1&n_samples=10")
-    r = client.get("/api/stream?batch_size=full&epochs=1&n_samples=10")
+    for seed in (1, 2):
+        read_stream(client, f"batch_size=full&epochs=1&n_samples=10&seed={seed}")
+    r = client.get("/api/stream?batch_size=full&epochs=1&n_samples=10&seed=3")
     assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
-    assert client.get("/api/plan?batch_size=full").status_code == 200  # only stream starts count
+    assert "new comparisons" in r.json()["detail"]
+    assert client.get("/api/plan?batch_size=full").status_code == 200  # only training counts
+    # a link already trained costs nothing, however often it is opened
+    assert read_stream(client, "batch_size=full&epochs=1&n_samples=10&seed=1")[-1].event == "end"
     assert 'reason="rate_limit"' in client.get("/metrics").text
+
+
+async def open_streams(url: str, queries: list[str], concurrency: int) -> list[tuple[int, bytes, dict]]:
+    """Read each stream whole over real HTTP, ``concurrency`` at a time: (status, body, headers)."""
+    gate = asyncio.Semaphore(concurrency)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=concurrency)) as client:
+        async def one(query: str):
+            async with gate, client.stream("GET", f"/api/stream?{query}") as r:
+                return r.status_code, await r.aread(), r.headers
+
+        return await asyncio.gather(*(one(q) for q in queries))
+
+
+def test_a_lecture_hall_behind_one_address_is_not_refused(live_server):
+    """1,000 streams of one link from one address: one training, no refusal, every stream whole;
+    the same address starting many different comparisons is still limited."""
+    server = live_server(stream_burst=3, stream_starts_per_minute=1)
+    results = run_async(lambda: open_streams(server.url, [ONE_LINK] * 1000, concurrency=50))
+    assert [status for status, _, _ in results] == [200] * 1000
+    assert all(body.rstrip().endswith(b"event: end\r\ndata: {}") for _, body, _ in results)
+    assert server.service.stats.runs_started == 2  # the link's two runs, trained once
+
+    different = [f"{ONE_LINK}&seed={seed}" for seed in range(1, 7)]
+    results = run_async(lambda: open_streams(server.url, different, concurrency=1))
+    statuses = [status for status, _, _ in results]
+    assert statuses == [200, 200] + [429] * 4  # the burst of 3, one spent on the shared link
+    assert all(int(headers["Retry-After"]) >= 1 for status, _, headers in results if status == 429)
+    assert server.service.stats.rejected["rate_limit"] == 4
 
 
 def test_rate_limiter_refills_and_forgets_old_clients():

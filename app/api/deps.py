@@ -1,10 +1,11 @@
 """Dependencies shared by the routers, as Annotated aliases: settings, the run service, the
-comparison a query string describes, the stream's resume cursor and its rate limit. They are
-``async``: each is light, and a plain ``def`` would cost a hop to a worker thread per request."""
+comparison a query string describes, the stream's resume cursor and what starting training
+costs its client (the rate limit). They are ``async``: each is light, and a plain ``def``
+would cost a hop to a worker thread per request."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from typing import Annotated, TypeVar
 
@@ -20,6 +21,7 @@ from app.streaming import Cursor
 
 ENDPOINT_KEYS = frozenset({"format", "framework"})  # keys of an endpoint, not of the runs
 T = TypeVar("T")
+Admit = Callable[[list], None]  # charges the client for the new runs a stream starts, or raises
 
 
 async def get_settings(request: Request) -> Settings:
@@ -80,15 +82,22 @@ async def get_cursor(comparison: ComparisonDep,
 CursorDep = Annotated[Cursor | None, Depends(get_cursor)]
 
 
-async def limit_stream_starts(request: Request, settings: SettingsDep, service: ServiceDep) -> None:
-    """Stream starts per client address are rate limited (429 with Retry-After)."""
-    wait = request.app.state.stream_limiter.allow(client_key(request, settings.trust_forwarded_for))
-    if wait:
-        service.reject("rate_limit")
-        raise RateLimited(wait)
+async def stream_admission(request: Request, settings: SettingsDep, service: ServiceDep) -> Admit:
+    """What a stream pays to start training (``RunService.subscribe`` calls it only then): a
+    token of its client address's bucket, else 429 with Retry-After. Streams that follow a run
+    already trained or training cost nothing, so a lecture hall behind one address is not refused."""
+    client = client_key(request, settings.trust_forwarded_for)
+
+    def admit(new_runs: list) -> None:
+        wait = request.app.state.stream_limiter.allow(client)
+        if wait:
+            service.reject("rate_limit")
+            raise RateLimited(wait)
+
+    return admit
 
 
-StreamStartDep = Annotated[None, Depends(limit_stream_starts)]
+StreamStartDep = Annotated[Admit, Depends(stream_admission)]
 
 
 async def client_gone(request: Request) -> None:

@@ -30,5 +30,5 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RateLimited)
     async def rate_limited(request: Request, exc: RateLimited):
-        return JSONResponse({"detail": "too many streams started from this address; try again shortly"},
+        return JSONResponse({"detail": "too many new comparisons started from this address; try again shortly"},
                             status_code=429, headers={"Retry-After": str(max(1, round(exc.wait)))})

@@ -16,6 +16,7 @@ from app.engine import Trainer
 from app.engine.landscape import linear_landscape
 from app.errors import QueryError
 from app.schemas import run_schema
+from app.sending import StreamResponse
 from app.streaming import dumps
 
 router = APIRouter(prefix="/api", tags=["runs"])
@@ -44,11 +45,12 @@ async def plan(comparison: ComparisonDep):
 
 
 @router.get("/stream", openapi_extra=DOC, response_class=EventSourceResponse)
-async def stream(comparison: ComparisonDep, cursor: CursorDep, _: StreamStartDep, service: ServiceDep):
+async def stream(comparison: ComparisonDep, cursor: CursorDep, admit: StreamStartDep, service: ServiceDep,
+                 settings: SettingsDep):
     """Server-sent events: plan, points, eval, done per run, then end."""
-    chunks = await service.streams.open(comparison.configs, comparison.plan, cursor)
-    # encoded events: bytes pass through sse-starlette untouched
-    return EventSourceResponse(chunks, ping=15, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    chunks = await service.streams.open(comparison.configs, comparison.plan, cursor, admit)
+    # encoded events: bytes pass through untouched; on shutdown the stream ends with a retry hint
+    return StreamResponse(chunks, settings, ping=15, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
 @router.get("/history", openapi_extra=DOC, response_class=JSON)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.engine import TrainConfig
@@ -81,10 +82,13 @@ class RunService:
     def reject(self, reason: str) -> None:
         self.stats.rejected[reason] += 1
 
-    async def subscribe(self, configs: list[TrainConfig]) -> Subscription:
+    async def subscribe(self, configs: list[TrainConfig],
+                        admit: Callable[[list[TrainConfig]], None] | None = None) -> Subscription:
         """Records for these runs; one new job queues for those neither cached nor training.
         Over capacity it waits up to ``slot_wait_seconds`` for room, then raises ``Busy``.
-        The caller must ``close()`` the subscription."""
+        ``admit(new_runs)`` is called only when training must start, and may raise to refuse
+        (a rate limit charges what costs, not streams following a run). The caller must
+        ``close()`` the subscription."""
         deadline = asyncio.get_running_loop().time() + self.settings.slot_wait_seconds
         while True:
             records, jobs, missing = self._lookup(configs)
@@ -95,6 +99,8 @@ class RunService:
             except Busy:
                 self.reject("busy")
                 raise
+        if missing and admit is not None:
+            admit(missing)
         self.stats.cache_hits += sum(1 for cfg in records if cfg in self.cache)
         if missing:
             job = Job([RunRecord(cfg) for cfg in missing])

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class Streams:
-    def __init__(self, settings: Settings, subscribe: Callable[[list[TrainConfig]], Awaitable[Subscription]],
+    def __init__(self, settings: Settings, subscribe: Callable[..., Awaitable[Subscription]],
                  stats: Stats):
         self.subscribe, self.stats = subscribe, stats
         self.tick, self.max_points = settings.stream_tick_seconds, settings.points_per_event
@@ -27,13 +27,14 @@ class Streams:
         self.chunks = ChunkMemo(settings.stream_chunk_cache_bytes, settings.stream_chunk_cache_chunks, blocks)
         self.turns = FirstEventsFirst(max_defer=settings.first_event_priority_seconds)
 
-    async def open(self, configs: list[TrainConfig], plan: dict, cursor: Cursor | None) -> AsyncIterator[bytes]:
+    async def open(self, configs: list[TrainConfig], plan: dict, cursor: Cursor | None,
+                   admit: Callable[[list[TrainConfig]], None] | None = None) -> AsyncIterator[bytes]:
         """The stream's encoded chunks (plan unless resuming after ``cursor``, then the runs'
-        events, then end). Subscribing may wait for a slot or raise ``Busy`` (503); once it
-        succeeded, closing the iterator closes the subscription."""
+        events, then end). Subscribing may wait for a slot or raise ``Busy`` (503), and ``admit``
+        may refuse new training (see ``RunService.subscribe``); once it succeeded, closing the iterator closes the subscription."""
         token = self.turns.open()
         try:
-            subscription = await self.subscribe(configs)
+            subscription = await self.subscribe(configs, admit)
         except BaseException:
             self.turns.opened(token)
             raise
