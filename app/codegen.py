@@ -13,12 +13,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from app.comparison import Comparison
 from app.engine import DATASETS, make_plan
+from app.engine.trainer import EVAL_MAX_EXAMPLES  # bigger sets are evaluated on a seeded subset
 
 FRAMEWORKS = ("keras", "pytorch")
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "code"
 SAFE_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?")
 DEFAULT_ORIGIN = "http://127.0.0.1:8000"
-EVAL_MAX_EXAMPLES = 2048  # app/engine/trainer.py evaluates bigger sets on a subset
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, keep_trailing_newline=True,
                    trim_blocks=True, lstrip_blocks=True)
@@ -71,6 +71,7 @@ def script(comparison: Comparison, framework: str, url: str) -> str:
     used = {key: {run[key] for run in runs} for key in ("dataset", "optimizer", "loss", "model")}
     return _env.get_template(f"{framework}.py.j2").render(
         runs=[python_literal(run) for run in runs], url=url, query=comparison.query, used=used,
+        eval_max=EVAL_MAX_EXAMPLES,
         n_outputs=python_literal({name: DATASETS[name].n_outputs for name in sorted(used["dataset"])}),
         batch_norm=any(run["batch_norm"] for run in runs),
         mlp="mlp" in used["model"],
