@@ -123,9 +123,10 @@ def check_reproduces(client, query: str, tmp_path) -> None:
     for run, plan, keras_final, torch_final in zip(history["runs"], history["plan"]["runs"], keras_finals,
                                                    torch_finals, strict=True):
         check_final_training_loss(run, torch_final, 1e-6)
-        # Keras on torch applies batch norm's momentum 0.99 in float32 (0.99000001): its moving
-        # statistics drift by ~1e-5 relative over hundreds of updates, the weights not at all
-        check_final_training_loss(run, keras_final, 1e-5 if plan["config"]["batch_norm"] else 1e-6)
+        # Keras off TensorFlow multiplies float64 Dense layers in float32 (keras.backend.result_type
+        # maps float64 to float32), and applies batch norm's momentum as float32: ~1e-7 per update,
+        # so 1e-5 here, and 1e-9 of the starting loss where a run ends far below it
+        check_final_training_loss(run, keras_final, 1e-5, 1e-9 * run["evals"][0]["train_loss"])
     for run, plan, keras_history, torch_losses in zip(history["runs"], history["plan"]["runs"], keras_runs, torch_runs):
         finished = run["status"] in ("completed", "stopped")  # a diverged run: compare what the app computed
         app_losses = run["loss"]
@@ -133,21 +134,23 @@ def check_reproduces(client, query: str, tmp_path) -> None:
         assert max(relative(a, b) for a, b in zip(torch_losses, app_losses)) < 1e-9, run["label"]
         means, vals = epoch_means(run, plan)
         assert len(keras_history["loss"]) == len(means) if finished else len(keras_history["loss"]) >= len(means)
-        assert all(relative(a, b) < 1e-5 for a, b in zip(keras_history["loss"], means)), run["label"]
+        floor = 1e-9 * run["evals"][0]["train_loss"]  # Keras' float32 matmuls, where losses fall far
+        assert all(abs(a - b) <= max(1e-5 * abs(b), floor) for a, b in zip(keras_history["loss"], means)), run["label"]
         if plan["n_val"]:
             assert all(relative(a, b) < 1e-5 for a, b in zip(keras_history["val_loss"], vals)), run["label"]
         if not finished:  # the app stopped at an exploding loss; the script's run exploded alike
             assert not all(math.isfinite(x) and abs(x) < 1e6 for x in torch_losses), run["label"]
 
 
-def check_final_training_loss(run: dict, printed: float | None, tolerance: float) -> None:
-    """A script prints the app's final training loss (the table's number), and no number for a
-    run the app calls diverged."""
+def check_final_training_loss(run: dict, printed: float | None, tolerance: float, floor: float = 0.0) -> None:
+    """A script prints the app's final training loss (the table's number) to ``tolerance``
+    relative (or ``floor`` absolute), and no number for a run the app calls diverged."""
     expected = run["final_train_loss"]
     if expected is None:
         assert printed is None, run["label"]
     else:
-        assert printed is not None and relative(printed, expected) < tolerance, (run["label"], printed, expected)
+        assert printed is not None, run["label"]
+        assert abs(printed - expected) <= max(tolerance * abs(expected), floor), (run["label"], printed, expected)
 
 
 @pytest.mark.slow
