@@ -13,6 +13,7 @@ lr, decay, momentum, nesterov, beta_1, beta_2, epsilon, rho, batch-norm momentum
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 
@@ -356,14 +357,22 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
     return c if math.isfinite(c) else math.nan
 
 
-def warm() -> None:
-    """Compile (or load from numba's cache) the kernels once, so no user waits for it."""
-    if not AVAILABLE:
-        return
-    from .models import build_model
-    from .optimizers import build_optimizer
+_WARM_LOCK = threading.Lock()
+WARMED = threading.Event()  # set once the kernels are loaded in this process
 
-    model = build_model("mlp", 1, 1, np.random.default_rng(0), hidden=(2,), batch_norm=True)
-    X, Y = np.zeros((4, 1)), np.zeros((4, 1))
-    steps = CompiledSteps(model, build_optimizer("adam", 0.01), "mse", X, Y, 2)
-    steps.run(0, 2, 0, np.inf, 0, np.zeros(1, np.uint8))
+
+def warm() -> None:
+    """Compile (or load from numba's cache) the kernels once per process, so no user waits for it.
+    A caller while another thread warms up waits for it to finish; later calls return at once."""
+    with _WARM_LOCK:
+        if WARMED.is_set():
+            return
+        if AVAILABLE:
+            from .models import build_model
+            from .optimizers import build_optimizer
+
+            model = build_model("mlp", 1, 1, np.random.default_rng(0), hidden=(2,), batch_norm=True)
+            X, Y = np.zeros((4, 1)), np.zeros((4, 1))
+            steps = CompiledSteps(model, build_optimizer("adam", 0.01), "mse", X, Y, 2)
+            steps.run(0, 2, 0, np.inf, 0, np.zeros(1, np.uint8))
+        WARMED.set()
