@@ -111,6 +111,8 @@ class RunService:
             active = self._active.get(cfg)
             if cached is not None:
                 records[cfg] = cached
+            elif active is not None and active[0].cacheable:  # done, in a job still winding down
+                records[cfg] = active[0]
             elif active is not None and not active[1].cancel.is_set():
                 records[cfg] = active[0]
                 if active[1] not in jobs:
