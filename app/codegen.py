@@ -13,12 +13,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from app.comparison import Comparison
 from app.engine import DATASETS, make_plan
+from app.engine.datasets import X_CENTER, X_HALF_WIDTH
+from app.engine.trainer import EVAL_MAX_EXAMPLES  # bigger sets are evaluated on a seeded subset
 
 FRAMEWORKS = ("keras", "pytorch")
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "code"
 SAFE_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?")
 DEFAULT_ORIGIN = "http://127.0.0.1:8000"
-EVAL_MAX_EXAMPLES = 2048  # app/engine/trainer.py evaluates bigger sets on a subset
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, keep_trailing_newline=True,
                    trim_blocks=True, lstrip_blocks=True)
@@ -30,7 +31,7 @@ def run_settings(label: str, cfg) -> dict:
     plan = make_plan(cfg)
     return {
         "label": label, "dataset": cfg.dataset, "n_samples": plan.n_train + plan.n_val,
-        "noise": info.default_noise if cfg.noise is None else cfg.noise, "seed": cfg.seed,
+        "noise": info.default_noise if cfg.noise is None else cfg.noise, "x_center": cfg.x_center, "seed": cfg.seed,
         "validation_split": cfg.validation_split, "normalize": cfg.normalize,
         "model": cfg.resolved_model, "hidden": list(cfg.hidden) if cfg.resolved_model == "mlp" else [],
         "activation": cfg.activation, "batch_norm": cfg.batch_norm and cfg.resolved_model == "mlp",
@@ -71,6 +72,7 @@ def script(comparison: Comparison, framework: str, url: str) -> str:
     used = {key: {run[key] for run in runs} for key in ("dataset", "optimizer", "loss", "model")}
     return _env.get_template(f"{framework}.py.j2").render(
         runs=[python_literal(run) for run in runs], url=url, query=comparison.query, used=used,
+        eval_max=EVAL_MAX_EXAMPLES, half_width=X_HALF_WIDTH, default_center=X_CENTER,
         n_outputs=python_literal({name: DATASETS[name].n_outputs for name in sorted(used["dataset"])}),
         batch_norm=any(run["batch_norm"] for run in runs),
         mlp="mlp" in used["model"],

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from app.engine import TrainConfig, make_plan
+from app.engine import Eval, RunStatus, TrainConfig, make_plan
 from app.engine.trainer import predict_seconds
 from app.links import to_query, value_text
 from app.schemas import FIELDS, RunConfig
@@ -51,6 +52,38 @@ class Comparison:
         return {"runs": runs, "query": self.query}
 
 
+NO_FINAL_LOSS = (RunStatus.DIVERGED, RunStatus.FAILED)
+TIE_DIGITS = 6  # values printing alike at this many significant digits are a tie
+
+
+def final_eval(evals: Sequence[Eval], iterations_per_epoch: int, status: RunStatus) -> Eval | None:
+    """THE run's final evaluation: the one after its last completed epoch (so a run stopped
+    mid-epoch reports the epoch it finished, not a mid-epoch check). None for a diverged or
+    failed run (its last finite numbers are not where it ended) and before the first epoch ends.
+    Its ``train_loss`` is the "final training loss" of the table, the history, the verdicts and
+    the take-home scripts."""
+    if status in NO_FINAL_LOSS:
+        return None
+    return next((ev for ev in reversed(evals) if ev.update > 0 and ev.update % iterations_per_epoch == 0), None)
+
+
+def final_losses(evals: Sequence[Eval], iterations_per_epoch: int, status: RunStatus) -> tuple[float | None, float | None]:
+    """(final training loss, final validation loss) of a run, from ``final_eval``."""
+    ev = final_eval(evals, iterations_per_epoch, status)
+    return (None, None) if ev is None else (ev.train_loss, ev.val_loss)
+
+
+def significant_digits(values: Iterable[float | None], least: int = 3, most: int = TIE_DIGITS) -> int | None:
+    """The fewest significant digits (``least`` at least) at which the values all print
+    differently; None when two of them print alike even at ``most`` digits: a tie. A verdict
+    never calls two runs different where they print alike. None values (no final loss) are left out."""
+    shown = [float(v) for v in values if v is not None]
+    for digits in range(least, most + 1):
+        if len({f"{v:.{digits}g}" for v in shown}) == len(shown):
+            return digits
+    return None
+
+
 def history(comparison: Comparison, records: list[RunRecord]) -> dict:
     return {
         "plan": comparison.plan,
@@ -60,13 +93,15 @@ def history(comparison: Comparison, records: list[RunRecord]) -> dict:
             "updates": len(rec.loss),
             "loss": rec.loss.tolist(),
             "evals": [ev._asdict() for ev in rec.evals],
+            **dict(zip(("final_train_loss", "final_val_loss"),
+                       final_losses(rec.evals, plan["iterations_per_epoch"], rec.status))),
             "path": [[pt.update, *pt.params] for pt in rec.path],
             "grad_cosine": rec.cosine.tolist() if rec.measures_noise else None,
             "initial_params": rec.initial_params,
             "final_params": rec.final_params,
             "seconds": rec.seconds,
             "error": rec.error,
-        } for label, rec in zip(comparison.labels, records)],
+        } for label, rec, plan in zip(comparison.labels, records, comparison.plan["runs"])],
     }
 
 

@@ -54,9 +54,10 @@ def parse_comparison(query: str, endpoint_keys: frozenset[str] = frozenset(), ma
         raise QueryError(errors)
 
     lengths = {k: len(v) for k, v in lists.items() if len(v) > 1}
-    if len(set(lengths.values())) > 1:
-        desc = ", ".join(f"{k} has {n}" for k, n in lengths.items())
-        raise QueryError.one(",".join(lengths), None, f"comma lists must have the same length: {desc} values")
+    if len(set(lengths.values())) > 1:  # each list named with its own value, so each field can be marked
+        desc = ", ".join(f"{k} has {n} items" for k, n in lengths.items())
+        raise QueryError([problem(k, ",".join(lists[k]), f"lists must have the same length: {desc}", "list_length")
+                          for k in lengths])
     n_runs = max(lengths.values(), default=1)
     if n_runs > max_runs:
         name = next(iter(lengths))

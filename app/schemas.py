@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.engine import DATASETS, TrainConfig
-from app.engine.datasets import dataset_size, split_sizes
+from app.engine.datasets import X_CENTER, X_HALF_WIDTH, dataset_size, split_sizes
 from app.errors import KeyProblem
 
 FORMAT_VERSION = "1"
@@ -50,12 +50,16 @@ class RunConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     dataset: Literal["linear", "moons", "digits"] = key(
-        "linear", "linear: y = 2x + 1 + noise, 1 feature; moons: two interleaving half circles, "
+        "linear", f"linear: y = 2x + 1 + noise, 1 feature x ~ U(x_center - {X_HALF_WIDTH:g}, x_center + "
+        f"{X_HALF_WIDTH:g}); moons: two interleaving half circles, "
         "2 classes; digits: the real 8x8 handwritten digits (1797 images, 10 classes)", "data")
     n_samples: int = key(1000, "examples of a synthetic data set (ignored by digits)", "data", step=1,
                          ge=2, le=1_000_000)
     noise: float | None = key(None, "noise of a synthetic data set; empty: the data set's own",
                               "data", step=0.05, ge=0, le=10)
+    x_center: float = key(X_CENTER, "centre of the linear set's inputs (ignored by moons and digits); far "
+                          "from 0 it stretches the (w, b) loss landscape into a long narrow valley", "data",
+                          step=0.5, ge=-100, le=100)
     seed: int = key(0, "seed of the data, the initial weights and the shuffling", "data", step=1,
                     ge=0, le=2**32 - 1)
     validation_split: float = key(0.0, "fraction held out for validation, taken from the end as Keras "

@@ -4,6 +4,7 @@ import itertools
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -79,8 +80,9 @@ RESULT = {"keras": "[h.history for h in g['histories']] + [sorted({str(w.dtype) 
           "pytorch": "g['losses']"}
 
 
-def run_script(source: str, framework: str, tmp_path) -> list:
-    """Run a script unmodified in a fresh interpreter (Keras on the torch backend); its result."""
+def run_script(source: str, framework: str, tmp_path) -> tuple[list, list]:
+    """Run a script unmodified in a fresh interpreter (Keras on the torch backend); its result
+    and the final training loss it prints for each run (None where it says the run diverged)."""
     path = tmp_path / f"{framework}.py"
     path.write_text(source, encoding="utf-8")
     out = tmp_path / f"{framework}.json"
@@ -89,8 +91,10 @@ def run_script(source: str, framework: str, tmp_path) -> list:
     done = subprocess.run([sys.executable, "-c", code, str(path), str(out)], env=env, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "updates" in done.stdout  # the summary it prints per run
-    return json.loads(out.read_text())
+    lines = [line for line in done.stdout.splitlines() if " updates" in line]  # the summary it prints per run
+    assert lines and all("final training loss " in line or "diverged" in line for line in lines)
+    finals = [re.search(r"final training loss (\S+);", line) for line in lines]
+    return json.loads(out.read_text()), [float(m[1]) if m else None for m in finals]
 
 
 def relative(a: float, b: float) -> float:
@@ -112,9 +116,17 @@ def check_reproduces(client, query: str, tmp_path) -> None:
     history = client.get(f"/api/history?{query}").json()
     sources = {fw: client.get(f"/api/code?{query}&framework={fw}").text for fw in FRAMEWORKS}
     with ThreadPoolExecutor(2) as pool:  # two interpreters at once: the machine has two cores
-        keras_runs, torch_runs = pool.map(lambda fw: run_script(sources[fw], fw, tmp_path), FRAMEWORKS)
+        (keras_runs, keras_finals), (torch_runs, torch_finals) = pool.map(
+            lambda fw: run_script(sources[fw], fw, tmp_path), FRAMEWORKS)
     *keras_runs, weight_types = keras_runs
     assert weight_types == ["float64"]  # the Keras model's weights (and batch-norm statistics)
+    for run, plan, keras_final, torch_final in zip(history["runs"], history["plan"]["runs"], keras_finals,
+                                                   torch_finals, strict=True):
+        check_final_training_loss(run, torch_final, 1e-6)
+        # Keras off TensorFlow multiplies float64 Dense layers in float32 (keras.backend.result_type
+        # maps float64 to float32), and applies batch norm's momentum as float32: ~1e-7 per update,
+        # so 1e-5 here, and 1e-9 of the starting loss where a run ends far below it
+        check_final_training_loss(run, keras_final, 1e-5, 1e-9 * run["evals"][0]["train_loss"])
     for run, plan, keras_history, torch_losses in zip(history["runs"], history["plan"]["runs"], keras_runs, torch_runs):
         finished = run["status"] in ("completed", "stopped")  # a diverged run: compare what the app computed
         app_losses = run["loss"]
@@ -122,11 +134,23 @@ def check_reproduces(client, query: str, tmp_path) -> None:
         assert max(relative(a, b) for a, b in zip(torch_losses, app_losses)) < 1e-9, run["label"]
         means, vals = epoch_means(run, plan)
         assert len(keras_history["loss"]) == len(means) if finished else len(keras_history["loss"]) >= len(means)
-        assert all(relative(a, b) < 1e-5 for a, b in zip(keras_history["loss"], means)), run["label"]
+        floor = 1e-9 * run["evals"][0]["train_loss"]  # Keras' float32 matmuls, where losses fall far
+        assert all(abs(a - b) <= max(1e-5 * abs(b), floor) for a, b in zip(keras_history["loss"], means)), run["label"]
         if plan["n_val"]:
             assert all(relative(a, b) < 1e-5 for a, b in zip(keras_history["val_loss"], vals)), run["label"]
         if not finished:  # the app stopped at an exploding loss; the script's run exploded alike
             assert not all(math.isfinite(x) and abs(x) < 1e6 for x in torch_losses), run["label"]
+
+
+def check_final_training_loss(run: dict, printed: float | None, tolerance: float, floor: float = 0.0) -> None:
+    """A script prints the app's final training loss (the table's number) to ``tolerance``
+    relative (or ``floor`` absolute), and no number for a run the app calls diverged."""
+    expected = run["final_train_loss"]
+    if expected is None:
+        assert printed is None, run["label"]
+    else:
+        assert printed is not None, run["label"]
+        assert abs(printed - expected) <= max(tolerance * abs(expected), floor), (run["label"], printed, expected)
 
 
 @pytest.mark.slow

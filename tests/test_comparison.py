@@ -1,5 +1,5 @@
 """A comparison's labels and plan, and its finished history as JSON and CSV."""
-from app.comparison import Comparison, history, history_csv
+from app.comparison import Comparison, final_eval, final_losses, history, history_csv, significant_digits
 from app.engine import Eval, RunStatus
 from app.links import parse_comparison
 from app.services import RunRecord
@@ -43,3 +43,37 @@ def test_history_json_and_csv():
     assert csv[0] == "run,label,update,epoch,loss,train_loss,val_loss,status"
     assert csv[1:] == ["0,run 1,0,0.0,,1.0,,completed", "0,run 1,1,0.5,0.5,,,completed",
                        "0,run 1,2,1.0,0.25,0.2,,completed"]
+
+
+def evals(*points):
+    """Eval(update, epoch, train_loss, val_loss) at 4 updates per epoch."""
+    return [Eval(k, k / 4, train, val) for k, train, val in points]
+
+
+def test_final_training_loss_is_the_evaluation_after_the_last_completed_epoch():
+    run = evals((0, 3.0, 3.5), (2, 2.0, 2.5), (4, 1.0, 1.5), (6, 0.8, 1.2), (8, 0.5, 0.7), (10, 0.4, 0.6))
+    assert final_eval(run, 4, RunStatus.COMPLETED) == Eval(8, 2.0, 0.5, 0.7)  # not update 10, mid-epoch
+    assert final_losses(run, 4, RunStatus.STOPPED) == (0.5, 0.7)
+    assert final_losses(run[:2], 4, RunStatus.STOPPED) == (None, None)  # no epoch completed yet
+    # a diverged run has no final loss: not its loss before training, not its last finite check
+    assert final_losses(run, 4, RunStatus.DIVERGED) == (None, None)
+    assert final_losses(run, 4, RunStatus.FAILED) == (None, None)
+    assert final_losses(evals((0, 3.0, None), (4, 1.0, None)), 4, RunStatus.RUNNING) == (1.0, None)
+
+
+def test_history_carries_each_runs_final_losses():
+    comp = comparison("n_samples=2&batch_size=1&epochs=2&learning_rate=0.1,0.2")
+    records = finished_records(comp)
+    records[1].status = RunStatus.DIVERGED
+    runs = history(comp, records)["runs"]
+    assert [(r["final_train_loss"], r["final_val_loss"]) for r in runs] == [(0.2, None), (None, None)]
+
+
+def test_significant_digits_tell_values_apart_or_call_a_tie():
+    assert significant_digits([0.5, 0.25, 1e-9]) == 3
+    assert significant_digits([0.262980, 0.262954]) == 5  # 0.263 and 0.263 at 3 digits
+    assert significant_digits([1.0000001, 1.0000002]) is None  # alike at 6 digits: a tie
+    assert significant_digits([0.5, 0.5]) is None
+    assert significant_digits([0.123456, 0.123457, None]) == 6  # runs without a final loss left out
+    assert significant_digits([0.1234, 0.1235], least=1, most=4) == 4
+    assert significant_digits([2.0]) == 3 and significant_digits([]) == 3

@@ -26,6 +26,7 @@ junk = st.one_of(
 def value_for(key):
     good = {
         "n_samples": st.integers(2, 300).map(str), "noise": st.floats(0, 2).map(lambda x: f"{x:.3f}"),
+        "x_center": st.sampled_from(["1", "4", "-20.5"]),
         "seed": st.integers(0, 5).map(str), "hidden": st.sampled_from(["4", "8x4", "3x3x3"]),
         "learning_rate": st.sampled_from(["0.001", "0.1", "1", "10", "100"]), "momentum": st.sampled_from(["0", "0.5", "0.9"]),
         "decay": st.sampled_from(["0", "0.1", "3"]), "batch_size": st.sampled_from(["full", "1", "7", "64"]),

@@ -3,6 +3,7 @@ languages, and its claim true in its own numbers (read through /api/history, as 
 import pytest
 
 from app import i18n
+from app.comparison import significant_digits
 from app.lessons import DEFAULT_QUERY, LESSONS, cards, texts
 from app.links import parse_comparison, to_query
 from app.services import check_budget
@@ -73,9 +74,18 @@ def test_learning_rate_card_too_small_good_oscillating_diverging(client):
     assert sum(b > a for a, b in zip(ends, ends[1:])) >= 3 and final(large) > final(good)  # oscillates
 
 
-def test_keras_sgd_card_runs_every_setting(client):
-    runs = history(client, "keras_sgd")
-    assert [r["status"] for r in runs] == ["completed"] * 4 and len({final(r) for r in runs}) == 4
+def test_keras_sgd_card_momentum_runs_along_the_valley_plain_sgd_crawls(client):
+    """Same learning rate in a long narrow valley: plain SGD ends at least 3x above the best
+    momentum run; Nesterov and decay print differently; the best run is best by far."""
+    plain, momentum, nesterov, decayed = runs = history(client, "keras_sgd")
+    assert [r["status"] for r in runs] == ["completed"] * 4
+    losses = [r["final_train_loss"] for r in runs]
+    assert plain["final_train_loss"] >= 3 * min(losses[1:])
+    assert significant_digits(losses) == 3  # all four print differently at 3 significant digits
+    best, second = sorted(losses)[:2]
+    assert nesterov["final_train_loss"] == best and second >= 10 * best  # unambiguous, not a near tie
+    assert decayed["final_train_loss"] > nesterov["final_train_loss"]  # decay slows the same run down
+    assert momentum["final_train_loss"] < plain["final_train_loss"] / 1000
 
 
 @pytest.mark.parametrize("name", ["normalization", "batch_norm"])

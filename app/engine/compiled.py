@@ -6,6 +6,8 @@ stop flag before every update. Without numba the app uses the numpy path (``AVAI
 """
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from .context import TrainingContext, cosine
@@ -128,13 +130,21 @@ class CompiledSteps:
                              self.context.batch_size, first_batch, k, limit, stop, losses, trace, *self.work)
 
 
-def warm() -> None:
-    """Compile (or load from numba's cache) the kernels once, so no user waits for it."""
-    if not AVAILABLE:
-        return
-    from .models import build_model
-    from .optimizers import build_optimizer
+_WARM_LOCK = threading.Lock()
+WARMED = threading.Event()  # set once the kernels are loaded in this process
 
-    model = build_model("mlp", 1, 1, np.random.default_rng(0), hidden=(2,), batch_norm=True)
-    context = TrainingContext(model, build_optimizer("adam", 0.01), "mse", np.zeros((4, 1)), np.zeros((4, 1)), 2)
-    CompiledSteps(context).run(0, 2, 0, np.inf, 0, np.zeros(1, np.uint8))
+
+def warm() -> None:
+    """Compile (or load from numba's cache) the kernels once per process, so no user waits for it.
+    A caller while another thread warms up waits for it to finish; later calls return at once."""
+    with _WARM_LOCK:
+        if WARMED.is_set():
+            return
+        if AVAILABLE:
+            from .models import build_model
+            from .optimizers import build_optimizer
+
+            model = build_model("mlp", 1, 1, np.random.default_rng(0), hidden=(2,), batch_norm=True)
+            context = TrainingContext(model, build_optimizer("adam", 0.01), "mse", np.zeros((4, 1)), np.zeros((4, 1)), 2)
+            CompiledSteps(context).run(0, 2, 0, np.inf, 0, np.zeros(1, np.uint8))
+        WARMED.set()

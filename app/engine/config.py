@@ -15,6 +15,7 @@ class TrainConfig:
     dataset: str
     n_samples: int
     noise: float | None  # None: the data set's default
+    x_center: float  # centre of the linear set's inputs
     seed: int
     model: str | None  # None: fits the data set
     hidden: tuple[int, ...]
@@ -62,7 +63,7 @@ class TrainConfig:
     def make_data(self) -> Dataset:
         """This run's data set (shared, read-only, by every run with the same data keys)."""
         return make_dataset(self.dataset, self.n_samples, self.noise, self.seed,
-                            self.validation_split, self.normalize)
+                            self.validation_split, self.normalize, self.x_center)
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ import numpy as np
 DIGITS_FILE = Path(__file__).with_name("data") / "digits.csv.gz"
 DIGITS_SIZE = 1797
 
-# The `linear` data set: y = SLOPE * x + INTERCEPT + noise, x ~ U(X_LOW, X_HIGH).
-# x is off-centre on purpose, so normalizing inputs visibly rounds the loss landscape.
+# The `linear` data set: y = SLOPE * x + INTERCEPT + noise, x ~ U(x_center - X_HALF_WIDTH, x_center + X_HALF_WIDTH).
+# x is off-centre by default (X_CENTER), so normalizing inputs visibly rounds the loss landscape;
+# the further from 0 the centre, the longer and narrower the valley of the (w, b) landscape.
 SLOPE, INTERCEPT = 2.0, 1.0
-X_LOW, X_HIGH = -1.0, 3.0
+X_CENTER, X_HALF_WIDTH = 1.0, 2.0
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,9 @@ class Dataset:
         return len(self.X_val)
 
 
-def make_linear(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    x = rng.uniform(X_LOW, X_HIGH, size=(n, 1))
+def make_linear(n: int, noise: float, rng: np.random.Generator,
+                x_center: float = X_CENTER) -> tuple[np.ndarray, np.ndarray]:
+    x = rng.uniform(x_center - X_HALF_WIDTH, x_center + X_HALF_WIDTH, size=(n, 1))
     y = SLOPE * x + INTERCEPT + noise * rng.standard_normal((n, 1))
     return x, y
 
@@ -113,21 +115,24 @@ def make_dataset(
     seed: int = 0,
     validation_split: float = 0.0,
     normalize: bool = False,
+    x_center: float = X_CENTER,
 ) -> Dataset:
     """The runs of a comparison usually share their data: it is built once and kept read-only."""
     if DATASETS[name].fixed_size is not None:
         n_samples = DATASETS[name].fixed_size  # ignored by real data sets: one cache entry
-    return _make_dataset(name, n_samples, noise, seed, validation_split, normalize)
+    if name != "linear":
+        x_center = X_CENTER  # only the linear set has it: one cache entry
+    return _make_dataset(name, n_samples, noise, seed, validation_split, normalize, x_center)
 
 
 @lru_cache(maxsize=8)
 def _make_dataset(name: str, n_samples: int, noise: float | None, seed: int,
-                  validation_split: float, normalize: bool) -> Dataset:
+                  validation_split: float, normalize: bool, x_center: float) -> Dataset:
     info = DATASETS[name]
     noise = info.default_noise if noise is None else noise
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0]))
     if name == "linear":
-        X, y = make_linear(n_samples, noise, rng)
+        X, y = make_linear(n_samples, noise, rng, x_center)
     elif name == "moons":
         X, y = make_moons(n_samples, noise, rng)
     else:

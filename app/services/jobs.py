@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.engine import Boundary, Done, Eval, PathPoint, RunStatus, Step, Trainer, Updates
+from app.engine import Boundary, Done, Eval, PathPoint, RunStatus, Step, Trainer, Updates, compiled
 
 from .records import RunRecord
 
@@ -63,6 +63,9 @@ class Job:
 
     def run(self) -> None:
         """Worker thread: train every run to its end, or until cancelled."""
+        # the kernels load once per process (at start-up, in the background): a run's seconds are
+        # its own compute, so its clock starts after they are in
+        compiled.warm()
         live = [run for run in map(self._start, self.records) if run is not None]
         for run in live:
             self.cancel.watch(run.trainer.stop)

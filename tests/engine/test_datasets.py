@@ -73,3 +73,21 @@ def test_identical_requests_share_one_read_only_dataset():
     assert make_dataset("digits", 5) is make_dataset("digits", 999)
     with pytest.raises(ValueError):
         a.X_train[0, 0] = 1.0
+
+
+def test_x_center_moves_the_linear_inputs_and_stretches_the_valley():
+    default = make_dataset("linear", 1000, seed=0)
+    assert make_dataset("linear", 1000, seed=0, x_center=1.0) is default  # 1 is the default centre
+    assert -1 <= default.X_train.min() and default.X_train.max() <= 3
+    far = make_dataset("linear", 1000, noise=0.0, seed=0, x_center=4.0)
+    assert 2 <= far.X_train.min() and far.X_train.max() <= 6
+    assert np.allclose(far.X_train - 3.0, default.X_train)  # the same draws, moved
+    assert np.array_equal(far.y_train, 2 * far.X_train + 1)  # noise=0: exactly on the line
+
+    def conditioning(d):  # of the MSE Hessian in (w, b): 2 [[E x^2, E x], [E x, 1]]
+        x = d.X_train[:, 0]
+        eig = np.linalg.eigvalsh(np.array([[np.mean(x * x), x.mean()], [x.mean(), 1.0]]))
+        return eig[-1] / eig[0]
+
+    assert conditioning(default) < 10 and conditioning(far) > 200  # a long, narrow valley
+    assert make_dataset("moons", 300, seed=0, x_center=4.0) is make_dataset("moons", 300, seed=0)  # ignored

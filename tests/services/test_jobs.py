@@ -1,10 +1,15 @@
 """A job trains its runs interleaved, stops within one update when cancelled, and fails loudly."""
 
+import json
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
+from types import SimpleNamespace
 
 from app.engine import RunStatus, Trainer
-from app.services import RunRecord
+from app.services import RunRecord, jobs
 from app.services.jobs import Cancel, Job
 from tests.support.configs import train_config
 
@@ -77,3 +82,60 @@ def test_a_slice_reaches_the_record_as_one_block_and_every_eval_precedes_its_los
     assert rec.status == RunStatus.COMPLETED and rec.ends[-1] == len(rec.loss) == 2000
     assert len(rec.ends) <= 2000 // 256 + 1  # slices of MIN_SLICE updates, not one block per path point
     assert len(rec.path) > len(rec.ends)
+
+
+def test_a_runs_clock_starts_once_the_kernels_are_loaded(monkeypatch):
+    """Loading the compiled kernels (the first run after start-up waits for it) is not the run's
+    compute time: on a fake clock the load takes 1000 s, the runs' seconds stay far below."""
+    now, at_warm = [0.0], []
+
+    def clock() -> float:
+        now[0] += 0.001
+        return now[0]
+
+    def slow_warm() -> None:
+        at_warm.append([(rec.status, rec.seconds) for rec in job.records])
+        now[0] += 1000.0
+
+    monkeypatch.setattr(jobs.compiled, "warm", slow_warm)
+    monkeypatch.setattr(jobs, "time", SimpleNamespace(perf_counter=clock))
+    job = Job([RunRecord(train_config(batch_size=b, n_samples=100, epochs=2)) for b in ("full", 10)])
+    job.run()
+    assert at_warm == [[(RunStatus.PENDING, 0.0)] * 2]  # nothing started or timed before the kernels
+    assert [r.status for r in job.records] == [RunStatus.COMPLETED] * 2
+    assert all(0 < r.seconds < 1000 for r in job.records)
+
+
+FRESH_PROCESS = """
+import json, threading
+from app.engine import compiled
+from app.services import RunRecord
+from app.services import jobs
+from tests.helpers import train_config
+
+ready_at_start = []
+real_trainer = jobs.Trainer
+def trainer(*args, **kwargs):
+    ready_at_start.append(compiled.WARMED.is_set())
+    return real_trainer(*args, **kwargs)
+jobs.Trainer = trainer
+before = compiled.WARMED.is_set()
+threading.Thread(target=compiled.warm, daemon=True).start()  # as the app's start-up does
+job = jobs.Job([RunRecord(train_config(batch_size=1, n_samples=50, epochs=1))])
+job.run()  # at once, as a first request right after start-up
+print(json.dumps([before, ready_at_start, job.records[0].status]))
+"""
+
+
+def test_in_a_fresh_process_the_first_run_starts_after_the_background_warm_up():
+    done = subprocess.run([sys.executable, "-c", FRESH_PROCESS], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.splitlines()[-1]) == [False, [True], "completed"]
+
+
+def test_warm_runs_once_per_process(monkeypatch):
+    jobs.compiled.warm()
+    assert jobs.compiled.WARMED.is_set()
+    monkeypatch.setattr(jobs.compiled, "CompiledSteps", None)  # a second warm-up would fail on it
+    jobs.compiled.warm()
