@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from app.comparison import Comparison
 from app.engine import DATASETS, make_plan
 from app.engine.datasets import X_CENTER, X_HALF_WIDTH
-from app.engine.trainer import EVAL_MAX_EXAMPLES  # bigger sets are evaluated on a seeded subset
+from app.engine.cadence import EVAL_MAX_EXAMPLES  # bigger sets are evaluated on a seeded subset
 
 FRAMEWORKS = ("keras", "pytorch")
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "code"

@@ -111,7 +111,7 @@ import json, threading
 from app.engine import compiled
 from app.services import RunRecord
 from app.services import jobs
-from tests.helpers import train_config
+from tests.support.configs import train_config
 
 ready_at_start = []
 real_trainer = jobs.Trainer
