@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from app.verdicts import RULES, final_losses, judge
+from app.verdicts import RULES, judge
 
 
 def plan(*runs):
@@ -12,19 +12,9 @@ def plan(*runs):
                      for label, n, b in runs]}
 
 
-def ev(update, train, val=None):
-    return {"update": update, "epoch": 0.0, "train_loss": train, "val_loss": val}
-
-
-def run(status, updates, *evals):
-    return {"status": status, "updates": updates, "evals": list(evals)}
-
-
-def test_a_final_loss_is_the_last_epoch_end_evaluation_not_a_mid_epoch_one():
-    history = run("completed", 20, ev(0, 9.0), ev(5, 4.0), ev(10, 3.0, 3.5), ev(15, 0.1))
-    assert final_losses(history, iterations_per_epoch=10) == (3.0, 3.5)
-    assert final_losses(run("diverged", 3, ev(2, 1.0)), iterations_per_epoch=10) == (None, None)
-    assert final_losses(run("completed", 10, ev(10, math.nan, None)), 10) == (None, None)
+def run(status, updates, train=None, val=None):
+    """A finished run as /api/history gives it (final losses: app.comparison.final_losses)."""
+    return {"status": status, "updates": updates, "final_train_loss": train, "final_val_loss": val}
 
 
 def test_most_updates_names_the_run_that_made_the_most():
@@ -49,18 +39,18 @@ def test_iterations_per_epoch_is_the_first_runs_ceil():
 
 def test_lowest_train_loss_skips_diverged_runs_even_with_a_low_last_number():
     p = plan(("small", 100, 10), ("good", 100, 10), ("huge", 100, 10))
-    runs = [run("completed", 20, ev(10, 0.9), ev(20, 0.8)),
-            run("completed", 20, ev(10, 0.5), ev(20, 0.3)),
-            run("diverged", 12, ev(10, 0.01))]  # its last epoch end looked best, but it diverged
+    runs = [run("completed", 20, 0.8), run("completed", 20, 0.3),
+            run("diverged", 12, None)]  # a diverged run has no final loss, whatever it showed before
     v = judge("lowest_train_loss", p, runs)
     assert (v["value"], v["text"]) == ("1", "good")
-    assert [r["final_train_loss"] for r in v["runs"]] == [0.8, 0.3, 0.01]
+    assert [r["final_train_loss"] for r in v["runs"]] == [0.8, 0.3, None]
+    assert (v["digits"], v["tied"]) == (3, [1])
     assert v["runs"][2]["status"] == "diverged"
 
 
 def test_lowest_val_loss_judges_the_validation_loss_of_an_early_stopped_run():
     p = plan(("long", 50, 10), ("early", 50, 10))
-    runs = [run("completed", 1500, ev(1500, 0.0001, 4.68)), run("stopped", 255, ev(250, 0.2, 1.6), ev(255, 0.03, 1.40))]
+    runs = [run("completed", 1500, 0.0001, 4.68), run("stopped", 255, 0.2, 1.40)]
     v = judge("lowest_val_loss", p, runs)
     assert (v["value"], v["text"]) == ("1", "early")
     assert [r["final_val_loss"] for r in v["runs"]] == [4.68, 1.40]
@@ -68,8 +58,18 @@ def test_lowest_val_loss_judges_the_validation_loss_of_an_early_stopped_run():
 
 def test_ties_go_to_the_first_run_and_all_missing_names_the_first():
     p = plan(("a", 10, 10), ("b", 10, 10))
-    assert judge("lowest_train_loss", p, [run("completed", 1, ev(1, 0.5)), run("completed", 1, ev(1, 0.5))])["value"] == "0"
+    assert judge("lowest_train_loss", p, [run("completed", 1, 0.5), run("completed", 1, 0.5)])["value"] == "0"
     assert judge("lowest_train_loss", p, [run("diverged", 1), run("diverged", 1)])["value"] == "0"
+
+
+def test_losses_that_print_alike_get_more_digits_or_are_a_tie():
+    p = plan(("plain", 10, 10), ("momentum", 10, 10), ("nesterov", 10, 10))
+    close = judge("lowest_train_loss", p, [run("completed", 1, 0.262980), run("completed", 1, 0.262954),
+                                           run("completed", 1, 0.5)])
+    assert (close["value"], close["digits"], close["tied"]) == ("1", 5, [1])  # 0.26298 vs 0.26295
+    alike = judge("lowest_train_loss", p, [run("completed", 1, 0.1234567), run("completed", 1, 0.1234568),
+                                           run("completed", 1, 0.5)])
+    assert (alike["digits"], alike["tied"]) == (None, [0, 1])  # alike even at 6 digits: a tie
 
 
 def test_an_unknown_rule_is_refused():

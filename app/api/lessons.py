@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from app import i18n
 from app.api.deps import ComparisonDep, FinishedDep
 from app.api.openapi import RUN_PARAMETERS
+from app.comparison import final_losses
 from app.errors import QueryError
 from app.lessons import BY_NAME, Lesson, cards
 from app.verdicts import judge
@@ -36,11 +37,14 @@ LessonDep = Annotated[Lesson, Depends(get_lesson)]
 @router.get("/verdict", openapi_extra={"parameters": RUN_PARAMETERS})
 async def verdict(card: LessonDep, comparison: ComparisonDep, records: FinishedDep):
     """Which answer to the lesson's question the comparison's measured numbers make right:
-    ``value`` (an option, or a run's 0-based index), ``text`` (that answer as the card names it)
-    and each run's quoted numbers (label, status, updates, final train and validation loss: those
-    of its last epoch-end evaluation). Trains the comparison first unless it is cached."""
+    ``value`` (an option, or a run's 0-based index), ``text`` (that answer as the card names it),
+    each run's quoted numbers (label, status, updates, final train and validation loss, as
+    ``/api/history`` gives them), ``digits`` (significant digits that tell the compared losses
+    apart) and ``tied`` (the runs printing like the best at 6 digits). Trains the comparison
+    first unless it is cached."""
     if records is None:
         return Response(status_code=499)  # nobody reads it
-    runs = [{"status": str(rec.status), "updates": len(rec.loss), "evals": [ev._asdict() for ev in rec.evals]}
-            for rec in records]
+    runs = [{"status": str(rec.status), "updates": len(rec.loss),
+             **dict(zip(("final_train_loss", "final_val_loss"), final_losses(rec.evals, p["iterations_per_epoch"], rec.status)))}
+            for rec, p in zip(records, comparison.plan["runs"])]
     return {"lesson": card.name, **judge(card.answer, comparison.plan, runs)}
