@@ -29,11 +29,12 @@ test: $(VENV)/.test system-deps
 	$(BIN)/python -m pytest
 
 # Browser tests drive Debian's chromium (Playwright's own browser download cannot work here);
-# the deploy test runs the compose file's nginx config with Debian's nginx-light.
+# the deploy test runs the compose file's nginx config with Debian's nginx-light; the fleet's
+# tests start Debian's redis-server on free ports.
 system-deps:
-	@{ command -v chromium && { command -v nginx || test -x /usr/sbin/nginx; }; } >/dev/null 2>&1 || { \
+	@{ command -v chromium && { command -v nginx || test -x /usr/sbin/nginx; } && command -v redis-server; } >/dev/null 2>&1 || { \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk nginx-light >/dev/null; }
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk nginx-light redis-server >/dev/null; }
 
 # every benchmark runs (a missed target does not stop the next: `-`), then one table of all targets;
 # the exit status is report.py's: 1 if any target was missed
