@@ -3,7 +3,8 @@ record, and as compact bytes for Redis (a live stream's entries and a finished r
 
 Counts are cursors of positions in the run (updates, evaluations, path points, boundaries), so
 a chunk applies after any prefix of the same run: whoever trained it, from wherever it resumed.
-Losses and cosines travel as raw float64, the rest as JSON that keeps NaN and infinities.
+Numbers travel as raw float64 (losses, cosines, path points, boundaries), the rest as JSON that
+keeps NaN and infinities.
 """
 from __future__ import annotations
 
@@ -112,27 +113,50 @@ def apply(rec: RunRecord, chunk: Chunk) -> None:
         rec.status = RunStatus(final["status"])
 
 
+def _pack(rows: list) -> tuple[list, bytes]:
+    """[update, numbers] rows as [update, count] pairs and one float64 blob (exact, and fast
+    for the thousands of probabilities a decision boundary holds)."""
+    return [[u, len(v)] for u, v in rows], np.array([x for _, v in rows for x in v], dtype=float).tobytes()
+
+
+def _unpack(pairs: list, blob: bytes) -> list:
+    values = np.frombuffer(blob).tolist()
+    rows, i = [], 0
+    for u, n in pairs:
+        rows.append([u, values[i:i + n]])
+        i += n
+    return rows
+
+
 def encode(chunk: Chunk) -> bytes:
+    """The losses raw (float64 noise does not compress), everything else zlib'd when large:
+    NaN cosines of unmeasured updates, probabilities rounded to 4 digits."""
+    path, path_blob = _pack(chunk.path)
+    bounds, bounds_blob = _pack(chunk.boundaries)
     head = json.dumps({"at": [chunk.at.updates, chunk.at.evals, chunk.at.path, chunk.at.boundaries,
-                              chunk.at.started], "ends": chunk.ends, "evals": chunk.evals, "path": chunk.path,
-                       "boundaries": chunk.boundaries, "start": chunk.start, "final": chunk.final},
+                              chunk.at.started], "ends": chunk.ends, "evals": chunk.evals, "path": path,
+                       "boundaries": bounds, "start": chunk.start, "final": chunk.final},
                       separators=(",", ":")).encode()
-    body = struct.pack("<II", len(head), len(chunk.loss)) + head + chunk.loss + chunk.cosine
-    if len(body) > COMPRESS_ABOVE:
-        return FORMAT + b"z" + zlib.compress(body, 1)
-    return FORMAT + b"-" + body
+    rest = b"".join((struct.pack("<III", len(head), len(path_blob), len(bounds_blob)), head, chunk.cosine,
+                     path_blob, bounds_blob))
+    packed = len(rest) > COMPRESS_ABOVE
+    return b"".join((FORMAT, b"z" if packed else b"-", struct.pack("<I", len(chunk.loss)), chunk.loss,
+                     zlib.compress(rest, 1) if packed else rest))
 
 
 def decode(data: bytes) -> Chunk:
     if data[:2] != FORMAT:
         raise ValueError("not a chunk of this format")
-    body = zlib.decompress(data[3:]) if data[2:3] == b"z" else data[3:]
-    n_head, n_loss = struct.unpack_from("<II", body)
-    head = json.loads(body[8:8 + n_head])
-    rest = body[8 + n_head:]
+    (n_loss,) = struct.unpack_from("<I", data, 3)
+    loss = data[7:7 + n_loss]
+    rest = memoryview(zlib.decompress(data[7 + n_loss:]) if data[2:3] == b"z" else data[7 + n_loss:])
+    n_head, n_path, n_bounds = struct.unpack_from("<III", rest)
+    offsets = np.cumsum([12, n_head, n_loss, n_path, n_bounds]).tolist()
+    head_b, cosine, path_b, bounds_b = (bytes(rest[a:b]) for a, b in zip(offsets, offsets[1:]))
+    head = json.loads(head_b)
     u, e, p, b, started = head["at"]
-    return Chunk(Counts(u, e, p, b, started), head["ends"], rest[:n_loss], rest[n_loss:2 * n_loss],
-                 head["evals"], head["path"], head["boundaries"], head["start"], head["final"])
+    return Chunk(Counts(u, e, p, b, started), head["ends"], loss, cosine, head["evals"],
+                 _unpack(head["path"], path_b), _unpack(head["boundaries"], bounds_b), head["start"], head["final"])
 
 
 def record(config, data: bytes) -> RunRecord:

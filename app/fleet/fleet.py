@@ -68,7 +68,7 @@ class Fleet:
                 train.append(cfg)
                 continue
             if data is not None:
-                records[cfg] = codec.record(cfg, data)
+                records[cfg] = await asyncio.to_thread(codec.record, cfg, data)  # off the event loop
                 port.cache.put(records[cfg])
                 self.hits += 1
             else:

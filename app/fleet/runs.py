@@ -56,6 +56,8 @@ class Link:
     async def push(self, final: bool = True, retake: bool = False) -> None:
         """Publish what the record holds beyond the live stream, renewing the lease; without the
         lease, only renew (``retake``: try to take it, e.g. Redis is back after a failure)."""
+        if self.store.state != "up":
+            raise FleetDown  # before encoding anything
         if not self.leased and not (retake and await self.take()):
             return
         chunk = codec.Chunk(self.published)
@@ -69,8 +71,9 @@ class Link:
 
     async def close(self) -> None:
         """The run is over here: keep it for the fleet if it is worth keeping, free the lease."""
-        if self.view.cacheable:
-            await self.store.keep(self.key, codec.encode(codec.extract(self.view, Counts())))
+        if self.view.cacheable:  # a finished record no longer changes: encoded off the event loop
+            data = await asyncio.to_thread(lambda: codec.encode(codec.extract(self.view, Counts())))
+            await self.store.keep(self.key, data)
         if self.leased:
             await self.store.release(self.key)
 
@@ -104,7 +107,7 @@ class Publisher:
                 if src is not link.view:
                     codec.apply(link.view, codec.extract(src, Counts.of(link.view)))
                 # a stopped run is not over for the fleet: its final chunk is not published
-                await self._try(link.push(final=not cancelled, retake=tick))
+                await self.attempt(link.push(final=not cancelled, retake=tick))
             if ended:
                 break
             if tick:
@@ -116,7 +119,7 @@ class Publisher:
                 pass
             self.wake.clear()
         for link in self.links:
-            await self._try(link.close())
+            await self.attempt(link.close())
 
     async def _hold(self) -> None:
         """Let the job go once no client here follows it and no worker elsewhere does."""
@@ -134,7 +137,7 @@ class Publisher:
             self.unsubscribe([self.job])
 
     @staticmethod
-    async def _try(step) -> None:
+    async def attempt(step) -> None:
         try:
             await step
         except FleetDown:
@@ -152,6 +155,8 @@ class FleetJob(Job):
         try:
             if not await self._read():
                 await self._take_over()
+            else:
+                await Publisher.attempt(self.link.store.unwatch(self.link.key))
         finally:
             if not self.link.view.finished:
                 self.skip()
@@ -181,6 +186,7 @@ class FleetJob(Job):
         return True
 
     async def _take_over(self) -> None:
+        await Publisher.attempt(self.link.store.unwatch(self.link.key))  # this worker trains it now
         source = RunRecord(self.link.view.config)
         job = self.port.train([source])
         job.subscribers += 1  # this follower's clients (given back once they left)

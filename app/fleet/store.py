@@ -45,6 +45,14 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 if ARGV[4] ~= '' then redis.call('XADD', KEYS[2], '*', 'c', ARGV[4]) redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
 return 1"""
 RELEASE = """if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"""
+# followers: a sorted set of workers by when their interest expires, on the server's clock
+WATCH = """local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if ARGV[2] ~= '0' then
+  redis.call('ZADD', KEYS[1], now + ARGV[2], ARGV[1]) redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return redis.call('ZCARD', KEYS[1])"""
 
 
 class FleetDown(Exception):
@@ -67,7 +75,8 @@ class Store:
         self.state = "down"
         self.errors = 0
         self._probe: asyncio.Task | None = None
-        self._acquire, self._publish, self._release = map(self.client.register_script, (ACQUIRE, PUBLISH, RELEASE))
+        self._acquire, self._publish, self._release, self._watch = map(self.client.register_script,
+                                                                        (ACQUIRE, PUBLISH, RELEASE, WATCH))
 
     async def start(self) -> None:
         """One ping; if Redis does not answer, keep trying in the background."""
@@ -156,7 +165,12 @@ class Store:
 
     # who follows a run
     async def watch(self, key: str) -> None:
-        await self._do(self.client.set(f"gdv:watch:{key}", self.me, px=3 * self.block_ms))
+        """This worker's clients follow the run (for the next few reads)."""
+        await self._do(self._watch(keys=[f"gdv:watch:{key}"], args=[self.me, 3 * self.block_ms]))
+
+    async def unwatch(self, key: str) -> None:
+        await self._do(self.client.zrem(f"gdv:watch:{key}", self.me))
 
     async def watched(self, key: str) -> bool:
-        return bool(await self._do(self.client.exists(f"gdv:watch:{key}")))
+        """Whether any worker's clients follow the run."""
+        return bool(await self._do(self._watch(keys=[f"gdv:watch:{key}"], args=[self.me, 0])))
