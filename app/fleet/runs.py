@@ -7,6 +7,7 @@ deterministic), and adds to its record only what the record does not hold yet.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Callable
 from typing import Protocol
 
@@ -166,9 +167,12 @@ class FleetJob(Job):
     async def _read(self) -> bool:
         """Fill the record from the live stream; False when this worker must train the run."""
         link, view, after = self.link, self.link.view, b"0-0"
+        loop, watched = asyncio.get_running_loop(), -math.inf
         try:
             while not self.cancel.is_set() and not view.finished:
-                await link.store.watch(link.key)
+                if loop.time() - watched > link.store.block_ms / 2000:  # well within the mark's expiry
+                    watched = loop.time()
+                    await link.store.watch(link.key)
                 entries = await link.store.read(link.key, after)
                 for after, chunk in entries:
                     codec.apply(view, chunk)
