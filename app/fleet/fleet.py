@@ -63,7 +63,7 @@ class Fleet:
                         self._leases[cfg] = link
                         train.append(cfg)
                         continue
-                    await self.store.release(key)
+                    await self.store.release(key, link.token)
             except FleetDown:
                 train.append(cfg)
                 continue

@@ -7,6 +7,7 @@ deterministic), and adds to its record only what the record does not hold yet.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 from collections.abc import Callable
 from typing import Protocol
@@ -18,6 +19,8 @@ from app.services.jobs import Job
 from . import codec
 from .codec import Counts
 from .store import FleetDown, Store
+
+log = logging.getLogger("gdv.fleet")
 
 
 class Port(Protocol):
@@ -44,12 +47,13 @@ class Link:
 
     def __init__(self, store: Store, key: str, view: RunRecord | None = None):
         self.store, self.key, self.view = store, key, view
+        self.token = store.token()
         self.leased = False
         self.published = Counts()  # what the live stream holds, as far as this worker knows
 
     async def take(self) -> bool:
         """Hold the lease (take it, or keep it) and learn what the live stream holds."""
-        self.leased = await self.store.acquire(self.key)
+        self.leased = await self.store.acquire(self.key, self.token)
         if self.leased:
             self.published = await self.store.published(self.key)
         return self.leased
@@ -66,7 +70,7 @@ class Link:
             chunk = codec.extract(self.view, self.published)
             if not final:
                 chunk.final = None
-        self.leased = await self.store.publish(self.key, b"" if chunk.empty else codec.encode(chunk))
+        self.leased = await self.store.publish(self.key, self.token, b"" if chunk.empty else codec.encode(chunk))
         if self.leased and not chunk.empty:
             self.published = chunk.end
 
@@ -76,7 +80,7 @@ class Link:
             data = await asyncio.to_thread(lambda: codec.encode(codec.extract(self.view, Counts())))
             await self.store.keep(self.key, data)
         if self.leased:
-            await self.store.release(self.key)
+            await self.store.release(self.key, self.token)
 
 
 class Publisher:
@@ -182,7 +186,7 @@ class FleetJob(Job):
                     for after, chunk in await link.store.read(link.key, after, block=False):
                         codec.apply(view, chunk)
                     if view.finished:
-                        await link.store.release(link.key)
+                        await link.store.release(link.key, link.token)
                     return view.finished
         except (FleetDown, codec.Gap):
             link.leased = False
@@ -190,6 +194,8 @@ class FleetJob(Job):
         return True
 
     async def _take_over(self) -> None:
+        log.warning("fleet: training run %s here (%s)", self.link.key,
+                    "its trainer left" if self.link.leased else "Redis is unreachable")
         await Publisher.attempt(self.link.store.unwatch(self.link.key))  # this worker trains it now
         source = RunRecord(self.link.view.config)
         job = self.port.train([source])

@@ -139,16 +139,20 @@ class Store:
             await self._do(pipe.execute())
 
     # the lease and the live stream
-    async def acquire(self, key: str) -> bool:
-        return bool(await self._do(self._acquire(keys=[f"gdv:lease:{key}"], args=[self.me, self.lease_ms])))
+    def token(self) -> str:
+        """A lease holder's name: this worker's, and unique within it (one writer per run)."""
+        return f"{self.me}:{uuid.uuid4().hex[:8]}"
 
-    async def publish(self, key: str, data: bytes = b"") -> bool:
-        """Append a chunk (and renew the lease) if the lease is still ours."""
+    async def acquire(self, key: str, token: str) -> bool:
+        return bool(await self._do(self._acquire(keys=[f"gdv:lease:{key}"], args=[token, self.lease_ms])))
+
+    async def publish(self, key: str, token: str, data: bytes = b"") -> bool:
+        """Append a chunk (and renew the lease) if the lease is still ``token``'s."""
         return bool(await self._do(self._publish(keys=[f"gdv:lease:{key}", f"gdv:live:{key}"],
-                                                 args=[self.me, self.lease_ms, LIVE_MS, data])))
+                                                 args=[token, self.lease_ms, LIVE_MS, data])))
 
-    async def release(self, key: str) -> None:
-        await self._do(self._release(keys=[f"gdv:lease:{key}"], args=[self.me]))
+    async def release(self, key: str, token: str) -> None:
+        await self._do(self._release(keys=[f"gdv:lease:{key}"], args=[token]))
 
     async def leased(self, key: str) -> bool:
         return bool(await self._do(self.client.exists(f"gdv:lease:{key}")))

@@ -32,16 +32,17 @@ def test_one_lease_holder_writes_the_live_stream(redis_server):
         await a.start()
         await b.start()
         assert (a.state, b.state) == ("up", "up") and a.me != b.me
-        assert await a.acquire("k") and await a.acquire("k")  # taken, then kept
-        assert not await b.acquire("k")
-        assert await a.publish("k", chunk_bytes(3)) and not await b.publish("k", chunk_bytes(3))
+        ta, tb, ta2 = a.token(), b.token(), a.token()
+        assert await a.acquire("k", ta) and await a.acquire("k", ta)  # taken, then kept
+        assert not await b.acquire("k", tb) and not await a.acquire("k", ta2)  # one writer, even within a worker
+        assert await a.publish("k", ta, chunk_bytes(3)) and not await b.publish("k", tb, chunk_bytes(3))
         assert (await b.published("k")).updates == 3
         [(first_id, chunk)] = await b.read("k", b"0-0")
         assert chunk.end.updates == 3 and await b.read("k", first_id, block=False) == []
-        await b.release("k")  # not b's: nothing happens
+        await b.release("k", tb)  # not b's: nothing happens
         assert await b.leased("k")
-        await a.release("k")
-        assert not await a.leased("k") and await b.acquire("k")
+        await a.release("k", ta)
+        assert not await a.leased("k") and await b.acquire("k", tb)
         await asyncio.sleep(0.6)  # b never renews: the lease expires
         assert not await a.leased("k")
         await b.watch("k")
@@ -59,17 +60,18 @@ def test_redis_gone_fails_fast_counts_and_heals(own_redis):
     async def scenario():
         store = Store(own_redis.url, 1.0, 0.4)
         await store.start()
-        assert await store.acquire("k")
+        token = store.token()
+        assert await store.acquire("k", token)
         own_redis.stop()
         with pytest.raises(FleetDown):
-            await store.publish("k", b"")
+            await store.publish("k", token, b"")
         assert store.state == "down" and store.errors >= 1
         with pytest.raises(FleetDown):  # down: refused without touching the network
             await store.finished(["k"])
         own_redis.start()  # same port, empty (no persistence)
         while store.state != "up":
             await asyncio.sleep(0.02)
-        assert not await store.leased("k") and await store.acquire("k")
+        assert not await store.leased("k") and await store.acquire("k", token)
         await store.close()
 
     run_async(scenario)

@@ -20,7 +20,7 @@ from .conftest import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = "dataset=moons&n_samples=400&epochs=3&batch_size=full,1,32"
-LONG = "dataset=linear&n_samples=100000&epochs=10&batch_size=1"  # a million updates: ~1-2 s
+LONG = "dataset=linear&n_samples=100000&epochs=6&batch_size=1"  # 600,000 updates: about a second
 
 
 class Worker:
@@ -29,7 +29,7 @@ class Worker:
     def __init__(self, redis_url: str | None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "GDV_TRAINING_SLOTS": "2", "GDV_FLEET_LEASE_SECONDS": "1",
+        env = {**os.environ, "GDV_TRAINING_SLOTS": "2", "GDV_FLEET_LEASE_SECONDS": "2",
                "GDV_STREAM_STARTS_PER_MINUTE": "100000", "GDV_STREAM_BURST": "100000"}
         env.pop("GDV_REDIS_URL", None)
         if redis_url:
@@ -142,7 +142,7 @@ def test_twenty_streams_over_two_workers_train_each_run_once(pair):
 def test_a_stream_follows_live_and_resumes_on_the_worker_not_training(pair):
     a, b = pair
     before_b, hits_b = b.counter("gdv_runs_started_total"), b.counter("gdv_fleet_cache_hits_total")
-    query = LONG.replace("epochs=10", "epochs=6")
+    query = LONG
     with ThreadPoolExecutor(2) as pool:
         whole = pool.submit(stream, a, query)  # keeps the run training on a
         part = stream(a, query, until=past(20_000))
@@ -155,19 +155,6 @@ def test_a_stream_follows_live_and_resumes_on_the_worker_not_training(pair):
     assert b.counter("gdv_fleet_cache_hits_total") == hits_b  # live, not from the finished store
 
 
-def test_the_training_worker_killed_mid_run_is_taken_over(redis_fleet, pair):
-    doomed, b = Worker(redis_fleet.url), pair[1]
-    doomed.wait_redis("up")
-    before = b.counter("gdv_runs_started_total")
-    gone = threading.Thread(target=cut_short, args=(doomed, LONG), daemon=True)
-    gone.start()
-    wait_until(lambda: doomed.health()["active_runs"] == 1)
-    # no goodbye: its lease expires, b trains the run from the start and adds what is new
-    complete(stream(b, LONG, once=(past(20_000), lambda: doomed.stop(signal.SIGKILL))), 1_000_000)
-    assert b.counter("gdv_runs_started_total") == before + 1
-    gone.join(10)
-
-
 def test_redis_stopped_mid_stream_and_restarted(redis_fleet, pair):
     a, b = pair
     query = LONG + "&seed=3"
@@ -177,7 +164,7 @@ def test_redis_stopped_mid_stream_and_restarted(redis_fleet, pair):
         wait_until(lambda: a.health()["active_runs"] == 1)
         followed = stream(b, query, once=(past(20_000), redis_fleet.stop))
         assert b.health()["redis"] == "down" and b.counter("gdv_redis_errors_total") > errors
-        assert complete(followed, 1_000_000) == complete(trained.result(), 1_000_000)
+        assert complete(followed, 600_000) == complete(trained.result(), 600_000)
     redis_fleet.start()
     a.wait_redis("up")
     b.wait_redis("up")
@@ -185,6 +172,20 @@ def test_redis_stopped_mid_stream_and_restarted(redis_fleet, pair):
     with ThreadPoolExecutor(2) as pool:  # one fleet again
         list(pool.map(lambda w: stream(w, SMALL.replace("epochs=3", "epochs=5")), (a, b)))
     assert started(a, b) - before == 3
+
+
+def test_the_training_worker_killed_mid_run_is_taken_over(pair):
+    """Last of the pair's tests: the first worker does not survive it."""
+    doomed, b = pair
+    before = b.counter("gdv_runs_started_total")
+    query = LONG + "&seed=1"
+    gone = threading.Thread(target=cut_short, args=(doomed, query), daemon=True)
+    gone.start()
+    wait_until(lambda: doomed.health()["active_runs"] == 1)
+    # no goodbye: its lease expires, b trains the run from the start and adds what is new
+    complete(stream(b, query, once=(past(20_000), lambda: doomed.stop(signal.SIGKILL))), 600_000)
+    assert b.counter("gdv_runs_started_total") == before + 1
+    gone.join(10)
 
 
 def test_without_redis_the_app_is_one_process_and_never_loads_redis_py():
