@@ -102,6 +102,15 @@ class Publisher:
         self.tick = links[0].store.block_ms / 1000
 
     async def run(self) -> None:
+        try:
+            await self._publish()
+        except asyncio.CancelledError:  # the worker shuts down: followers need not wait for expiry
+            for link in self.links:
+                if link.leased:
+                    await self.attempt(link.store.release(link.key, link.token))
+            raise
+
+    async def _publish(self) -> None:
         loop = asyncio.get_running_loop()
         checked = loop.time()
         while True:

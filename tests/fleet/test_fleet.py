@@ -130,10 +130,10 @@ async def trained_here_followed_there(url: str):
     return a, b, mine, theirs
 
 
-def test_a_dead_trainers_run_is_taken_over_with_every_update_once(redis_server):
+def test_a_gone_trainers_run_is_taken_over_with_every_update_once(redis_server):
     async def scenario():
         a, b, mine, theirs = await trained_here_followed_there(redis_server.url)
-        await close(a)  # the trainer dies: no more renewals, its lease expires
+        await close(a)  # the trainer shuts down and gives its lease back (SIGKILL: test_workers.py)
         records = await theirs.finished()
         theirs.close()
         await close(b)
@@ -172,3 +172,16 @@ def test_redis_lost_mid_run_every_worker_finishes_locally_and_rejoins(own_redis)
     same_run(trained[0], followed[0])
     assert followed[0].status == RunStatus.COMPLETED and started == 2  # the follower trained it too
     assert a.stats.runs_started + b.stats.runs_started == started + len(SMALL)  # the fleet again
+
+
+def test_a_worker_shutting_down_gives_its_leases_back_at_once(redis_server):
+    async def scenario():
+        a, b = await services(redis_server.url)
+        mine = await a.subscribe([train_config(**LONG, seed=5)])
+        await until(lambda: len(mine.records[0].loss) > 0)
+        await close(a)
+        leased = stored(redis_server, [mine.records[0].config], "lease")
+        await close(b)
+        return leased
+
+    assert not run_async(scenario)
