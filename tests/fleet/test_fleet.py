@@ -122,11 +122,11 @@ def test_a_run_followed_elsewhere_keeps_training_and_stops_when_the_last_followe
 
 
 async def trained_here_followed_there(url: str):
-    """Services a and b; LONG trains on a, b follows it and has received some of it."""
+    """Services a and b; LONG trains on a (a tenth of it done), b follows it."""
     a, b = await services(url)
     mine = await a.subscribe([train_config(**LONG)])
     theirs = await b.subscribe([train_config(**LONG)])
-    await until(lambda: len(theirs.records[0].loss) > 50_000)
+    await until(lambda: len(mine.records[0].loss) > 50_000)  # not b's: it may lag on a loaded machine
     return a, b, mine, theirs
 
 

@@ -21,6 +21,8 @@ from .conftest import RedisServer
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = "dataset=moons&n_samples=400&epochs=3&batch_size=full,1,32"
 LONG = "dataset=linear&n_samples=100000&epochs=6&batch_size=1"  # 600,000 updates: about a second
+# a million updates: still training when a follower elsewhere, lagging on a loaded machine, has seen 20,000
+LONGER = "dataset=linear&n_samples=100000&epochs=10&batch_size=1"
 
 
 class Worker:
@@ -73,6 +75,21 @@ def stream(worker: Worker, query: str, last_id: str | None = None, until=None, o
             if until is not None and until(ev):
                 break
     return events
+
+
+def summary(worker: Worker, query: str) -> list:
+    """A whole stream's events but its points (cheap to read: a long run's losses are megabytes)."""
+    def no_points(lines):
+        block = []
+        for line in lines:
+            block.append(line)
+            if line.rstrip("\r") == "":
+                if not any(b.startswith("event: points") for b in block):
+                    yield from block
+                block = []
+
+    with httpx.Client(timeout=60) as http, http.stream("GET", f"{worker.url}/api/stream?{query}") as r:
+        return list(iter_events(no_points(r.iter_lines())))
 
 
 def cut_short(worker: Worker, query: str) -> None:
@@ -157,14 +174,17 @@ def test_a_stream_follows_live_and_resumes_on_the_worker_not_training(pair):
 
 def test_redis_stopped_mid_stream_and_restarted(redis_fleet, pair):
     a, b = pair
-    query = LONG + "&seed=3"
+    query = LONGER + "&seed=3"
     errors = b.counter("gdv_redis_errors_total")
     with ThreadPoolExecutor(1) as pool:
-        trained = pool.submit(stream, a, query)
+        trained = pool.submit(summary, a, query)
         wait_until(lambda: a.health()["active_runs"] == 1)
         followed = stream(b, query, once=(past(20_000), redis_fleet.stop))
         assert b.health()["redis"] == "down" and b.counter("gdv_redis_errors_total") > errors
-        assert complete(followed, 600_000) == complete(trained.result(), 600_000)
+        complete(followed, 1_000_000)
+        evals = [ev.data for ev in trained.result() if ev.event in ("eval", "done")]
+        assert trained.result()[-1].event == "end" and evals[-1]["updates"] == 1_000_000
+        assert [ev.data for ev in followed if ev.event == "eval"] == evals[:-1]  # the same numbers
     redis_fleet.start()
     a.wait_redis("up")
     b.wait_redis("up")
@@ -178,12 +198,12 @@ def test_the_training_worker_killed_mid_run_is_taken_over(pair):
     """Last of the pair's tests: the first worker does not survive it."""
     doomed, b = pair
     before = b.counter("gdv_runs_started_total")
-    query = LONG + "&seed=1"
+    query = LONGER + "&seed=1"
     gone = threading.Thread(target=cut_short, args=(doomed, query), daemon=True)
     gone.start()
     wait_until(lambda: doomed.health()["active_runs"] == 1)
     # no goodbye: its lease expires, b trains the run from the start and adds what is new
-    complete(stream(b, query, once=(past(20_000), lambda: doomed.stop(signal.SIGKILL))), 600_000)
+    complete(stream(b, query, once=(past(20_000), lambda: doomed.stop(signal.SIGKILL))), 1_000_000)
     assert b.counter("gdv_runs_started_total") == before + 1
     gone.join(10)
 
