@@ -22,7 +22,7 @@ def kernels():
 
 
 async def services(url: str, n: int = 2) -> list[RunService]:
-    settings = Settings(redis_url=url, fleet_lease_seconds=0.6, training_slots=2)
+    settings = Settings(redis_url=url, fleet_lease_seconds=2, training_slots=2)  # a loaded machine stalls loops
     out = []
     for _ in range(n):
         fleet = Fleet(settings)
