@@ -32,12 +32,13 @@ test: $(VENV)/.test system-deps
 # Browser tests drive Debian's chromium (Playwright's own browser download cannot work here);
 # the deploy test runs the compose file's nginx config with Debian's nginx-light; the link-preview
 # picture draws Japanese and Chinese with fonts-noto-cjk; the page's pure modules are unit-tested
-# with node's built-in runner (Debian's nodejs, no npm packages).
+# with node's built-in runner (Debian's nodejs, no npm packages); the fleet's tests start Debian's
+# redis-server on free ports.
 system-deps:
-	@{ command -v chromium && command -v node && { command -v nginx || test -x /usr/sbin/nginx; } \
+	@{ command -v chromium && command -v node && command -v redis-server && { command -v nginx || test -x /usr/sbin/nginx; } \
 	  && test -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc; } >/dev/null 2>&1 || { \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk nginx-light nodejs >/dev/null; }
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk nginx-light nodejs redis-server >/dev/null; }
 
 # every benchmark runs (a missed target does not stop the next: `-`), then one table of all targets;
 # the exit status is report.py's: 1 if any target was missed

@@ -29,6 +29,17 @@ def setup_access_log() -> None:
         log.propagate = False
 
 
+async def join_fleet(settings: Settings):
+    """The Redis fleet when GDV_REDIS_URL names one (redis-py is loaded only then), else None."""
+    if not settings.redis_url:
+        return None
+    from app.fleet import Fleet
+
+    fleet = Fleet(settings)
+    await fleet.start()
+    return fleet
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     setup_access_log()
@@ -37,9 +48,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         # load the compiled kernels in the background: the first request need not wait for them
         threading.Thread(target=compiled.warm, name="warm-kernels", daemon=True).start()
-        app.state.service = RunService(settings)
+        fleet = await join_fleet(settings)
+        app.state.service = RunService(settings, fleet)
         yield
         app.state.service.shutdown()
+        if fleet is not None:
+            await fleet.close()
 
     app = FastAPI(title="Gradient descent, visible", version="1", lifespan=lifespan,
                   description="Compare full-batch GD, SGD and mini-batch SGD; a comparison is a query string.")

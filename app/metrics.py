@@ -29,6 +29,11 @@ class ServiceCollector:
         yield CounterMetricFamily("gdv_stream_seconds", "Seconds streams were open", value=s.stream_seconds)
         yield GaugeMetricFamily("gdv_training_slots_in_use", "Training slots busy", value=service.scheduler.in_use)
         yield GaugeMetricFamily("gdv_cached_runs", "Finished runs in the cache", value=len(service.cache))
+        fleet = service.fleet
+        yield CounterMetricFamily("gdv_redis_errors", "Redis calls that failed (served locally)",
+                                  value=fleet.errors if fleet else 0)
+        yield CounterMetricFamily("gdv_fleet_cache_hits", "Finished runs served from Redis",
+                                  value=fleet.hits if fleet else 0)
 
 
 def make_registry(service_getter) -> CollectorRegistry:

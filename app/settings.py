@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     public_url: str = ""  # e.g. https://gd.example.edu: absolute links in previews; else the request's own
     max_query_bytes: int = 4_096
     max_body_bytes: int = 1_024  # every endpoint is a GET
+    redis_url: str | None = None  # e.g. redis://127.0.0.1:6379/0: every worker naming it joins one fleet
+    fleet_lease_seconds: float = 5.0  # a run whose training worker died is taken over within this
+    redis_timeout_seconds: float = 1.0  # a Redis call waits this long before the worker serves locally
 
 
 @lru_cache

@@ -11,7 +11,8 @@ router = APIRouter(tags=["ops"])
 @router.get("/healthz")
 async def healthz(service: ServiceDep):
     return JSONResponse({"status": "ok", "training_slots_free": service.scheduler.free,
-                         "active_runs": service.active_runs, "cached_runs": len(service.cache)})
+                         "active_runs": service.active_runs, "cached_runs": len(service.cache),
+                         "redis": service.fleet.state if service.fleet else "off"})
 
 
 @router.get("/metrics")

@@ -60,6 +60,7 @@ class Job:
         self.cancel = Cancel()
         self.ended = asyncio.Event()  # set on the event loop once every run has ended
         self.watchers: set[asyncio.Event] = set()  # streams to wake when the job ends
+        self.progressed = None  # called in the worker thread after each slice (the fleet publishes)
 
     def run(self) -> None:
         """Worker thread: train every run to its end, or until cancelled."""
@@ -83,6 +84,8 @@ class Job:
             if status is not None:  # after its seconds: a reader seeing the status sees them final
                 run.record.status = status
                 live.remove(run)
+            if self.progressed:
+                self.progressed()
         self.skip()
 
     def skip(self) -> None:

@@ -60,8 +60,10 @@ class Subscription:
 
 
 class RunService:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, fleet=None):
         self.settings = settings
+        self.fleet = fleet  # app.fleet.Fleet when GDV_REDIS_URL names a Redis, else None
+        self._resolving = asyncio.Lock()  # one fleet look-up at a time: identical requests share its answer
         self.scheduler = Scheduler(settings.training_slots, settings.queue_size)
         self.cache = ResultCache(settings.cache_runs, settings.cache_updates)
         self.stats = Stats()
@@ -99,20 +101,37 @@ class RunService:
             except Busy:
                 self.reject("busy")
                 raise
-        if missing and admit is not None:
-            admit(missing)
-        self.stats.cache_hits += sum(1 for cfg in records if cfg in self.cache)
+        hits = sum(1 for cfg in records if cfg in self.cache)  # local hits (the fleet counts its own)
+        if missing and self.fleet is not None:
+            async with self._resolving:
+                records, jobs, missing = self._lookup(configs)
+                missing = await self.fleet.resolve(self, missing, records, jobs) if missing else missing
+        if missing and admit is not None:  # charged only now: following a run trained anywhere is free
+            try:
+                admit(missing)
+            except BaseException:
+                await self._refused(missing, jobs)
+                raise
+        self.stats.cache_hits += hits
         if missing:
-            job = Job([RunRecord(cfg) for cfg in missing])
+            job = self.train([RunRecord(cfg) for cfg in missing])
             for rec in job.records:
                 records[rec.config] = rec
                 self._active[rec.config] = (rec, job)
             jobs.append(job)
-            self.stats.runs_started += len(missing)
-            self.scheduler.submit(job, self._job_done)
+            if self.fleet is not None:
+                self.fleet.publish(self, job)
         for job in jobs:
             job.subscribers += 1
         return Subscription(self, [records[cfg] for cfg in configs], jobs)
+
+    async def _refused(self, missing: list[TrainConfig], jobs: list[Job]) -> None:
+        """Undo a refused request's fleet look-up: leases back, followers nobody asked for stopped."""
+        if self.fleet is not None:
+            await self.fleet.abandon(missing)
+        for job in jobs:
+            if job.subscribers <= 0:
+                job.cancel.set()
 
     def _lookup(self, configs: list[TrainConfig]) -> tuple[dict[TrainConfig, RunRecord], list[Job], list[TrainConfig]]:
         records: dict[TrainConfig, RunRecord] = {}
@@ -139,9 +158,26 @@ class RunService:
             if job.subscribers <= 0:
                 job.cancel.set()
 
+    def train(self, records: list[RunRecord]) -> Job:
+        """Queue a job training these records here (new runs, or a fleet run taken over)."""
+        job = Job(records)
+        self.stats.runs_started += len(records)
+        self.scheduler.submit(job, self._job_done)
+        return job
+
+    def adopt(self, job: Job) -> None:
+        """Requests for these runs follow this job (the fleet's: a run training elsewhere)."""
+        for rec in job.records:
+            self._active[rec.config] = (rec, job)
+
     def _job_done(self, job: Job) -> None:
         for rec in job.records:
             self.stats.finished[rec.status] += 1
+        self.settle(job)
+
+    def settle(self, job: Job) -> None:
+        """A job's runs ended: no longer active, the finished ones cached."""
+        for rec in job.records:
             if self._active.get(rec.config, (None,))[0] is rec:
                 del self._active[rec.config]
             self.cache.put(rec)
