@@ -35,3 +35,126 @@ def test_access_log_is_one_json_object_per_request(client, caplog):
         log.propagate = False
     entry = json.loads(caplog.records[-1].getMessage())
     assert entry["path"] == "/api/plan" and entry["status"] == 200 and entry["method"] == "GET"
+
+
+# --- compression (CompressionMiddleware, app/compression.py) ---
+import gzip  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import brotli  # noqa: E402
+import httpx  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = "dataset=linear&n_samples=200&epochs=2&batch_size=full,1"
+TEXT = {  # every text type the app answers with
+    "/": "text/html", "/embed": "text/html", "/api/schema": "application/json",
+    f"/api/history?{SMALL}": "application/json", f"/api/history?{SMALL}&format=csv": "text/csv",
+    f"/api/code?{SMALL}": "text/x-python", "/static/js/chart.js": "text/javascript",
+    "/static/css/app.css": "text/css", "/vendor/plotly.min.js": "text/javascript",
+}
+
+
+def raw(client, path, coding):
+    """The body as sent (httpx would decode it), with its headers."""
+    with client.stream("GET", path, headers={"Accept-Encoding": coding}) as r:
+        return r, b"".join(r.iter_raw())
+
+
+@pytest.mark.parametrize("path", list(TEXT))
+def test_every_text_answer_is_compressed_and_decodes_to_the_same_bytes(client, path):
+    client.app.state.assets.warm()  # static files' brotli is made at start-up, in the background
+    plain, body = raw(client, path, "identity")
+    assert plain.headers["content-type"].startswith(TEXT[path]) and "content-encoding" not in plain.headers
+    assert "Accept-Encoding" in plain.headers["vary"]
+    zipped, zbody = raw(client, path, "gzip")
+    assert zipped.headers["content-encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["vary"]
+    assert gzip.decompress(zbody) == body and len(zbody) < len(body)
+    br, bbody = raw(client, path, "gzip, deflate, br")
+    assert br.headers["content-encoding"] == "br" and brotli.decompress(bbody) == body
+    assert int(br.headers["content-length"]) == len(bbody)
+
+
+def test_small_answers_go_as_they_are_and_q0_is_respected(client):
+    r, body = raw(client, "/api/plan?batch_size=1", "gzip")
+    assert len(body) < 1024 and "content-encoding" not in r.headers and r.headers["vary"] == "Accept-Encoding"
+    r, _ = raw(client, f"/api/history?{SMALL}", "br;q=0, gzip;q=0.5")
+    assert r.headers["content-encoding"] == "gzip"
+    r, _ = raw(client, "/metrics", "gzip")  # Prometheus text: text, compressed if big enough
+    assert r.status_code == 200
+
+
+def test_a_stream_is_compressed_and_decodes_to_the_same_events(client):
+    from tests.sse import iter_events, losses_by_run
+
+    def losses(body: bytes):
+        events = list(iter_events(body.decode().split("\n")))
+        assert events[-1].event == "end"
+        return losses_by_run(events)
+
+    query = "/api/stream?dataset=linear&n_samples=3000&epochs=2&batch_size=full,1"
+    plain = losses(client.get(query, headers={"Accept-Encoding": "identity"}).content)
+    for coding, decode in (("gzip", gzip.decompress), ("br", brotli.decompress)):
+        r, body = raw(client, query, coding)
+        assert r.status_code == 200, body[:300]
+        assert r.headers["content-encoding"] == coding and "content-length" not in r.headers
+        assert losses(decode(body)) == plain and len(plain[1]) == 6000
+
+
+@contextmanager
+def nginx_in_front_of(server, tmp_path):
+    """The compose file's nginx config (Debian's nginx) in front of a live app."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.fail("nginx is missing: `make test` installs Debian's nginx-light")
+    from tests.conftest import free_port
+
+    port = free_port()
+    site = (ROOT / "deploy" / "nginx.conf").read_text().replace("server app:8000", f"server 127.0.0.1:{server.port}")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    dirs = {name: tmp_path / name for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")}
+    for d in dirs.values():
+        d.mkdir()
+    temps = " ".join(f"{name}_temp_path {d};" for name, d in dirs.items())
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(f"daemon off; master_process off; pid {tmp_path}/pid; error_log stderr warn;\n"
+                    f"events {{}}\nhttp {{ access_log off; {temps}\n{site}\n}}\n")
+    proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(tmp_path)])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(url + "/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_through_nginx_the_stream_stays_compressed_and_every_chunk_arrives_at_once(live_server, tmp_path):
+    from tests.sse import iter_events, losses_by_run
+
+    server = live_server(points_per_event=500)
+    with nginx_in_front_of(server, tmp_path) as url:
+        # long enough that the compiled engine is still training when the first events arrive
+        query = "batch_size=1&n_samples=100000&epochs=3"
+        arrivals, events = [], []
+        start = time.monotonic()
+        with httpx.stream("GET", f"{url}/api/stream?{query}", headers={"Accept-Encoding": "gzip"}, timeout=60) as r:
+            assert r.headers["content-encoding"] == "gzip" and r.headers["content-type"].startswith("text/event-stream")
+            for ev in iter_events(r.iter_lines()):  # httpx decodes gzip as the chunks come
+                events.append(ev)
+                arrivals.append(time.monotonic() - start)
+        # flushed: the plan and first points arrived well before the stream was half done
+        assert arrivals[1] < arrivals[-1] / 2 and events[-1].event == "end"
+        assert len(losses_by_run(events)[0]) == 300000
+        # nginx compresses what the app sends uncompressed (a client that takes only gzip)
+        for path in ("/static/js/chart.js", "/api/schema"):
+            r = httpx.get(url + path, headers={"Accept-Encoding": "gzip"})
+            assert r.headers["content-encoding"] == "gzip" and "Accept-Encoding" in r.headers["vary"]
