@@ -38,6 +38,7 @@ system-deps:
 # Lighthouse pinned into a bench-local folder (npm registry; chromium is Debian's, see bench/lighthouse.py)
 LIGHTHOUSE := bench/.node/node_modules/.bin/lighthouse
 $(LIGHTHOUSE):
+	@command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends npm >/dev/null; }
 	npm install --prefix bench/.node --no-audit --no-fund --silent lighthouse@12.2.3
 
 # every benchmark runs (a missed target does not stop the next: `-`), then one table of all targets;
