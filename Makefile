@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench check-image clean system-deps
+.PHONY: run test bench check-image clean system-deps vendor-plotly
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,9 +40,15 @@ system-deps:
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk nginx-light nodejs redis-server >/dev/null; }
 
+# Lighthouse pinned into a bench-local folder (npm registry; chromium is Debian's, see bench/lighthouse.py)
+LIGHTHOUSE := bench/.node/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	@command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends npm >/dev/null; }
+	npm install --prefix bench/.node --no-audit --no-fund --silent lighthouse@12.2.3
+
 # every benchmark runs (a missed target does not stop the next: `-`), then one table of all targets;
 # the exit status is report.py's: 1 if any target was missed
-bench: $(VENV)/.bench system-deps
+bench: $(VENV)/.bench system-deps $(LIGHTHOUSE)
 	@$(BIN)/python -c "import sys; sys.path.insert(0, 'bench'); import targets; targets.reset()"
 	-$(BIN)/python bench/engine.py
 	-$(BIN)/python bench/api.py
@@ -52,6 +58,8 @@ bench: $(VENV)/.bench system-deps
 	-$(BIN)/python bench/load.py --fleet
 	-$(BIN)/python bench/page.py
 	-$(BIN)/python bench/picture.py
+	-$(BIN)/python bench/curves.py
+	-CHROME_PATH=/usr/bin/chromium $(BIN)/python bench/lighthouse.py
 	$(BIN)/python bench/report.py
 
 # needs a Docker engine: builds the image, checks it is healthy, non-root, and serves first runs
@@ -61,3 +69,14 @@ check-image:
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# plotly.js' own partial bundle with the cartesian trace types (the page draws scatter and
+# contour), pinned, vendored with its license; the app serves it, nothing is fetched at run time
+PLOTLY_VERSION ?= 4.1.1
+vendor-plotly:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent plotly.js-cartesian-dist-min@$(PLOTLY_VERSION) >/dev/null \
+	  && tar xzf plotly.js-cartesian-dist-min-$(PLOTLY_VERSION).tgz && cd - >/dev/null \
+	  && cp $$tmp/package/plotly-cartesian.min.js static/vendor/plotly-cartesian.min.js \
+	  && cp $$tmp/package/LICENSE static/vendor/plotly-LICENSE && rm -rf $$tmp \
+	  && sed -i 's/[0-9]\+\.[0-9]\+\.[0-9]\+/$(PLOTLY_VERSION)/g' static/vendor/README.md \
+	  && head -c 120 static/vendor/plotly-cartesian.min.js | grep -o 'v[0-9][0-9.]*'

@@ -4,13 +4,13 @@ import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from app.api import handlers, lessons, ops, pages, runs, share
 from app.api.pages import ROOT
+from app.assets import Assets
 from app.engine import compiled
 from app.metrics import make_registry
-from app.middleware import GuardMiddleware
+from app.middleware import CompressionMiddleware, GuardMiddleware
 from app.ratelimit import RateLimiter
 from app.schemas import run_schema
 from app.server import ConnectionCollector
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         # load the compiled kernels in the background: the first request need not wait for them
         threading.Thread(target=compiled.warm, name="warm-kernels", daemon=True).start()
+        threading.Thread(target=app.state.assets.warm, name="compress-static", daemon=True).start()
         fleet = await join_fleet(settings)
         app.state.service = RunService(settings, fleet)
         yield
@@ -61,6 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.stream_limiter = RateLimiter(settings.stream_starts_per_minute, settings.stream_burst)
     app.state.metrics = make_registry(lambda: getattr(app.state, "service", None))
     app.state.metrics.register(ConnectionCollector(settings))
+    app.state.assets = Assets(ROOT / "static")
+    app.add_middleware(CompressionMiddleware)  # inside the guard: its log counts the bytes sent
     app.add_middleware(GuardMiddleware, settings=settings)
     handlers.install(app)
     app.include_router(runs.router)
@@ -68,7 +71,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(share.router)
     app.include_router(ops.router)
-    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     describe_run_config(app)
     return app
 

@@ -1,14 +1,12 @@
 """The container and scale-out files keep their promises (no Docker engine runs here to build them)."""
 import re
-import shutil
-import subprocess
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.servers import free_port
+from tests.support.nginx import nginx_in_front_of
 from tests.support.sse import iter_events, losses_by_run
 from tests.support.waiting import wait_until
 
@@ -38,38 +36,11 @@ def test_compose_runs_a_fleet_behind_nginx_with_sse_unbuffered():
     assert "hash $args" not in nginx and "X-Forwarded-For" in nginx and "client_header_timeout" in nginx
 
 
-def start_nginx(app_ports: list[int], tmp_path: Path):
-    """Debian's nginx with the compose file's site config pointed at live apps: (process, url)."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
-        pytest.fail("nginx is missing: `make test` installs Debian's nginx-light")
-    port = free_port()
-    site = (ROOT / "deploy" / "nginx.conf").read_text()
-    upstreams = "".join(f"server 127.0.0.1:{app_port};" for app_port in app_ports)
-    site = re.sub(r"server app:8000[^;]*;", upstreams, site).replace("listen 80;", f"listen 127.0.0.1:{port};")
-    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (tmp_path / name).mkdir()
-    temps = "\n".join(f"{n}_temp_path {tmp_path / n};" for n in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (tmp_path / "nginx.conf").write_text(
-        f"daemon off; master_process off; pid {tmp_path}/nginx.pid; error_log stderr warn;\n"
-        f"events {{}}\nhttp {{ access_log off; {temps}\n{site}\n}}\n")
-    proc = subprocess.Popen([nginx, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)])
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(url + "/healthz", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.05)
-    return proc, url
-
-
 def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_path):
     """The compose file's nginx config, pointed at two live app servers, passes SSE through as it
     comes, spreads streams open at once over both (least_conn) and resumes on either."""
     servers = [live_server(points_per_event=500) for _ in range(2)]
-    proc, url = start_nginx([server.port for server in servers], tmp_path)
-    try:
+    with nginx_in_front_of([server.port for server in servers], tmp_path) as url:
         # long enough that the compiled engine is still training when the first events arrive
         query = "batch_size=1&n_samples=100000&epochs=3"
         events, arrivals = [], []
@@ -96,6 +67,3 @@ def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_pa
             for r in (one, two):
                 next(iter_events(r.iter_lines()))
         wait_until(lambda: all(server.service.stats.streams > n for server, n in zip(servers, before)))
-    finally:
-        proc.terminate()
-        proc.wait(10)

@@ -1,27 +1,29 @@
-"""The workspace (/), the embeddable view (/embed) and plotly.js served from the plotly package.
+"""The workspace (/), the embeddable view (/embed) and the static files (content-hashed URLs,
+compressed once; see app/assets.py), plotly.js' partial bundle among them.
 
 Each page carries the run schema and the lesson cards as JSON, so the page builds its controls,
 parsing and validation from the server's one schema without a request of its own."""
 import json
 from pathlib import Path
 
-import plotly
-from fastapi import APIRouter, Header, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2.utils import htmlsafe_json_dumps
 
 from app import i18n
-from app.api.share import shared_link
 from app.api.deps import checked
+from app.api.share import shared_link
+from app.assets import Assets, respond, script_hash
 from app.errors import QueryError
 from app.lessons import DEFAULT_QUERY, cards
+from app.middleware import content_security_policy
 from app.sharing import head
 from app.schemas import VIEWS, run_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 templates = Jinja2Templates(directory=ROOT / "templates")
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+PLOTLY_JS = "vendor/plotly-cartesian.min.js"  # see static/vendor/README.md
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,12 +47,22 @@ def head_of(request: Request, lang: str) -> dict:
 
 
 def render(request: Request, template: str, accept_language: str | None) -> HTMLResponse:
+    """A page: `no-cache` (it names the static files' current hashed URLs), its import map
+    allowed by hash in the CSP."""
     lang = i18n.pick(request.query_params.get("lang"), accept_language)
-    return templates.TemplateResponse(request, template, {
+    assets: Assets = request.app.state.assets
+    import_map = assets.import_map()
+    response = templates.TemplateResponse(request, template, {
         "lang": lang, "languages": i18n.LANGUAGES, "t": i18n.strings(lang),
         "config": page_config(request.app.state.settings.max_runs, lang), "views": VIEWS,
         "head": head_of(request, lang),
+        "static_url": assets.url, "import_map": import_map, "module_preloads": assets.preloads(),
+        "plotly_js": PLOTLY_JS,
     })
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        embeddable=request.url.path == "/embed", script_hashes=[script_hash(import_map)])
+    return response
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -64,7 +76,17 @@ def embed(request: Request, accept_language: str | None = Header(default=None)):
     return render(request, "embed.html", accept_language)
 
 
+@router.get("/static/{path:path}")
+def static_file(request: Request, path: str) -> Response:
+    """`/static/<file>` (no-cache, ETag) or `/static/<name>.<hash>.<ext>` (immutable)."""
+    found = request.app.state.assets.lookup(path)
+    if found is None:
+        raise HTTPException(404)
+    return respond(*found, request.headers.get("accept-encoding"), request.headers.get("if-none-match"))
+
+
 @router.get("/vendor/plotly.min.js")
-def plotly_js():
-    return FileResponse(PLOTLY_JS, media_type="text/javascript",
-                        headers={"Cache-Control": "public, max-age=86400"})
+def plotly_js(request: Request) -> Response:
+    """The old plain URL of plotly.js, kept for pages and links that name it."""
+    asset = request.app.state.assets.get(PLOTLY_JS)
+    return respond(asset, False, request.headers.get("accept-encoding"), request.headers.get("if-none-match"))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse
 
+from app.api.caching import CachedDep, EquivalentDep
 from app.api.deps import ComparisonDep, CursorDep, FinishedDep, ServiceDep, SettingsDep, StreamStartDep
 from app.api.openapi import RUN_PARAMETERS
 from app.codegen import FRAMEWORKS, script
@@ -38,10 +39,10 @@ async def schema():
 
 
 @router.get("/plan", openapi_extra=DOC, response_class=JSON)
-async def plan(comparison: ComparisonDep):
+async def plan(comparison: ComparisonDep, cached: CachedDep):
     """Update counts of each run (iterations_per_epoch = ceil(n_train / batch_size)) and the
     comparison's canonical share link as ``query``."""
-    return JSON(comparison.plan)
+    return cached(JSON(comparison.plan))
 
 
 @router.get("/stream", openapi_extra=DOC, response_class=EventSourceResponse)
@@ -54,20 +55,21 @@ async def stream(comparison: ComparisonDep, cursor: CursorDep, admit: StreamStar
 
 
 @router.get("/history", openapi_extra=DOC, response_class=JSON)
-async def get_history(comparison: ComparisonDep, records: FinishedDep,
+async def get_history(comparison: ComparisonDep, cached: EquivalentDep, records: FinishedDep,
                       format: Literal["json", "csv"] = Query("json", description="json or csv")):
     """The whole finished comparison; trains it first unless it is cached. A client that leaves
     stops the training it alone was waiting for."""
     if records is None:
         return Response(status_code=499)  # nobody reads it
+    keep = all(rec.status != "failed" for rec in records)  # an error is not the comparison's answer
     if format == "csv":
-        return Response(history_csv(comparison, records), media_type="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="history.csv"'})
-    return JSON(history(comparison, records))
+        return cached(Response(history_csv(comparison, records), media_type="text/csv",
+                               headers={"Content-Disposition": 'attachment; filename="history.csv"'}), keep)
+    return cached(JSON(history(comparison, records)), keep)
 
 
 @router.get("/dataset", openapi_extra=DOC, response_class=JSON)
-def dataset(comparison: ComparisonDep, settings: SettingsDep):
+def dataset(comparison: ComparisonDep, settings: SettingsDep, cached: CachedDep):
     """The generated data of the first run."""
     cfg = comparison.configs[0]
     plan = comparison.plan["runs"][0]
@@ -76,8 +78,8 @@ def dataset(comparison: ComparisonDep, settings: SettingsDep):
         raise QueryError.one("n_samples", cfg.n_samples, f"the data set has {size} examples; /api/dataset returns "
                              f"at most max_dataset_download={settings.max_dataset_download}: lower n_samples", "limit")
     d = cfg.make_data()
-    return JSON({"X_train": d.X_train.tolist(), "y_train": d.y_train.tolist(),
-                 "X_val": d.X_val.tolist(), "y_val": d.y_val.tolist(), "task": d.task})
+    return cached(JSON({"X_train": d.X_train.tolist(), "y_train": d.y_train.tolist(),
+                        "X_val": d.X_val.tolist(), "y_val": d.y_val.tolist(), "task": d.task}))
 
 
 @router.get("/code", openapi_extra=DOC, response_class=Response)
@@ -93,7 +95,7 @@ async def code(request: Request, comparison: ComparisonDep,
 
 
 @router.get("/landscape", openapi_extra=DOC, response_class=JSON)
-def landscape(comparison: ComparisonDep):
+def landscape(comparison: ComparisonDep, cached: CachedDep):
     """Training loss of the two-parameter linear model over (w, b), around the minimum and the
     first run's start; every run's path (from the stream's `path` events) can be drawn on it."""
     cfg = comparison.configs[0]
@@ -102,4 +104,4 @@ def landscape(comparison: ComparisonDep):
                              "dataset=linear with model=linear and loss=mse")
     trainer = Trainer(cfg)
     start = (trainer.initial_params["w"][0], trainer.initial_params["b"])
-    return JSON(linear_landscape(trainer.data.X_train, trainer.data.y_train, start))
+    return cached(JSON(linear_landscape(trainer.data.X_train, trainer.data.y_train, start)))
