@@ -4,7 +4,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.support.nginx import nginx_in_front_of
 from tests.support.sse import iter_events, losses_by_run
