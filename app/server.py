@@ -21,7 +21,12 @@ import math
 import os
 import socket
 import struct
+import subprocess
+import sys
 import termios
+import time
+import urllib.request
+from pathlib import Path
 
 import h11
 import uvicorn
@@ -170,3 +175,26 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def spawn(workers: int = 1, env: dict | None = None, log_level: str = "warning") -> tuple[subprocess.Popen, str]:
+    """``python -m app.server`` as a child process on a free port of 127.0.0.1, as the image runs
+    it (``env`` adds ``GDV_*`` settings): (process, url) once it answers /healthz. For tests and
+    benchmarks; the caller stops it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "app.server", "--port", str(port), "--workers", str(workers),
+                             "--log-level", log_level], cwd=Path(__file__).resolve().parents[1],
+                            env={**os.environ, **(env or {})})
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(1200):
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1):
+                return proc, url
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("the server did not start")

@@ -5,7 +5,7 @@ import time
 
 import uvicorn
 
-from app.server import server_options
+from app.server import server_options, spawn
 
 
 class LiveServer:
@@ -39,30 +39,5 @@ def serve(app) -> tuple[uvicorn.Server, threading.Thread, int]:
 
 
 def app_process(workers: int = 1, env: dict | None = None, log_level: str = "warning"):
-    """``python -m app.server`` on a free port of 127.0.0.1, as the image runs it: (Popen, url)
-    once it answers /healthz. ``env`` adds GDV_* settings. The caller stops it."""
-    import os
-    import socket
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    import httpx
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "app.server", "--port", str(port), "--workers", str(workers),
-                             "--log-level", log_level], cwd=Path(__file__).resolve().parents[2],
-                            env={**os.environ, **(env or {})})
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            httpx.get(f"{url}/healthz", timeout=1)
-            return proc, url
-        except httpx.TransportError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("the server did not start")
+    """``python -m app.server`` on a free port, as the image runs it: (Popen, url)."""
+    return spawn(workers, env, log_level)
