@@ -9,8 +9,10 @@ export class Store {
   // options: the chart options
   constructor({ runs, page, lesson, options }) {
     // fromLink: the runs were read off a link; the server's plan then gives each run's values
-    this.state = { runs, fromLink: true, page, lesson, options, choice: null, verdict: null, plan: null, query: "",
-      results: [], streaming: false, errors: [], message: "" };
+    // asking: predict=true and the card's question is not answered yet; while it is true no view
+    // shows what answers it (update counts, the card's explanation, curves, end labels)
+    this.state = { runs, fromLink: true, page, lesson, options, choice: null, verdict: null, asking: false, plan: null,
+      query: "", results: [], streaming: false, errors: [], message: "" };
     this.listeners = new Set();
   }
 
@@ -118,8 +120,14 @@ export class Store {
     this.notify({ type: "end" });
   }
 
+  // predict=true: the card asks its question; views keep the answer until choose()
+  ask() {
+    this.state.asking = true;
+    this.notify({ type: "card" });
+  }
+
   choose(choice) {
-    this.state.choice = choice;
+    Object.assign(this.state, { choice, asking: false });
     this.notify({ type: "card" });
   }
 
