@@ -204,7 +204,7 @@ def test_every_control_takes_its_bounds_options_and_default_from_the_schema(page
 
     schema = page.request.get(server.url + "/api/schema").json()
     page.goto(server.url + "/?batch_size=full&n_samples=50&epochs=1")
-    controls = page.evaluate("""() => [...document.querySelectorAll('#controls [name]')].map(e => ({
+    controls = page.evaluate("""() => [...document.querySelectorAll('#settings [name]')].map(e => ({
         name: e.name, tag: e.tagName, type: e.type, min: e.getAttribute('min'), max: e.getAttribute('max'),
         step: e.getAttribute('step'), pattern: e.getAttribute('pattern'), def: e.dataset.default,
         options: e.tagName === 'SELECT' ? [...e.options].map(o => o.value) : null }))""")
