@@ -60,8 +60,9 @@ export class LessonCard {
     $("lesson-card").hidden = !lesson;
     if (!lesson) return;
     $("lesson-title").textContent = lesson.title;
-    // on a phone the explanation folds away (once), so the chart stays on the first screen
-    if (!this.folded && window.matchMedia("(max-width: 720px)").matches) $("lesson-details").open = false;
+    // on a phone and in an embed the explanation folds away (once), so the chart keeps the screen
+    const small = window.matchMedia("(max-width: 720px)").matches || document.body.classList.contains("embed");
+    if (!this.folded && small) $("lesson-details").open = false;
     this.folded = true;
     $("lesson-text").textContent = lesson.text;
     $("lesson-text").hidden = asking; // the explanation quotes the numbers: the question comes first

@@ -34,11 +34,12 @@ function breakableText(el, text) {
   }
 }
 
-function header() {
+function header(columns) {
   const head = document.createElement("thead");
   const row = document.createElement("tr");
-  for (const [key, , phone] of COLUMNS) {
+  for (const [key, field, phone] of columns) {
     const th = cell("th", "", null, phone);
+    th.dataset.head = field;
     breakableText(th, t(key)); // a header breaks between words (or at "/"), never inside one
     th.scope = "col";
     row.append(th);
@@ -91,12 +92,12 @@ function texts(plan, run, losses, now, asking) {
   return all;
 }
 
-function rows(plan, run, i, col, asking) {
+function rows(plan, run, i, col, asking, columns) {
   const row = document.createElement("tr");
   row.dataset.run = i;
   row.dataset.status = run.status || "pending"; // the status word, whatever the page's language
   row.append(nameCell(plan, i));
-  for (const [, field, phone] of COLUMNS.slice(1, -1)) {
+  for (const [, field, phone] of columns.slice(1, -1)) {
     const td = cell("td", col[field], field, phone);
     if (asking && SECRET.has(field)) td.title = t("secret_until_answer");
     row.append(td);
@@ -107,7 +108,7 @@ function rows(plan, run, i, col, asking) {
   formula.className = "formula";
   const f = cell("td", t("formula", { n: plan.n_train, b: plan.batch_size, ipe: plan.iterations_per_epoch,
     e: plan.epochs, t: plan.total_updates }), "formula");
-  f.colSpan = COLUMNS.length;
+  f.colSpan = columns.length;
   formula.append(f);
   return [row, formula];
 }
@@ -117,12 +118,14 @@ export function renderTable(table, plans, results, now, asking = false) {
   const finals = plans.map((plan, i) => finalLosses(plan, results[i] || {}));
   const train = distinctNumbers(finals.map((f) => f.train));
   const val = distinctNumbers(finals.map((f) => f.val));
+  // no run holds out validation data: no column of dashes
+  const columns = COLUMNS.filter(([, field]) => field !== "final_val_loss" || plans.some((p) => p.n_val));
   const body = document.createElement("tbody");
   plans.forEach((plan, i) => {
     const col = texts(plan, results[i] || {}, { train: train[i], val: val[i] }, now, asking);
-    body.append(...rows(plan, results[i] || {}, i, col, asking));
+    body.append(...rows(plan, results[i] || {}, i, col, asking, columns));
   });
-  table.replaceChildren(header(), body);
+  table.replaceChildren(header(columns), body);
 }
 
 const SHOWN = new Set(["plan", "start", "points", "eval", "done", "stopped", "card"]);
