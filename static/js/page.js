@@ -102,7 +102,14 @@ export function bindWorkspace(store, session, charts) {
   const render = () => renderControls($("settings"), store.state,
     { edit: (runs, vary) => session.edit(runs, false, vary), vary: (key, on) => store.vary(key, on) });
   render();
-  store.subscribe((change) => ["runs", "plan", "start", "errors"].includes(change.type) && render());
+  // after the event that caused it: a Tab that committed an edit has moved focus by then, so the
+  // re-render puts focus back where the user is (the edited control, or the next one)
+  let pending = null;
+  store.subscribe((change) => {
+    if (!["runs", "plan", "start", "errors"].includes(change.type)) return;
+    clearTimeout(pending);
+    pending = setTimeout(render, 0);
+  });
   fillMenu($("lesson-select"), LESSONS, (picked) => {
     store.pickLesson(picked);
     session.edit(parseQuery(picked.query).runs, true);

@@ -181,17 +181,17 @@ def test_every_lesson_card_renders_in_every_language(sized, server, lang, shot):
 def test_predict_then_run_says_which_answer_was_right(sized, server, shot):
     page = sized(1280, 800)
     page.goto(server.url + "/?lesson=batch_size&predict=true")
-    page.locator("#predict input[type=radio]").first.wait_for()
+    page.locator("#prediction input[type=radio]").first.wait_for()
     assert page.evaluate("() => (document.getElementById('chart-overlay').data || []).length") == 0  # no curves yet
-    page.check("#predict input[value='1']")  # SGD
+    page.check("#prediction input[value='1']")  # SGD
     page.get_by_role("button", name="Run and see").click()
     wait_done(page, 3)
-    page.wait_for_function("() => document.getElementById('predict-result').textContent.length > 0")
-    result = page.inner_text("#predict-result")
+    page.wait_for_function("() => document.getElementById('verdict').textContent.length > 0")
+    result = page.inner_text("#verdict")
     assert result.startswith("Right: batch_size=1") and "20000 updates" in result
     shot(page, "predict-right")
     page.goto(server.url + "/embed?lesson=iterations&predict=true")
-    page.check("#predict input[value='6000']")
+    page.check("#prediction input[value='6000']")
     page.get_by_role("button", name="Run and see").click()
-    page.wait_for_function("() => document.getElementById('predict-result').textContent.length > 0", timeout=60000)
-    assert page.inner_text("#predict-result").startswith("Not quite: the answer is 600")
+    page.wait_for_function("() => document.getElementById('verdict').textContent.length > 0", timeout=60000)
+    assert page.inner_text("#verdict").startswith("Not quite: the answer is 600")
