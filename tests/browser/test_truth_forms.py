@@ -17,23 +17,6 @@ SIZES = [(1440, 900), (390, 844)]
 ROWS = "#run-table tr[data-run]"
 
 
-@pytest.fixture
-def sized(browser):
-    contexts = []
-
-    def make(width, height, locale="en-US"):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def cells(page, col):
     return page.locator(f"#run-table [data-col={col}]").all_inner_texts()
 
