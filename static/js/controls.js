@@ -1,7 +1,11 @@
-// The form, built from the server's schema: shared keys grouped (data, model, training) and the
-// list of runs. Each control takes its options, bounds, step, default and help from the schema.
-import { FIELDS, MAX_RUNS, problemWith, valueOf } from "./state.js";
+// The settings (#settings), built from the server's schema as a runs x keys grid: a key every run
+// shares is one control [name=key]; a key that differs is one control per run
+// [name=key][data-run=i]. Any shared key can be made per run ("per run" toggle); an edit changes
+// that key (in that run) only. Focus stays on the edited control across the re-render.
+import { FIELDS, MAX_RUNS, valueOf } from "./state.js";
+import { fixedSize, invalidMarks, settingsGrid, sizeKey } from "./schema.js";
 import { t } from "./i18n.js";
+import { COLORS } from "./theme.js";
 
 const OPTION_TEXT = {
   dataset: (v) => t(`dataset_${v}`),
@@ -10,6 +14,8 @@ const OPTION_TEXT = {
   optimizer: (v) => ({ sgd: "SGD", adam: "Adam", rmsprop: "RMSprop", adagrad: "Adagrad" })[v],
 };
 const BATCH_CHOICES = ["1", "10", "32", "100"]; // suggestions only; the schema bounds the value
+const ORDER = ["runs", "data", "model", "optimizer"]; // the runs first: what the comparison varies
+const SIZE_KEY = sizeKey(FIELDS);
 
 let uid = 0;
 
@@ -21,125 +27,222 @@ function numberAttributes(el, spec) {
   el.step = String(spec.step ?? "any");
 }
 
-function control(spec, value) {
+function element(spec, value) {
   let el;
   if (spec.type === "enum") {
     el = document.createElement("select");
     for (const option of spec.options) el.append(new Option((OPTION_TEXT[spec.key] || String)(option), option));
     el.value = value;
-  } else if (spec.type === "bool") {
-    el = document.createElement("input");
+    return el;
+  }
+  el = document.createElement("input");
+  if (spec.type === "bool") {
     el.type = "checkbox";
     el.checked = value === "true";
   } else if (spec.type === "batch") {
-    el = document.createElement("input");
     el.setAttribute("list", "batch-choices");
     el.inputMode = "numeric";
     numberAttributes(el, spec);
-    el.value = value;
+  } else if (spec.type === "text") {
+    el.type = "text";
+    if (spec.pattern) el.pattern = spec.pattern;
+    if (spec.maxLength) el.maxLength = spec.maxLength;
   } else {
-    el = document.createElement("input");
-    el.type = spec.type === "text" ? "text" : "number";
-    if (spec.type === "text") {
-      if (spec.pattern) el.pattern = spec.pattern;
-      if (spec.maxLength) el.maxLength = spec.maxLength;
-    } else {
-      numberAttributes(el, spec);
-    }
-    el.value = value;
-    if (spec.optional && spec.key === "noise") el.placeholder = t("auto");
+    // a value that is no number (from a link) stays visible as typed, marked invalid
+    el.type = value === "" || Number.isFinite(Number(value)) ? "number" : "text";
+    numberAttributes(el, spec);
   }
-  el.dataset.default = spec.default;
-  el.title = spec.description;
+  if (spec.type !== "bool") el.value = value;
+  if (spec.optional && spec.type === "float") el.placeholder = t("auto"); // the data set's own noise
   return el;
 }
 
-function input(spec, value, onChange) {
-  const id = `f-${spec.key}-${uid++}`;
-  const label = document.createElement("label");
-  label.htmlFor = id;
-  label.textContent = t(spec.key);
-  const el = control(spec, value);
-  el.id = id;
-  el.name = spec.key;
-  el.addEventListener("change", () => {
-    const text = spec.type === "bool" ? String(el.checked) : el.value.trim();
-    const problem = problemWith(spec, text);
-    el.setAttribute("aria-invalid", String(Boolean(problem)));
-    el.setCustomValidity(problem ? spec.description : "");
-    onChange(text); // the server names the key and what is allowed if the value is refused
-  });
-  const wrap = document.createElement("div");
-  wrap.className = `field field-${spec.type}`;
-  if (spec.type === "bool") wrap.append(el, label);
-  else wrap.append(label, el);
-  return wrap;
+// One control of a key (run i, or every run when i is null); onChange(text) after an edit.
+function control(spec, value, i, onChange) {
+  const el = element(spec, value);
+  Object.assign(el, { id: `f-${spec.key}-${uid++}`, name: spec.key, title: spec.description });
+  el.dataset.default = spec.default;
+  el.dataset.focus = `${spec.key}:${i ?? ""}`;
+  if (i !== null) el.dataset.run = i;
+  el.addEventListener("change", () => onChange(spec.type === "bool" ? String(el.checked) : el.value.trim()));
+  return el;
 }
 
-function button(text, onClick, extra = {}) {
+// The real size of a data set of fixed size, read-only where a synthetic one takes a value.
+function sizeOutput(spec, size, i) {
+  const out = document.createElement("output");
+  out.name = spec.key;
+  if (i !== null) out.dataset.run = i;
+  out.textContent = t("examples_fixed", size);
+  return out;
+}
+
+function swatch(i) {
+  const mark = document.createElement("span");
+  mark.className = "swatch";
+  mark.style.background = COLORS[i % COLORS.length];
+  mark.setAttribute("aria-hidden", "true");
+  return mark;
+}
+
+function button(text, onClick, extra = {}, focus = "") {
   const b = document.createElement("button");
   b.type = "button";
   b.textContent = text;
   Object.assign(b, extra);
+  b.dataset.focus = focus;
   b.addEventListener("click", onClick);
   return b;
+}
+
+// marks an invalid control and ties it to the row's message
+function markInvalid(el, mark, i, errorId) {
+  const bad = Boolean(mark) && (i === null || mark.runs.has(i));
+  el.setAttribute("aria-invalid", String(bad));
+  if (bad && mark.messages.length) el.setAttribute("aria-describedby", errorId);
+}
+
+// One key's row: its label, its one control or one per run, the "per run" toggle, its message.
+function row({ spec, perRun, values }, ctx) {
+  const wrap = document.createElement("div");
+  const sized = spec.key === SIZE_KEY && ctx.sizes.some(Boolean);
+  wrap.className = `field field-${spec.type}${perRun || sized ? " per-run" : ""}`;
+  wrap.dataset.key = spec.key;
+  const name = document.createElement(perRun ? "span" : "label");
+  name.className = "field-name";
+  name.textContent = t(spec.key);
+  name.id = `n-${spec.key}-${uid++}`;
+  const errorId = `e-${spec.key}-${uid++}`;
+  const mark = ctx.marks[spec.key];
+  const one = (i) => {
+    const size = spec.key === SIZE_KEY ? ctx.sizes[i ?? 0] : null;
+    if (size && (i !== null || ctx.sizes.every(Boolean))) return sizeOutput(spec, size, i);
+    const el = control(spec, values[i ?? 0], i, (text) => ctx.set(spec.key, i, text));
+    markInvalid(el, mark, i, errorId);
+    return el;
+  };
+  const cells = document.createElement("div");
+  cells.className = "cells";
+  if (perRun) {
+    values.forEach((_, i) => {
+      const cell = document.createElement("label");
+      cell.className = "cell";
+      const el = one(i);
+      el.setAttribute("aria-label", t("run_value", { key: t(spec.key), n: i + 1 }));
+      cell.append(swatch(i), `${i + 1}`, el);
+      cells.append(cell);
+    });
+  } else {
+    const el = one(null);
+    if (el.id) name.htmlFor = el.id;
+    cells.append(el);
+  }
+  wrap.append(name, cells);
+  if (values.length > 1 && !(sized && ctx.sizes.every(Boolean))) {
+    wrap.append(button(t("vary_per_run"), () => ctx.vary(spec.key, !perRun),
+      { className: "vary", title: t("vary_help", { key: t(spec.key) }) }, `vary:${spec.key}`));
+    wrap.lastChild.setAttribute("aria-pressed", String(perRun));
+    wrap.lastChild.setAttribute("aria-label", t("vary_help", { key: t(spec.key) }));
+  }
+  if (mark && mark.messages.length) {
+    const message = document.createElement("p");
+    Object.assign(message, { className: "field-error", id: errorId, textContent: mark.messages.join(" ") });
+    wrap.append(message);
+  }
+  return wrap;
 }
 
 function batchChoices() {
   const datalist = document.createElement("datalist");
   datalist.id = "batch-choices";
-  const batch = FIELDS.find((f) => f.key === "batch_size");
-  for (const v of [...batch.special, ...BATCH_CHOICES]) datalist.append(new Option(v === "full" ? t("full") : v, v));
+  const batch = FIELDS.find((f) => f.type === "batch");
+  for (const v of [...(batch ? batch.special : []), ...BATCH_CHOICES]) datalist.append(new Option(v === "full" ? t("full") : v, v));
   return datalist;
 }
 
-// runs: array of {key: text}; onEdit(newRuns) is called with a fresh copy after every edit.
-export function renderControls(root, runs, onEdit) {
-  const edit = (fn) => {
-    const copy = runs.map((r) => ({ ...r }));
-    fn(copy);
-    onEdit(copy);
-  };
-  const groups = [];
-  for (const group of ["data", "model", "optimizer"]) {
-    const fieldset = document.createElement("fieldset");
-    const legend = document.createElement("legend");
-    legend.textContent = t(`group_${group}`);
-    fieldset.append(legend);
-    for (const spec of FIELDS.filter((f) => f.group === group)) {
-      // a shared control shows the first run's value and sets it for every run
-      fieldset.append(input(spec, valueOf(runs[0], spec.key), (v) => edit((rs) => rs.forEach((r) => { r[spec.key] = v; }))));
-    }
-    groups.push(fieldset);
-  }
-  const list = document.createElement("fieldset");
-  list.className = "runs";
-  const legend = document.createElement("legend");
-  legend.textContent = t("group_runs");
-  list.append(legend, batchChoices());
+// the list of runs: each run's colour, number and label, duplicate and remove
+function runList(runs, labels, ctx) {
   const ol = document.createElement("ol");
+  ol.className = "run-list";
   runs.forEach((run, i) => {
     const li = document.createElement("li");
     li.className = "run";
     li.dataset.run = i;
     const title = document.createElement("h3");
-    title.textContent = t("run_n", { n: i + 1 });
-    li.append(title);
-    for (const spec of FIELDS.filter((f) => f.group === "runs")) {
-      li.append(input(spec, valueOf(run, spec.key), (v) => edit((rs) => { rs[i][spec.key] = v; })));
-    }
-    const actions = document.createElement("div");
-    actions.className = "run-actions";
-    actions.append(
-      button(t("duplicate_run"), () => edit((rs) => rs.splice(i + 1, 0, { ...rs[i] })),
-        { disabled: runs.length >= MAX_RUNS, className: "duplicate" }),
-      button(t("remove_run"), () => edit((rs) => rs.splice(i, 1)), { disabled: runs.length <= 1, className: "remove" }),
-    );
-    li.append(actions);
+    title.append(swatch(i), t("run_n", { n: i + 1 }));
+    if (labels[i]) title.append(Object.assign(document.createElement("small"), { textContent: ` ${labels[i]}` }));
+    li.append(title,
+      button(t("duplicate_run"), () => ctx.add(i), { disabled: runs.length >= MAX_RUNS, className: "duplicate" }, `dup:${i}`),
+      button(t("remove_run"), () => ctx.remove(i), { disabled: runs.length <= 1, className: "remove" }, `remove:${i}`));
     ol.append(li);
   });
-  list.append(ol);
-  list.append(button(t("add_run"), () => edit((rs) => rs.push({ ...rs[rs.length - 1], label: "" })),
-    { disabled: runs.length >= MAX_RUNS, id: "add-run" }));
-  root.replaceChildren(...groups, list);
+  return ol;
+}
+
+// What the grid shows, as a key: a re-render that would show the same is skipped, so a value
+// being typed is never wiped by an unrelated plan.
+function signature(state, sizes, marks) {
+  const m = Object.entries(marks).map(([k, v]) => [k, [...v.runs], v.messages]);
+  return JSON.stringify([state.runs, [...state.varied], sizes, m, state.plan && state.plan.runs.map((r) => r.label)]);
+}
+
+// The sizes of real data sets, from the server's plan of these runs (none while it is stale).
+function sizesOf(state) {
+  const { plan, runs } = state;
+  const current = plan && plan.runs.length === runs.length &&
+    plan.runs.every((p, i) => String(p.config.dataset) === valueOf(runs[i], "dataset"));
+  return runs.map((_, i) => (current ? fixedSize(plan.runs[i], SIZE_KEY) : null));
+}
+
+// state: the store's state (runs, varied, errors, plan); actions: edit(runs, vary), vary(key, on)
+export function renderControls(root, state, actions) {
+  const { runs } = state;
+  const sizes = sizesOf(state);
+  const marks = invalidMarks(state.errors.filter((e) => typeof e === "object"), runs, FIELDS, valueOf);
+  const shown = signature(state, sizes, marks);
+  if (root.dataset.shown === shown) return;
+  root.dataset.shown = shown;
+  const focused = root.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
+  const grid = settingsGrid(FIELDS, runs, state.varied, valueOf, ORDER);
+  const perRunKeys = grid.flatMap((g) => g.rows.filter((r) => r.perRun).map((r) => r.spec.key));
+  const copy = () => runs.map((r) => ({ ...r }));
+  const ctx = { marks, sizes,
+    set: (key, i, text) => {
+      const rs = copy();
+      rs.forEach((r, j) => { if (i === null || i === j) r[key] = text; });
+      actions.edit(rs, i === null ? [] : [key]);
+    },
+    vary: (key, on) => {
+      if (on) return actions.vary(key, true);
+      actions.vary(key, false);
+      return actions.edit(copy().map((r) => ({ ...r, [key]: valueOf(runs[0], key) })));
+    },
+    // a new run starts as a copy; the run keys (and the keys shown per run) get a control per run
+    add: (i) => {
+      const rs = copy();
+      rs.splice(i + 1, 0, { ...rs[i], label: "" });
+      actions.edit(rs, [...perRunKeys, ...FIELDS.filter((f) => f.group === "runs").map((f) => f.key)]);
+    },
+    remove: (i) => actions.edit(copy().filter((_, j) => j !== i)),
+  };
+  const labels = state.plan && state.plan.runs.length === runs.length ? state.plan.runs.map((r) => r.label) : [];
+  root.replaceChildren(...grid.map(({ group, rows }) => {
+    const fieldset = document.createElement("fieldset");
+    fieldset.dataset.group = group;
+    const legend = document.createElement("legend");
+    legend.textContent = t(`group_${group}`);
+    fieldset.append(legend);
+    if (group === "runs") fieldset.append(batchChoices(), runList(runs, labels, ctx));
+    fieldset.append(...rows.map((r) => row(r, ctx)));
+    if (group === "runs") fieldset.append(button(t("add_run"), () => ctx.add(runs.length - 1),
+      { disabled: runs.length >= MAX_RUNS, id: "add-run" }, "add"));
+    return fieldset;
+  }));
+  restoreFocus(root, focused);
+}
+
+function restoreFocus(root, focused) {
+  if (!focused) return;
+  const again = root.querySelector(`[data-focus="${CSS.escape(focused)}"]`);
+  (again && !again.disabled ? again : root.querySelector("#add-run"))?.focus();
 }

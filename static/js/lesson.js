@@ -1,7 +1,7 @@
 // The lesson card (#lesson-card): its explanation, and with predict=true its question asked
 // before the curves appear; once the runs are done the card shows the server's verdict
 // (/api/verdict), quoting the measured numbers in the page's language.
-import { formatNumber, statusText } from "./format.js";
+import { distinctNumbers, statusText } from "./format.js";
 import { t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -14,14 +14,31 @@ export function measuredText(verdict) {
     return t("answer_ipe", { n: p.n_train, b: p.batch_size, ipe: p.iterations_per_epoch });
   }
   if (verdict.answer === "most_updates") return runs.map((r) => t("answer_updates", { label: r.label, n: r.updates })).join("; ");
-  const key = verdict.answer === "lowest_val_loss" ? "final_val_loss" : "final_train_loss";
-  return runs.map((r) => t("answer_loss", { label: r.label,
-    loss: r.status === "diverged" ? statusText(r) : formatNumber(r[key]) })).join("; ");
+  const key = lossKey(verdict);
+  const losses = distinctNumbers(runs.map((r) => r[key])); // values that differ print differently
+  return runs.map((r, i) => t("answer_loss", { label: r.label,
+    loss: r.status === "diverged" ? statusText(r) : losses[i] })).join("; ");
 }
 
-// "Right: batch_size=1. Measured: ..." for the user's choice (a value of #prediction's inputs)
+const lossKey = (verdict) => (verdict.answer === "lowest_val_loss" ? "final_val_loss" : "final_train_loss");
+
+// The runs (indices) whose number equals the winner's exactly: a tie, where any of them is right.
+export function tiedRuns(verdict) {
+  if (verdict.answer === "iterations_per_epoch") return [];
+  const score = (r) => (verdict.answer === "most_updates" ? r.updates : r.status === "diverged" ? null : r[lossKey(verdict)]);
+  const best = score(verdict.runs[Number(verdict.value)]);
+  const tied = verdict.runs.map((r, i) => (best !== null && score(r) === best ? i : -1)).filter((i) => i >= 0);
+  return tied.length > 1 ? tied : [];
+}
+
+// "Right: batch_size=1. Measured: ..." for the user's choice (a value of #prediction's inputs);
+// a tie names every run that shares the best number
 export function verdictText(verdict, choice) {
-  const said = t(choice === verdict.value ? "predict_right" : "predict_wrong", { answer: verdict.text });
+  const tied = tiedRuns(verdict);
+  const said = tied.length
+    ? t(tied.includes(Number(choice)) ? "predict_tie_right" : "predict_tie_wrong",
+      { answer: tied.map((i) => verdict.runs[i].label).join(", ") })
+    : t(choice === verdict.value ? "predict_right" : "predict_wrong", { answer: verdict.text });
   return `${said} ${t("measured", { numbers: measuredText(verdict) })}`;
 }
 
@@ -39,30 +56,32 @@ export class LessonCard {
   }
 
   render() {
-    const { lesson, query, verdict, choice } = this.store.state;
+    const { lesson, query, verdict, choice, asking } = this.store.state;
     $("lesson-card").hidden = !lesson;
     if (!lesson) return;
     $("lesson-title").textContent = lesson.title;
-    // on a phone the explanation folds away (once), so the chart stays on the first screen
-    if (!this.folded && window.matchMedia("(max-width: 720px)").matches) $("lesson-details").open = false;
+    // on a phone and in an embed the explanation folds away (once), so the chart keeps the screen
+    const small = window.matchMedia("(max-width: 720px)").matches || document.body.classList.contains("embed");
+    if (!this.folded && small) $("lesson-details").open = false;
     this.folded = true;
     $("lesson-text").textContent = lesson.text;
+    $("lesson-text").hidden = asking; // the explanation quotes the numbers: the question comes first
     $("lesson-question").textContent = lesson.question;
     $("lesson-edited").hidden = !query || query === lesson.query;
     const select = $("lesson-select");
     if (select) select.value = lesson.name;
-    $("predict-result").textContent = verdict && choice !== null ? verdictText(verdict, choice) : "";
+    $("verdict").textContent = verdict && choice !== null ? verdictText(verdict, choice) : "";
   }
 
   // Ask the card's question; onAnswer runs once the user has chosen.
   ask(plans, onAnswer) {
-    const form = $("predict");
+    const form = $("prediction");
     const { lesson } = this.store.state;
     const options = lesson.options.length ? lesson.options.map((o) => [o, o]) : plans.map((p, i) => [String(i), p.label]);
-    $("predict-options").replaceChildren(...options.map(([value, text], i) => {
+    $("predict-options").replaceChildren(...options.map(([value, text]) => {
       const label = document.createElement("label");
       const input = document.createElement("input");
-      Object.assign(input, { type: "radio", name: "prediction", value, required: true, checked: i === 0 });
+      Object.assign(input, { type: "radio", name: "prediction", value, required: true }); // none checked
       label.append(input, ` ${text}`);
       return label;
     }));

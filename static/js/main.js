@@ -5,7 +5,7 @@ import { CodePanel } from "./code.js";
 import { Frames } from "./frames.js";
 import { t } from "./i18n.js";
 import { LessonCard } from "./lesson.js";
-import { bindAddress, bindChartOptions, bindMessages, bindWorkspace } from "./page.js";
+import { bindAddress, bindChartOptions, bindMessages, bindWorkspace, showNotices } from "./page.js";
 import { chartOptions, wantedViews } from "./query.js";
 import { Session } from "./session.js";
 import { DEFAULT_QUERY, LESSONS, VIEWS, parseQuery } from "./state.js";
@@ -16,12 +16,15 @@ import { Views } from "./views.js";
 const $ = (id) => document.getElementById(id);
 const isEmbed = document.body.classList.contains("embed");
 
+// the link's runs (sent to the server as written), page keys and card; what the page does not
+// know (lesson, lang, x) is noticed on the page and left out of the links it writes
 function initialState() {
-  const { runs, page, hasRunKeys } = parseQuery(location.search);
+  const { runs, page, hasRunKeys, link } = parseQuery(location.search);
+  const options = chartOptions(page);
+  for (const { key } of showNotices(page, options.mode)) delete page[key];
   const lesson = LESSONS.find((l) => l.name === page.lesson) || null;
-  if (!lesson) delete page.lesson;
   const fromLink = hasRunKeys ? runs : parseQuery(lesson ? lesson.query : DEFAULT_QUERY).runs;
-  return { runs: fromLink, page, lesson, options: chartOptions(page) };
+  return { runs: fromLink, page, lesson, options, link: hasRunKeys ? link : null };
 }
 
 const store = new Store(initialState());
@@ -41,7 +44,8 @@ $("stop").addEventListener("click", () => session.stop());
 if (!isEmbed) bindWorkspace(store, session, charts);
 
 if (store.state.lesson && store.state.page.predict === "true") {
-  // predict first: the curves appear once the question is answered
+  // predict first: nothing answers the question (counts, text, curves) until it is answered
+  store.ask();
   session.preview().then((plan) => plan && card.ask(plan.runs, () => session.start()));
 } else if (!isEmbed || store.state.page.autoplay === "true") {
   session.start();

@@ -5,28 +5,46 @@ import { copyText } from "./code.js";
 import { renderControls } from "./controls.js";
 import { t } from "./i18n.js";
 import { fillMenu } from "./lesson.js";
-import { LESSONS, parseQuery, runsQuery, withPage } from "./state.js";
+import { embedSnippet, linkNotices, X_MODES } from "./query.js";
+import { LESSONS, PAGE_KEYS, parseQuery, runsQuery, withPage } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 const QUERY_CHANGES = new Set(["plan", "start", "errors"]);
 
-// The address bar, Copy link and Embed all carry the server's canonical link (plan.query).
+// what an embed's iframe title says: the lesson's title, else the runs' labels
+function comparisonName({ lesson, plan }) {
+  return t("embed_title", { what: lesson ? lesson.title : plan ? plan.runs.map((r) => r.label).join(" · ") : t("title") });
+}
+
+// The address bar, Copy link and Embed all carry the server's canonical link (plan.query) and
+// every page key (lesson, predict, lang, view, chart options).
 export function bindAddress(store, code, isEmbed) {
-  store.subscribe((change, { query, page }) => {
-    if (change.type === "page") history.replaceState(null, "", `${location.pathname}?${withPage(query, page)}`);
-    if (!QUERY_CHANGES.has(change.type)) return;
+  store.subscribe((change, state) => {
+    const { query, page } = state;
+    if (change.type !== "page" && !QUERY_CHANGES.has(change.type)) return;
     history.replaceState(null, "", `${location.pathname}?${withPage(query, page)}`);
-    code.show(query);
+    if (QUERY_CHANGES.has(change.type)) code.show(query);
     if (isEmbed) {
-      $("open-full").href = `/?${withPage(query, { lang: page.lang })}`;
+      const { autoplay, ...kept } = page; // the full page opens as a page does, waiting for no one
+      $("open-full").href = `/?${withPage(query, kept)}`;
       return;
     }
     $("download-csv").href = `/api/history?${query}&format=csv`;
     $("download-json").href = `/api/history?${query}`;
-    const src = `${location.origin}/embed?${withPage(query, { lang: page.lang, autoplay: "true" })}`;
-    $("embed-snippet").value = `<iframe src="${src.replace(/"/g, "&quot;")}" width="100%" height="520" ` +
-      `style="border:0" loading="lazy" title="${t("title")}"></iframe>`;
+    $("embed-code").value = embedSnippet(location.origin, query, page, PAGE_KEYS, comparisonName(state));
   });
+}
+
+// A link's unknown lesson, language or x axis, said in #notices instead of silently ignored.
+export function showNotices(page, mode) {
+  const box = $("notices");
+  const languages = JSON.parse(box.dataset.languages);
+  const lang = document.documentElement.lang;
+  const notices = linkNotices(page, { lesson: LESSONS.map((l) => l.name), lang: Object.keys(languages), x: X_MODES });
+  box.replaceChildren(...notices.map(({ key, value, names }) => Object.assign(document.createElement("p"), {
+    textContent: t(`notice_${key}`, { value, names, name: languages[lang], mode }) })));
+  box.hidden = !notices.length;
+  return notices;
 }
 
 function showErrors(messages) {
@@ -35,9 +53,9 @@ function showErrors(messages) {
   const title = document.createElement("p");
   title.textContent = t("errors");
   const list = document.createElement("ul");
-  for (const msg of messages) {
+  for (const problem of messages) {
     const li = document.createElement("li");
-    li.textContent = msg;
+    li.textContent = problem.msg ?? String(problem);
     list.append(li);
   }
   box.replaceChildren(title, list);
@@ -81,9 +99,17 @@ export function bindChartOptions(store) {
 
 // The workspace (not the embed): the form, the lesson menu, links and downloads, language.
 export function bindWorkspace(store, session, charts) {
-  const render = () => renderControls($("controls"), store.state.runs, (runs) => session.edit(runs));
+  const render = () => renderControls($("settings"), store.state,
+    { edit: (runs, vary) => session.edit(runs, false, vary), vary: (key, on) => store.vary(key, on) });
   render();
-  store.subscribe((change) => change.type === "runs" && render());
+  // after the event that caused it: a Tab that committed an edit has moved focus by then, so the
+  // re-render puts focus back where the user is (the edited control, or the next one)
+  let pending = null;
+  store.subscribe((change) => {
+    if (!["runs", "plan", "start", "errors"].includes(change.type)) return;
+    clearTimeout(pending);
+    pending = setTimeout(render, 0);
+  });
   fillMenu($("lesson-select"), LESSONS, (picked) => {
     store.pickLesson(picked);
     session.edit(parseQuery(picked.query).runs, true);
@@ -96,7 +122,7 @@ export function bindWorkspace(store, session, charts) {
     const box = $("embed-box");
     box.hidden = !box.hidden;
     e.target.setAttribute("aria-expanded", String(!box.hidden));
-    if (!box.hidden) $("embed-snippet").select();
+    if (!box.hidden) $("embed-code").select();
   });
   $("download-png").addEventListener("click", () => charts.png());
   $("lang-select").addEventListener("change", (e) => {

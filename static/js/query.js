@@ -35,7 +35,12 @@ export function parseQuery(search, pageKeys) {
   const n = Math.max(1, ...Object.values(lists).map((v) => v.length));
   const runs = Array.from({ length: n }, (_, i) =>
     Object.fromEntries(Object.entries(lists).map(([key, values]) => [key, values.length > 1 ? values[i] ?? "" : values[0]])));
-  return { runs, page, hasRunKeys: Object.keys(lists).length > 0 };
+  return { runs, page, hasRunKeys: Object.keys(lists).length > 0, link: listsQuery(lists) };
+}
+
+// the run keys of a link as it wrote them (each key's list as given, whatever its length)
+export function listsQuery(lists) {
+  return Object.entries(lists).map(([key, items]) => `${encode(key)}=${items.map(encode).join(",")}`).join("&");
 }
 
 // The form's runs as a query for the server: every key some run sets, one item per run (so the
@@ -57,7 +62,7 @@ export function configTexts(config) {
   return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, value === null ? "" : String(value)]));
 }
 
-const X_MODES = ["epochs", "updates", "examples", "seconds"];
+export const X_MODES = ["epochs", "updates", "examples", "seconds"];
 
 // the chart options a link sets (x, logx, logy, smooth), so a shared link reproduces the picture;
 // smoothing null: each run's own weight
@@ -70,4 +75,23 @@ export function chartOptions(page) {
 // the views a link asks for (`view`); an embed shows the loss curves unless it asks for others
 export function wantedViews(page, isEmbed, views) {
   return (page.view || (isEmbed ? "loss" : views.join(","))).split(",").filter((v) => views.includes(v));
+}
+
+// What a link asks for that the page does not have (an unknown lesson, language or x axis): each
+// a notice {key, value, names} to show instead of ignoring it. known: {lesson: [...names],
+// lang: [...codes], x: [...modes]}; the page's language is the one the server picked.
+export function linkNotices(page, known) {
+  return ["lesson", "lang", "x"]
+    .filter((key) => page[key] !== undefined && page[key] !== "" && !known[key].includes(page[key]))
+    .map((key) => ({ key, value: page[key], names: known[key].join(", ") }));
+}
+
+const attribute = (text) => String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+
+// The Embed control's iframe: the page's whole link (comparison, lesson, predict, lang, view,
+// chart options) plus autoplay, and a title naming the comparison.
+export function embedSnippet(origin, query, page, pageKeys, title) {
+  const src = `${origin}/embed?${withPage(query, { ...page, autoplay: "true" }, pageKeys)}`;
+  return `<iframe src="${attribute(src)}" width="100%" height="520" style="border:0" loading="lazy" ` +
+    `title="${attribute(title)}"></iframe>`;
 }

@@ -25,7 +25,8 @@ export function describe(key, prop) {
   const members = (prop.anyOf || [prop]).filter((p) => p.type !== "null");
   const optional = (prop.anyOf || []).some((p) => p.type === "null");
   const spec = { key, group: prop["x-group"], description: prop.description || "", optional,
-    default: valueText(prop.default), step: prop["x-step"], special: members.filter((p) => "const" in p).map((p) => p.const) };
+    default: valueText(prop.default), step: prop["x-step"], special: members.filter((p) => "const" in p).map((p) => p.const),
+    datasetSize: prop["x-dataset-size"] === true };
   const main = members.find((p) => !("const" in p)) || members[0];
   if (main.enum) {
     spec.type = "enum";
@@ -61,4 +62,57 @@ export function problemWith(spec, text) {
   if (spec.min !== undefined && (spec.minExclusive ? x <= spec.min : x < spec.min)) return "range";
   if (spec.max !== undefined && (spec.maxExclusive ? x >= spec.max : x > spec.max)) return "range";
   return "";
+}
+
+// ---- the settings grid (runs x keys) ----
+
+// The key that sizes a synthetic data set (a real one ignores it): the schema's `x-dataset-size`
+// key, else the first whole-number key of the data group (schema order).
+export function sizeKey(specs) {
+  const marked = specs.find((s) => s.datasetSize);
+  return (marked || specs.find((s) => s.group === "data" && s.type === "int") || {}).key;
+}
+
+// A run's data set size as the server's plan states it, when the data set is a real one of fixed
+// size (its size differs from the size key's value): {n, train, val}; else null.
+export function fixedSize(planRun, key) {
+  const n = planRun.n_train + planRun.n_val;
+  return key && Number(planRun.config[key]) !== n ? { n, train: planRun.n_train, val: planRun.n_val } : null;
+}
+
+// The settings as a runs x keys grid, group by group (in `order`): a key is one shared row when
+// every run has the same value, else (or when the user asked, `varied`) one control per run.
+export function settingsGrid(specs, runs, varied, valueOf, order) {
+  return order.map((group) => ({
+    group,
+    rows: specs.filter((s) => s.group === group).map((spec) => {
+      const values = runs.map((r) => valueOf(r, spec.key));
+      const perRun = runs.length > 1 && (varied.has(spec.key) || values.some((v) => v !== values[0]));
+      return { spec, perRun, values };
+    }),
+  }));
+}
+
+// Which controls are invalid: per key, the runs whose value is bad and the server's messages.
+// A refusal names its key (a length mismatch names several, "a,b"); where the page's own check
+// finds no bad run (a rule across keys), every run's control of that key is marked.
+export function invalidMarks(errors, runs, specs, valueOf) {
+  const marks = {};
+  const mark = (key, bad, message) => {
+    const m = (marks[key] ||= { runs: new Set(), messages: [] });
+    bad.forEach((i) => m.runs.add(i));
+    if (message) m.messages.push(message);
+  };
+  for (const spec of specs) {
+    const bad = runs.map((r, i) => (problemWith(spec, valueOf(r, spec.key)) ? i : -1)).filter((i) => i >= 0);
+    if (bad.length) mark(spec.key, bad, "");
+  }
+  for (const error of errors) {
+    for (const key of String(error.key || "").split(",")) {
+      if (!specs.some((s) => s.key === key)) continue;
+      const known = marks[key] ? [...marks[key].runs] : [];
+      mark(key, known.length ? known : runs.map((_, i) => i), error.msg);
+    }
+  }
+  return marks;
 }

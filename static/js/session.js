@@ -14,7 +14,10 @@ export class Session {
 
   // The plan of the form's runs; on a refusal the errors show and the link keeps the user's input.
   async plan() {
-    const transport = runsQuery(this.store.state.runs);
+    // a link's runs go to the server as the link wrote them (lists of different lengths are
+    // named as such), edited runs as the form holds them
+    const { link, runs } = this.store.state;
+    const transport = link ?? runsQuery(runs);
     const checked = await checkPlan(transport);
     if (!checked.errors) return checked.plan;
     this.store.refused(checked.errors, transport);
@@ -47,7 +50,7 @@ export class Session {
       path: (d) => store.pathed(d),
       boundary: (d) => store.bounded(d),
       done: (d) => store.done(d),
-      error: (detail) => store.refused([detail], store.state.query),
+      error: (detail) => store.refused([{ msg: String(detail) }], store.state.query),
       end: () => this.ended(),
       lost: () => { this.stream = null; store.say(t("status_stopped")); },
     });
@@ -65,8 +68,8 @@ export class Session {
     this.restartTimer = setTimeout(() => this.start(), delay);
   }
 
-  edit(runs, fromLink = false) {
-    this.store.editRuns(runs, fromLink);
+  edit(runs, fromLink = false, vary = []) {
+    this.store.editRuns(runs, fromLink, vary);
     this.restart();
   }
 

@@ -7,10 +7,15 @@ import { newRun, writeAt } from "./run.js";
 export class Store {
   // runs: the form's runs ({key: text}); page: page-only keys; lesson: the open card or null;
   // options: the chart options
-  constructor({ runs, page, lesson, options }) {
+  // link: the run keys of the page's link as written, sent for the first plan
+  constructor({ runs, page, lesson, options, link = null }) {
     // fromLink: the runs were read off a link; the server's plan then gives each run's values
-    this.state = { runs, fromLink: true, page, lesson, options, choice: null, verdict: null, plan: null, query: "",
-      results: [], streaming: false, errors: [], message: "" };
+    // asking: predict=true and the card's question is not answered yet; while it is true no view
+    // shows what answers it (update counts, the card's explanation, curves, end labels)
+    // varied: keys the settings show per run even where every run has the same value (the user
+    // edited one run's value, or asked for it): the grid never collapses under the user's hands
+    this.state = { runs, fromLink: true, page, lesson, options, choice: null, verdict: null, asking: false, plan: null,
+      query: "", results: [], streaming: false, errors: [], message: "", varied: new Set(), link };
     this.listeners = new Set();
   }
 
@@ -24,9 +29,19 @@ export class Store {
   }
 
   // the form: edited runs (or a lesson's, read off its link); a new comparison forgets the
-  // answer given to the old one
-  editRuns(runs, fromLink = false) {
-    Object.assign(this.state, { runs, fromLink, choice: null, verdict: null });
+  // answer given to the old one. vary: keys to show per run from now on (a link starts afresh)
+  editRuns(runs, fromLink = false, vary = []) {
+    const varied = new Set(fromLink ? [] : [...this.state.varied, ...vary]);
+    Object.assign(this.state, { runs, fromLink, varied, link: null, choice: null, verdict: null });
+    this.notify({ type: "runs" });
+  }
+
+  // show a key per run (on), or as one shared value (off, when every run has the same value)
+  vary(key, on) {
+    const varied = new Set(this.state.varied);
+    if (on) varied.add(key);
+    else varied.delete(key);
+    this.state.varied = varied;
     this.notify({ type: "runs" });
   }
 
@@ -52,7 +67,7 @@ export class Store {
     Object.assign(this.state, { plan, query: plan.query, results: plan.runs.map(newRun), streaming, errors: [] });
     if (this.state.fromLink) {
       // each run's values as the server read the link (lists zipped, single values shared)
-      Object.assign(this.state, { runs: plan.runs.map((r) => configTexts(r.config)), fromLink: false });
+      Object.assign(this.state, { runs: plan.runs.map((r) => configTexts(r.config)), fromLink: false, link: null });
       this.notify({ type: "runs" });
     }
     this.notify({ type: streaming ? "start" : "plan" });
@@ -118,8 +133,14 @@ export class Store {
     this.notify({ type: "end" });
   }
 
+  // predict=true: the card asks its question; views keep the answer until choose()
+  ask() {
+    this.state.asking = true;
+    this.notify({ type: "card" });
+  }
+
   choose(choice) {
-    this.state.choice = choice;
+    Object.assign(this.state, { choice, asking: false });
     this.notify({ type: "card" });
   }
 

@@ -5,7 +5,9 @@ export async function checkPlan(query) {
   const response = await fetch(`/api/plan?${query}`);
   const body = await response.json().catch(() => ({}));
   if (response.ok) return { plan: body };
-  const detail = Array.isArray(body.detail) ? body.detail.map((d) => d.msg) : [String(body.detail || response.status)];
+  // each problem keeps the key it names (loc ["query", key]) so its field can be marked
+  const detail = Array.isArray(body.detail) ? body.detail.map((d) => ({ key: (d.loc || [])[1], msg: d.msg }))
+    : [{ msg: String(body.detail || response.status) }];
   return { errors: detail, busy: response.status === 503 };
 }
 

@@ -2,7 +2,7 @@
 // and each run's own compute time (predicted before it starts, live while it trains, measured
 // when done). It is text that screen readers and course pages read, so it is kept up to date
 // whether on screen or not.
-import { formatNumber, secondsText, statusText } from "./format.js";
+import { distinctNumbers, secondsText, statusText, updatesText } from "./format.js";
 import { t } from "./i18n.js";
 import { COLORS, TICK_MS } from "./theme.js";
 
@@ -14,10 +14,13 @@ const COLUMNS = [
   ["col_progress", "progress", false],
 ];
 
+// columns that answer a lesson's question before it is asked (predict=true): shown as "?"
+const SECRET = new Set(["iterations_per_epoch", "total_updates", "final_train_loss", "final_val_loss", "seconds"]);
+
 function cell(tag, text, field, phone = true) {
   const el = document.createElement(tag);
   el.textContent = text; // labels come from links: always text, never HTML
-  if (field) el.dataset.field = field;
+  if (field) el.dataset.col = el.dataset.field = field; // data-col: the contract's hook
   if (!phone) el.classList.add("wide");
   return el;
 }
@@ -25,17 +28,19 @@ function cell(tag, text, field, phone = true) {
 // A label as text with line-break chances after "=", "_", "," and "&" (<wbr>, no text of its
 // own): "learning_rate=0.0002" wraps at its parts on a phone instead of letter by letter.
 function breakableText(el, text) {
-  for (const part of String(text).split(/(?<=[=_,&])/)) {
+  for (const part of String(text).split(/(?<=[=_,&/])/)) {
     if (el.lastChild) el.append(document.createElement("wbr"));
     el.append(part);
   }
 }
 
-function header() {
+function header(columns) {
   const head = document.createElement("thead");
   const row = document.createElement("tr");
-  for (const [key, , phone] of COLUMNS) {
-    const th = cell("th", t(key), null, phone);
+  for (const [key, field, phone] of columns) {
+    const th = cell("th", "", null, phone);
+    th.dataset.head = field;
+    breakableText(th, t(key)); // a header breaks between words (or at "/"), never inside one
     th.scope = "col";
     row.append(th);
   }
@@ -66,38 +71,64 @@ function progressCell(plan, run) {
   return td;
 }
 
-function rows(plan, run, i, now) {
+// The training-set (and validation) loss after the last completed epoch: the evaluation at an
+// epoch's end (update a multiple of iterations per epoch, after training began), none for a
+// diverged run or before the first epoch ends.
+export function finalLosses(plan, run) {
+  if (run.status === "diverged") return { train: null, val: null };
+  const ends = (run.evals || []).filter((e) => e.update > 0 && e.update % plan.iterations_per_epoch === 0);
+  const last = ends[ends.length - 1];
+  return last ? { train: last.train_loss, val: last.val_loss } : { train: null, val: null };
+}
+
+// one row's texts by column; `losses`: the loss columns' texts (printed together, see below)
+function texts(plan, run, losses, now, asking) {
+  const all = {
+    batch_size: plan.batch_size, iterations_per_epoch: plan.iterations_per_epoch, epochs: plan.epochs,
+    total_updates: updatesText(plan, run), final_train_loss: losses.train,
+    final_val_loss: plan.n_val ? losses.val : "—", status: statusText(run), seconds: secondsText(plan, run, now),
+  };
+  if (asking) for (const key of SECRET) all[key] = "?";
+  return all;
+}
+
+function rows(plan, run, i, col, asking, columns) {
   const row = document.createElement("tr");
   row.dataset.run = i;
   row.dataset.status = run.status || "pending"; // the status word, whatever the page's language
-  row.append(
-    nameCell(plan, i),
-    cell("td", plan.batch_size, "batch_size", false),
-    cell("td", plan.iterations_per_epoch, "iterations_per_epoch", false),
-    cell("td", plan.epochs, "epochs", false),
-    cell("td", plan.total_updates, "total_updates"),
-    cell("td", formatNumber(run.trainLoss), "final_train_loss"),
-    cell("td", plan.n_val ? formatNumber(run.valLoss) : "—", "final_val_loss", false),
-    cell("td", statusText(run), "status"),
-    cell("td", secondsText(plan, run, now), "seconds"),
-    progressCell(plan, run),
-  );
+  row.append(nameCell(plan, i));
+  for (const [, field, phone] of columns.slice(1, -1)) {
+    const td = cell("td", col[field], field, phone);
+    if (asking && SECRET.has(field)) td.title = t("secret_until_answer");
+    row.append(td);
+  }
+  row.append(progressCell(asking ? { ...plan, total_updates: 1 } : plan, run));
+  if (asking) return [row];
   const formula = document.createElement("tr");
   formula.className = "formula";
   const f = cell("td", t("formula", { n: plan.n_train, b: plan.batch_size, ipe: plan.iterations_per_epoch,
     e: plan.epochs, t: plan.total_updates }), "formula");
-  f.colSpan = COLUMNS.length;
+  f.colSpan = columns.length;
   formula.append(f);
   return [row, formula];
 }
 
-export function renderTable(table, plans, results, now) {
+// asking: predict=true before the answer; the columns that would answer show "?"
+export function renderTable(table, plans, results, now, asking = false) {
+  const finals = plans.map((plan, i) => finalLosses(plan, results[i] || {}));
+  const train = distinctNumbers(finals.map((f) => f.train));
+  const val = distinctNumbers(finals.map((f) => f.val));
+  // no run holds out validation data: no column of dashes
+  const columns = COLUMNS.filter(([, field]) => field !== "final_val_loss" || plans.some((p) => p.n_val));
   const body = document.createElement("tbody");
-  plans.forEach((plan, i) => body.append(...rows(plan, results[i] || {}, i, now)));
-  table.replaceChildren(header(), body);
+  plans.forEach((plan, i) => {
+    const col = texts(plan, results[i] || {}, { train: train[i], val: val[i] }, now, asking);
+    body.append(...rows(plan, results[i] || {}, i, col, asking, columns));
+  });
+  table.replaceChildren(header(columns), body);
 }
 
-const SHOWN = new Set(["plan", "start", "points", "eval", "done", "stopped"]);
+const SHOWN = new Set(["plan", "start", "points", "eval", "done", "stopped", "card"]);
 
 export class RunTable {
   constructor(store, frames, table) {
@@ -107,9 +138,9 @@ export class RunTable {
   }
 
   draw() {
-    const { plan, results } = this.store.state;
+    const { plan, results, asking } = this.store.state;
     if (!plan) return;
-    renderTable(this.table, plan.runs, results, performance.now());
+    renderTable(this.table, plan.runs, results, performance.now(), asking);
     if (results.some((r) => r.status === "running")) this.frames.markLater(this.view, TICK_MS); // live compute time
   }
 }

@@ -27,7 +27,7 @@ def test_no_serious_or_critical_axe_violation(browser, server, shot, name, path,
     elif "epochs=0" in path:
         page.locator("#errors li").first.wait_for()
     else:
-        page.locator("#predict input").first.wait_for()
+        page.locator("#prediction input").first.wait_for()
     assert serious(page) == []
     shot(page, f"a11y-{name}")
     context.close()

@@ -37,11 +37,11 @@ def test_editing_controls_updates_the_address(page, server):
     epochs.fill("5")
     epochs.press("Enter")
     page.wait_for_url(re.compile(r"epochs=5&"))
-    batch = page.locator("li.run[data-run='1'] input[name=batch_size]")
+    batch = page.locator("#settings [name=batch_size][data-run='1']")
     batch.fill("10")
     batch.press("Enter")
     page.wait_for_url(re.compile(r"batch_size=full,10,100"))
-    page.locator("li.run[data-run='2'] button.duplicate").click()
+    page.locator("#settings li.run[data-run='2'] button.duplicate").click()
     page.wait_for_url(re.compile(r"batch_size=full,10,100,100"))
     assert "%2C" not in page.url
     wait_done(page, 4)
@@ -118,7 +118,7 @@ def test_a_label_from_a_link_is_text_never_html(page, server, shot):
     assert page.locator("#run-table img, #chart-overlay img, .run img").count() == 0
     # the legend shows it as text: the chart's own text holds the label's characters
     page.wait_for_function("evil => document.getElementById('chart-overlay').textContent.includes(evil)", arg=evil)
-    assert page.locator("li.run[data-run='0'] input[name=label]").input_value() == evil
+    assert page.locator("#settings [name=label][data-run='0']").input_value() == evil
     assert dialogs == []
     shot(page, "label-is-text")
 
@@ -204,7 +204,7 @@ def test_every_control_takes_its_bounds_options_and_default_from_the_schema(page
 
     schema = page.request.get(server.url + "/api/schema").json()
     page.goto(server.url + "/?batch_size=full&n_samples=50&epochs=1")
-    controls = page.evaluate("""() => [...document.querySelectorAll('#controls [name]')].map(e => ({
+    controls = page.evaluate("""() => [...document.querySelectorAll('#settings [name]')].map(e => ({
         name: e.name, tag: e.tagName, type: e.type, min: e.getAttribute('min'), max: e.getAttribute('max'),
         step: e.getAttribute('step'), pattern: e.getAttribute('pattern'), def: e.dataset.default,
         options: e.tagName === 'SELECT' ? [...e.options].map(o => o.value) : null }))""")
@@ -259,7 +259,7 @@ def test_copy_link_embed_snippet_and_downloads(page, server):
     assert page.evaluate("() => navigator.clipboard.readText()") == page.url
     assert page.locator("#status-message").inner_text() == "Link copied"
     page.get_by_role("button", name="Embed").click()
-    snippet = page.locator("#embed-snippet").input_value()
+    snippet = page.locator("#embed-code").input_value()
     assert snippet.startswith("<iframe src=\"" + server.url + "/embed?") and "batch_size=full,10" in snippet
     assert "autoplay=true" in snippet
     csv_href = page.get_attribute("#download-csv", "href")

@@ -69,3 +69,17 @@ test("page keys and options are set only through actions", () => {
   assert.equal(store.state.options.mode, "updates");
   assert.deepEqual(changes.slice(-3).map((c) => c.type), ["page", "options", "page"]);
 });
+
+test("predict: asking keeps the answer until a choice is made, and an edit does not ask again", () => {
+  const { store, changes } = started();
+  assert.equal(store.state.asking, false);
+  store.ask();
+  assert.equal(store.state.asking, true);
+  store.editRuns([{ batch_size: "5" }]);
+  assert.equal(store.state.asking, true); // still unanswered
+  store.choose("0");
+  assert.equal(store.state.asking, false);
+  store.editRuns([{ batch_size: "6" }]);
+  assert.equal(store.state.asking, false);
+  assert.deepEqual(changes.filter((c) => c.type === "card").length, 2);
+});
