@@ -1,6 +1,6 @@
 // The loss chart as a pure function of the runs and the chart options: the range first (one rule,
 // ranges.js), then the traces and end labels drawn within it. No DOM; Plotly only draws the result.
-import { endLabel, formatNumber, plain, statusText } from "./format.js";
+import { endLabel, endedEarly, formatNumber, plain, statusText } from "./format.js";
 import { t } from "./i18n.js";
 import { calmRange, ceilingOf } from "./ranges.js";
 import { lastFinite, maxFinite, minPositive, xAt } from "./run.js";
@@ -98,10 +98,10 @@ export function endLabels(tracks, { mode, logX, logY }, narrow, ceiling = Infini
   const xs = tracks.flatMap((s) => [at(s, 1), at(s, Math.max(1, s.plan.total_updates))]).filter(Number.isFinite);
   const middle = (Math.min(...xs) + Math.max(...xs)) / 2;
   return ends.map(({ s, k, y }, rank) => {
-    const status = diverged(s) ? `${narrow ? "<br>" : " · "}${plain(statusText(s.run))}` : "";
+    const text = plain(endLabel(s.plan, s.run, named));
     const x = at(s, k);
     const { color } = runStyle(s.index);
-    return { x, y: scale(y), text: plain(endLabel(s.plan, named)) + status, showarrow: true, arrowhead: 0,
+    return { x, y: scale(y), text: narrow && endedEarly(s.plan, s.run) ? text.replace(/ · (?!.* · )/, "<br>") : text, showarrow: true, arrowhead: 0,
       arrowcolor: color, axref: "x", ayref: "y", ax: x, ay: top - step * (rank + 0.5),
       xanchor: x > middle ? "right" : "left", align: x > middle ? "right" : "left",
       font: { size: narrow ? 10 : 11, color: TEXT_COLOR }, bgcolor: "rgba(255,255,255,0.9)", bordercolor: color, borderwidth: 1 };

@@ -134,3 +134,10 @@ function grow(values, size) {
   grown.set(values);
   return grown;
 }
+
+// With predict=true a lesson's question comes first: until a choice is made for the lesson's own
+// comparison, no view may show what answers it (counts, curves, end labels).
+export function predictionPending(state) {
+  const { lesson, page, choice, query } = state;
+  return Boolean(lesson) && page.predict === "true" && choice === null && (!query || query === lesson.query);
+}

@@ -69,7 +69,7 @@ test("narrow charts drop the legend and break a diverged label; labels open towa
   assert.equal(layout.showlegend, false);
   assert.ok(layout.annotations.some((a) => a.text.includes("<br>diverged at update 4")));
   const labels = endLabels(calmAndDiverged(), OPTIONS, false, 6);
-  assert.deepEqual(labels.map((a) => a.text), ["mini-batch · 20 updates · diverged at update 4", "full batch · 20 updates"]);
+  assert.deepEqual(labels.map((a) => a.text), ["mini-batch · diverged at update 4", "full batch · 20 updates"]);
   assert.ok(labels.every((a) => a.xanchor === "left")); // both end before the middle of 20 updates
 });
 

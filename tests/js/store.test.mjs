@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Store } from "../../static/js/store.js";
+import { Store, predictionPending } from "../../static/js/store.js";
 import { plan } from "./helpers.mjs";
 
 function started() {
@@ -68,4 +68,15 @@ test("page keys and options are set only through actions", () => {
   assert.deepEqual(store.state.page, {});
   assert.equal(store.state.options.mode, "updates");
   assert.deepEqual(changes.slice(-3).map((c) => c.type), ["page", "options", "page"]);
+});
+
+test("a prediction is pending while the lesson's own comparison waits for a choice", () => {
+  const lesson = { name: "batch_size", query: "q" };
+  const state = { lesson, page: { predict: "true" }, choice: null, query: "" };
+  assert.equal(predictionPending(state), true);
+  assert.equal(predictionPending({ ...state, query: "q" }), true);
+  assert.equal(predictionPending({ ...state, choice: "1" }), false);
+  assert.equal(predictionPending({ ...state, query: "edited" }), false); // an edited comparison asks nothing
+  assert.equal(predictionPending({ ...state, page: {} }), false);
+  assert.equal(predictionPending({ ...state, lesson: null }), false);
 });
