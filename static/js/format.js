@@ -42,6 +42,12 @@ export function updatesCount(plan, run = {}) {
   return t("count_of", { k: updatesDone(run), n: plan.total_updates });
 }
 
+// "20000 updates", or "255 of 1500 updates" for a run that ended early.
+export function updatesText(plan, run = {}) {
+  if (!endedEarly(plan, run)) return t("share_updates", { n: plan.total_updates });
+  return t("updates_of", { k: updatesDone(run), n: plan.total_updates });
+}
+
 // A run's end label: "SGD · 20000 updates", "SGD · 255 of 1500 updates · stopped at epoch 51",
 // "SGD · diverged at update 12" (no planned count it never reached); the run's own label where
 // runs share a variant.
@@ -57,4 +63,28 @@ export function secondsText(plan, run, now) {
   if (run.seconds !== undefined) return `${run.seconds.toFixed(3)} s`;
   if (run.started !== undefined) return `${((now - run.started) / 1000).toFixed(2)} s`;
   return plan.predicted_seconds === undefined ? "—" : t("time_predicted", { s: formatNumber(plan.predicted_seconds, 2) });
+}
+
+// Lines of at most `width` units for a text drawn where nothing wraps it (a chart's message):
+// words break at spaces; CJK characters count two units and may break anywhere.
+export function wrapText(text, width) {
+  const wide = (c) => /[\u3000-\u9fff\uff00-\uffef]/.test(c);
+  const tokens = String(text).match(/[\u3000-\u9fff\uff00-\uffef][、。，：；！？）」]?|[^\s\u3000-\u9fff\uff00-\uffef]+|\s+/g) || [];
+  const lines = [];
+  let line = "", used = 0;
+  for (const token of tokens) {
+    if (/^\s+$/.test(token)) {
+      if (line) { line += " "; used += 1; }
+      continue;
+    }
+    const size = [...token].reduce((n, c) => n + (wide(c) ? 2 : 1), 0);
+    if (used + size > width && line.trim()) {
+      lines.push(line.trimEnd());
+      line = "", used = 0;
+    }
+    line += token;
+    used += size;
+  }
+  if (line.trim()) lines.push(line.trimEnd());
+  return lines;
 }
