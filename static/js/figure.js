@@ -90,7 +90,8 @@ export function runTraces(track, mode, showLegend, ceiling = Infinity, logX = fa
 // The legend's key to the line styles, in grey: colour names the run (its own entry), style the
 // series. Helper traces (no meta), drawn nowhere.
 export function styleKey(tracks) {
-  const key = (name, style) => ({ type: "scatter", x: [null], y: [null], name: plain(name), legendgroup: "key",
+  // a group of its own each: a horizontal legend stacks a group's entries
+  const key = (name, style) => ({ type: "scatter", x: [null], y: [null], name: plain(name), legendgroup: `key-${name}`,
     hoverinfo: "skip", ...style });
   const out = [];
   if (!tracks.length) return out;
@@ -131,6 +132,12 @@ export function endPoint(track, mode) {
   return { k, x: lossX(plan, run, k, mode), y: diverged(track) ? run.loss[k - 1] : smoothed[k - 1] };
 }
 
+// the highest value a run draws: its largest loss or evaluation
+function highest({ run }) {
+  const evals = run.evals.flatMap((e) => [e.train_loss, e.val_loss]).filter(Number.isFinite);
+  return Math.max(maxFinite(run.loss, run.n), ...evals);
+}
+
 // Each run's end carries its update count ("SGD · 20000 updates"), or what ended it early, so the
 // lesson reads off the chart. Annotations do not stretch the axes, unlike text on markers. Each
 // label points at its run's line end from a slot of its own in the upper part of the chart (top
@@ -143,7 +150,7 @@ export function endLabels(tracks, { mode, logX, logY }, narrow, ceiling = Infini
     .filter((e) => Number.isFinite(e.y) && (!logY || e.y > 0) && (!logX || e.x > 0)).sort((a, b) => b.y - a.y);
   if (!ends.length) return [];
   const scale = (v, log) => (log ? Math.log10(v) : v);
-  const top = scale(Math.min(Math.max(...tracks.map((s) => maxFinite(s.run.loss, s.run.n))), ceiling), logY);
+  const top = scale(Math.min(Math.max(...tracks.map(highest)), ceiling), logY);
   const bottom = logY ? Math.min(...ends.map((e) => scale(e.y, true))) : 0;
   const step = (top - bottom) / (ends.length + 2);
   const at = (s, m) => scale(xAt(s.plan, s.run, m, mode), logX);
@@ -198,11 +205,11 @@ export function lossFigure(tracks, options, { title, width, epochs = false }) {
 // A chart that shows only a message (a question still open, a view with nothing to draw), wrapped
 // to the chart's width as nothing wraps text in a chart.
 export function messageFigure(text, width, title = "") {
-  const lines = wrapText(text, Math.max(24, Math.floor((width || 600) / 7.5)));
+  const lines = wrapText(text, Math.max(20, Math.floor(((width || 600) - MARGIN.l - MARGIN.r) / 7.5)));
   const hidden = { visible: false, range: [0, 1] };
   return { data: [], layout: { title: { text: plain(title), font: { size: 14 } }, margin: { ...MARGIN },
     xaxis: hidden, yaxis: hidden, showlegend: false, annotations: [{ text: lines.map(plain).join("<br>"),
-      xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: 13, color: TEXT_COLOR } }] } };
+      xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: 12, color: TEXT_COLOR } }] } };
 }
 
 // The chart's text alternative: every run's updates, status and final training loss.

@@ -65,10 +65,11 @@ export function landscapeFigure(plans, runs, land) {
     { type: "contour", x: land.w, y: land.b, z: land.loss, name: plain(t("loss_axis")), showscale: false,
       colorscale: "Viridis", reversescale: true, opacity: 0.75, ncontours: 30, hoverinfo: "skip",
       contours: { coloring: "heatmap", showlines: true } },
-    { type: "scatter", mode: "markers", x: [land.minimum.w], y: [land.minimum.b], name: plain(t("minimum")),
-      marker: { symbol: "star", size: 16, color: "#fff", line: { color: "#000", width: 1.5 } } },
   ];
   for (const i of pathOrder(runs)) if (runs[i].path.length) data.push(...pathTraces(runs[i], plans[i], i));
+  // the minimum above the paths that end at it
+  data.push({ type: "scatter", mode: "markers", x: [land.minimum.w], y: [land.minimum.b], name: plain(t("minimum")),
+    marker: { symbol: "star", size: 15, color: "#fff", line: { color: "#000", width: 1.5 } } });
   if (runs.some((run) => run.path.length)) data.push(...pathKey());
   return { data, label: label("landscape", plans, runs, (run, plan) => run.path.length &&
       `${plan.label}: w ${formatNumber(lastOf(run.path)[1])}, b ${formatNumber(lastOf(run.path)[2])}`),
