@@ -46,6 +46,24 @@ def page(browser):
 
 
 @pytest.fixture
+def sized(browser):
+    """Pages of a given viewport (and context options, e.g. is_mobile), closed after the test."""
+    contexts = []
+
+    def make(width, height, **extra):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US", **extra)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def shot():
     """A full-page screenshot, each chart drawn first (charts draw only once on screen)."""
     SCREENSHOTS.mkdir(exist_ok=True)

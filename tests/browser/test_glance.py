@@ -16,23 +16,6 @@ PHONE = (390, 844)
 LR = next(lesson for lesson in LESSONS if lesson.name == "learning_rate")
 
 
-@pytest.fixture
-def sized(browser):
-    contexts = []
-
-    def make(width, height, **extra):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US", **extra)
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def box(page, selector):
     return page.locator(selector).first.bounding_box()
 
