@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { endLabel, formatNumber, plain, secondsText, statusText, updatesCount } from "../../static/js/format.js";
+import { endLabel, formatNumber, plain, secondsText, statusText, updatesCount, wrapText } from "../../static/js/format.js";
 import { plan } from "./helpers.mjs";
 
 test("numbers: four significant digits, exponents for the very large and small, a dash for none", () => {
@@ -55,4 +55,13 @@ test("compute time: measured, live, else predicted", () => {
   assert.equal(secondsText(p, { seconds: 0.01234 }, 0), "0.012 s");
   assert.equal(secondsText(p, { started: 1000 }, 3500), "2.50 s");
   assert.equal(secondsText(p, {}, 0), "≈ 0.5 s predicted");
+});
+
+test("a chart's message wraps at spaces, CJK anywhere, each line within its width", () => {
+  const lines = wrapText("Make your prediction first: the curves appear once you have chosen an answer.", 30);
+  assert.deepEqual(lines, ["Make your prediction first:", "the curves appear once you", "have chosen an answer."]);
+  const ja = wrapText("まず予想してください。答えを選ぶと曲線が表示されます。", 20);
+  assert.ok(ja.length === 3 && ja.every((l) => [...l].length <= 10), ja); // two units a character
+  assert.equal(ja.join(""), "まず予想してください。答えを選ぶと曲線が表示されます。");
+  assert.deepEqual(wrapText("", 10), []);
 });
