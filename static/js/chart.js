@@ -4,6 +4,7 @@
 // they show no curve, count or label, only a request to answer first.
 import { Decimator } from "./decimate.js";
 import { lossFigure, messageFigure, summary } from "./figure.js";
+import { updatesText } from "./format.js";
 import { t } from "./i18n.js";
 import { Smoother, smoothingWeight } from "./smoothing.js";
 import { predictionPending } from "./store.js";
@@ -48,11 +49,13 @@ export class LossCharts {
     this.tracks = plan.runs.map((p, i) => ({ index: i, plan: p, run: results[i], dec: new Decimator(),
       smoother: new Smoother(p.total_updates), smoothed: null }));
     for (const s of this.small) this.frames.remove(s.view);
+    const pending = predictionPending(this.store.state);
     this.small = this.tracks.map((track) => {
       const el = document.createElement("div");
       el.className = "chart small";
       el.setAttribute("role", "img");
-      el.setAttribute("aria-label", track.plan.label);
+      // until it draws (on screen), its name and planned updates, unless they would answer the question
+      el.setAttribute("aria-label", pending ? track.plan.label : `${track.plan.label}: ${updatesText(track.plan)}`);
       return { el, view: this.frames.add(el, () => this.drawSmall(track, el)) };
     });
     this.runsEl.replaceChildren(...this.small.map((s) => s.el));
