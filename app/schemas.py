@@ -36,11 +36,15 @@ PAGE_KEYS = {
 VIEWS = ("loss", "landscape", "fit", "noise", "overfit")
 
 
-def key(default: Any, description: str, group: str, step: float | str | None = None, **bounds: Any) -> Any:
-    """A share-link key: its default, help text, form group and bounds, all in one place."""
+def key(default: Any, description: str, group: str, step: float | str | None = None, sizes_data: bool = False,
+        **bounds: Any) -> Any:
+    """A share-link key: its default, help text, form group and bounds, all in one place.
+    ``sizes_data``: the key is a synthetic data set's size (``x-dataset-size``; real sets ignore it)."""
     extra: dict[str, Any] = {"x-group": group}
     if step is not None:
         extra["x-step"] = step
+    if sizes_data:
+        extra["x-dataset-size"] = True
     return Field(default, description=description, json_schema_extra=extra, **bounds)
 
 
@@ -54,7 +58,7 @@ class RunConfig(BaseModel):
         f"{X_HALF_WIDTH:g}); moons: two interleaving half circles, "
         "2 classes; digits: the real 8x8 handwritten digits (1797 images, 10 classes)", "data")
     n_samples: int = key(1000, "examples of a synthetic data set (ignored by digits)", "data", step=1,
-                         ge=2, le=1_000_000)
+                         sizes_data=True, ge=2, le=1_000_000)
     noise: float | None = key(None, "noise of a synthetic data set; empty: the data set's own",
                               "data", step=0.05, ge=0, le=10)
     x_center: float = key(X_CENTER, "centre of the linear set's inputs (ignored by moons and digits); far "

@@ -1,11 +1,13 @@
 // The loss charts: all runs on #chart-overlay and one small chart per run. Each keeps its runs'
 // smoothed and decimated losses up to date incrementally and draws lossFigure() when its data
-// changed and it is on screen (frames.js).
+// changed and it is on screen (frames.js). While a lesson's question is open (predictionPending)
+// they show no curve, count or label, only a request to answer first.
 import { Decimator } from "./decimate.js";
-import { endLabel } from "./format.js";
-import { lossFigure, summary } from "./figure.js";
+import { lossFigure, messageFigure, summary } from "./figure.js";
+import { updatesText } from "./format.js";
 import { t } from "./i18n.js";
 import { Smoother, smoothingWeight } from "./smoothing.js";
+import { predictionPending } from "./store.js";
 import { PLOTLY_CONFIG, isNarrow } from "./theme.js";
 
 const RUN_CHANGES = new Set(["points", "eval", "done"]);
@@ -30,7 +32,7 @@ export class LossCharts {
 
   changed(change) {
     if (change.type === "start") this.reset();
-    else if (change.type === "options" || change.type === "stopped") this.markAll();
+    else if (["options", "stopped", "card"].includes(change.type)) this.markAll();
     else if (RUN_CHANGES.has(change.type)) {
       this.frames.mark(this.overlay);
       if (this.small[change.run]) this.frames.mark(this.small[change.run].view);
@@ -47,11 +49,13 @@ export class LossCharts {
     this.tracks = plan.runs.map((p, i) => ({ index: i, plan: p, run: results[i], dec: new Decimator(),
       smoother: new Smoother(p.total_updates), smoothed: null }));
     for (const s of this.small) this.frames.remove(s.view);
+    const pending = predictionPending(this.store.state);
     this.small = this.tracks.map((track) => {
       const el = document.createElement("div");
       el.className = "chart small";
       el.setAttribute("role", "img");
-      el.setAttribute("aria-label", `${track.plan.label}: ${endLabel(track.plan)}`);
+      // until it draws (on screen), its name and planned updates, unless they would answer the question
+      el.setAttribute("aria-label", pending ? track.plan.label : `${track.plan.label}: ${updatesText(track.plan)}`);
       return { el, view: this.frames.add(el, () => this.drawSmall(track, el)) };
     });
     this.runsEl.replaceChildren(...this.small.map((s) => s.el));
@@ -66,20 +70,26 @@ export class LossCharts {
     return track;
   }
 
+  // the figure of these tracks, or while the question is open a request to answer it first
+  figure(tracks, el, title, epochs = false) {
+    if (predictionPending(this.store.state)) return { ...messageFigure(t("predict_first"), el.clientWidth, title), label: t("predict_first") };
+    const figure = lossFigure(tracks.map((s) => this.prepare(s)), this.store.state.options, { title, width: el.clientWidth, epochs });
+    return { ...figure, label: summary(tracks) };
+  }
+
   drawOverlay() {
     if (!window.Plotly) return false;
-    const tracks = this.tracks.map((s) => this.prepare(s));
-    const { data, layout } = lossFigure(tracks, this.store.state.options, { title: t("all_runs"), width: this.overlayEl.clientWidth });
+    const { data, layout, label } = this.figure(this.tracks, this.overlayEl, t("all_runs"));
     Plotly.react(this.overlayEl, data, layout, PLOTLY_CONFIG);
-    this.overlayEl.setAttribute("aria-label", `${t("loss_chart_name")}: ${summary(tracks)}`);
+    this.overlayEl.setAttribute("aria-label", `${t("loss_chart_name")}: ${label}`);
     return true;
   }
 
   drawSmall(track, el) {
     if (!window.Plotly) return false;
-    const { data, layout } = lossFigure([this.prepare(track)], this.store.state.options,
-      { title: track.plan.label, width: el.clientWidth, epochs: true });
+    const { data, layout, label } = this.figure([track], el, track.plan.label, true);
     Plotly.react(el, data, layout, PLOTLY_CONFIG);
+    el.setAttribute("aria-label", `${track.plan.label}: ${label}`);
     return true;
   }
 

@@ -1,10 +1,13 @@
 // The loss chart as a pure function of the runs and the chart options: the range first (one rule,
 // ranges.js), then the traces and end labels drawn within it. No DOM; Plotly only draws the result.
-import { endLabel, formatNumber, plain, statusText } from "./format.js";
+// Where each series stands (the contract's page hooks): update u's loss was measured before the
+// update, at x = u - 1 updates; an evaluation after m updates at x = m. So a full-batch run draws
+// one curve: its losses and its training evaluations coincide. With log x, x <= 0 is left out.
+import { endLabel, endedEarly, formatNumber, plain, statusText, updatesText, wrapText } from "./format.js";
 import { t } from "./i18n.js";
 import { calmRange, ceilingOf } from "./ranges.js";
-import { lastFinite, maxFinite, minPositive, xAt } from "./run.js";
-import { FOOT_LEGEND, MARGIN, MAX_EPOCH_LINES, TEXT_COLOR, X_TITLE_STANDOFF, isNarrow, runStyle } from "./theme.js";
+import { finalTrainLoss, lastFinite, lossX, maxFinite, minPositive, xAt } from "./run.js";
+import { FOOT_LEGEND, KEY_COLOR, MARGIN, MAX_EPOCH_LINES, TEXT_COLOR, X_TITLE_STANDOFF, isNarrow, runStyle } from "./theme.js";
 
 // A track is what one run's traces are drawn from: {index, plan, run, smoothed, dec}
 // (run: the store's data; smoothed: its smoothed losses; dec: its losses' decimator).
@@ -14,52 +17,92 @@ function hover() {
     `<br>${plain(t("loss_axis"))} %{y:.5g}<extra></extra>`;
 }
 
-const customdata = (plan, ks) => ks.map((k) => [k, k / plan.iterations_per_epoch]);
 const diverged = (track) => track.run.status === "diverged";
+// a full-batch run's loss is exact: never smoothed, drawn as the run's line
+const exact = (track) => track.plan.variant === "full-batch";
+
+// points {x, y, customdata} of losses (ks: updates, 1-based) or evaluations (ms: updates done)
+function points(track, mode, ks, ys, before) {
+  const { plan, run } = track;
+  const done = ks.map((k) => k - before); // updates done when the value was measured
+  return { x: done.map((m) => xAt(plan, run, m, mode)), y: ys, customdata: ks.map((k, i) => [k, done[i] / plan.iterations_per_epoch]) };
+}
+
+// with log x: only the points at x > 0, so no line is drawn towards the axis edge
+function onAxis(pts, logX) {
+  if (!logX) return pts;
+  const keep = pts.x.map((x, i) => (x > 0 ? i : -1)).filter((i) => i >= 0);
+  return { x: keep.map((i) => pts.x[i]), y: keep.map((i) => pts.y[i]), customdata: keep.map((i) => pts.customdata[i]) };
+}
 
 // raw losses as each bucket's min and max (the noise envelope), smoothed as each bucket's end
-function decimated(track, mode) {
-  const { plan, run, dec, smoothed } = track;
+function lossPoints(track, mode) {
+  const { run, dec, smoothed } = track;
   const raw = dec.envelope().map((i) => i + 1);
   const ends = Array.from({ length: dec.buckets }, (_, b) => dec.end(b));
-  const at = (ks, ys) => ({ x: ks.map((k) => xAt(plan, run, k, mode)), y: ks.map((k) => ys[k - 1]), k: ks });
-  return { raw: at(raw, run.loss), smooth: at(ends, smoothed) };
+  return { raw: points(track, mode, raw, raw.map((k) => run.loss[k - 1]), 1),
+    smooth: points(track, mode, ends, ends.map((k) => smoothed[k - 1]), 1) };
 }
 
 function divergedMarker(track, mode, ceiling, name) {
   const { plan, run } = track;
   const { color } = runStyle(track.index);
   const k = Math.max(1, lastFinite(run.loss, run.n));
-  return { type: "scatter", mode: "markers", name: `${name} · ${plain(statusText(run))}`, legendgroup: `run${track.index}`,
-    x: [xAt(plan, run, k, mode)], y: [Math.min(run.loss[k - 1], ceiling)], cliponaxis: false,
+  return { type: "scatter", mode: "markers", name: `${name} · ${plain(statusText(run, plan))}`, legendgroup: `run${track.index}`,
+    x: [lossX(plan, run, k, mode)], y: [Math.min(run.loss[k - 1], ceiling)], cliponaxis: false,
     marker: { symbol: "x-thin-open", size: 14, color, line: { width: 3, color } },
-    showlegend: false, customdata: customdata(plan, [run.n]), hovertemplate: hover() };
+    showlegend: false, customdata: [[k, (k - 1) / plan.iterations_per_epoch]], hovertemplate: hover() };
 }
 
+// the run's line: its smoothed loss, or a full-batch run's exact loss; beneath it the faint losses
+const LINE = { width: 2.5 };
+const FAINT = { width: 1 };
+const EVAL_MARK = { train: { size: 5, symbol: "circle" }, val: { size: 6, symbol: "diamond-open" } };
+
 // meta: the contract's page hook (run and series); helper traces, like the diverged marker, carry none
-export function runTraces(track, mode, showLegend, ceiling = Infinity) {
+export function runTraces(track, mode, showLegend, ceiling = Infinity, logX = false) {
   const { index: i, plan, run } = track;
   const { color, dash } = runStyle(i);
   const name = plain(plan.label);
-  const { raw, smooth } = decimated(track, mode);
-  const evalX = run.evals.map((e) => xAt(plan, run, e.update, mode));
-  const evalData = customdata(plan, run.evals.map((e) => e.update));
+  const { raw, smooth } = lossPoints(track, mode);
+  const evals = (key) => onAxis(points(track, mode, run.evals.map((e) => e.update), run.evals.map((e) => e[key]), 0), logX);
   const base = { type: "scatter", legendgroup: `run${i}`, hovertemplate: hover() };
-  const of = (series) => ({ ...base, meta: { run: i, series } });
-  const out = [
-    { ...of("loss"), name: `${name} · ${plain(t("minibatch_loss"))}`, x: raw.x, y: raw.y, customdata: customdata(plan, raw.k),
-      mode: "lines", line: { color, width: 1 }, opacity: 0.3, showlegend: false },
-    { ...of("smoothed"), name: `${name} · ${plain(t("smoothed"))}`, x: smooth.x, y: smooth.y,
-      customdata: customdata(plan, smooth.k), mode: "lines", line: { color, width: 2.5, dash }, showlegend: showLegend },
-    { ...of("train_eval"), name: `${name} · ${plain(t("train_loss"))}`, x: evalX, y: run.evals.map((e) => e.train_loss),
-      customdata: evalData, mode: "lines+markers", marker: { color, size: 5, symbol: "circle" },
-      line: { color, width: 1.5, dash }, showlegend: false },
-  ];
+  const of = (series, pts) => ({ ...base, meta: { run: i, series }, ...pts });
+  const out = [exact(track)
+    ? { ...of("loss", onAxis(raw, logX)), name: `${name} · ${plain(t("loss_axis"))}`, mode: "lines",
+      line: { color, dash, ...LINE }, showlegend: showLegend }
+    : { ...of("loss", onAxis(raw, logX)), name: `${name} · ${plain(t("minibatch_loss"))}`, mode: "lines",
+      line: { color, ...FAINT }, opacity: 0.3, showlegend: false }];
+  if (!exact(track)) {
+    out.push({ ...of("smoothed", onAxis(smooth, logX)), name: `${name} · ${plain(t("smoothed"))}`, mode: "lines",
+      line: { color, dash, ...LINE }, showlegend: showLegend });
+  }
+  out.push({ ...of("train_eval", evals("train_loss")), name: `${name} · ${plain(t("train_loss"))}`, mode: "lines+markers",
+    marker: { color, ...EVAL_MARK.train }, line: { color, width: 1.5, dash }, showlegend: false });
   if (diverged(track) && run.n) out.push(divergedMarker(track, mode, ceiling, name));
   if (plan.n_val > 0) {
-    out.push({ ...of("val_eval"), name: `${name} · ${plain(t("val_loss"))}`, x: evalX, y: run.evals.map((e) => e.val_loss),
-      customdata: evalData, mode: "lines+markers", marker: { color, size: 6, symbol: "diamond-open" },
-      line: { color, width: 1.5, dash: "dot" }, showlegend: false });
+    out.push({ ...of("val_eval", evals("val_loss")), name: `${name} · ${plain(t("val_loss"))}`, mode: "lines+markers",
+      marker: { color, ...EVAL_MARK.val }, line: { color, width: 1.5, dash: "dot" }, showlegend: false });
+  }
+  return out;
+}
+
+// The legend's key to the line styles, in grey: colour names the run (its own entry), style the
+// series. Helper traces (no meta), drawn nowhere.
+export function styleKey(tracks) {
+  // a group of its own each: a horizontal legend stacks a group's entries
+  const key = (name, style) => ({ type: "scatter", x: [null], y: [null], name: plain(name), legendgroup: `key-${name}`,
+    hoverinfo: "skip", ...style });
+  const out = [];
+  if (!tracks.length) return out;
+  if (tracks.some((s) => !exact(s))) {
+    out.push(key(t("minibatch_loss"), { mode: "lines", line: { color: KEY_COLOR, ...FAINT }, opacity: 0.5 }));
+  }
+  out.push(key(t("train_loss"), { mode: "lines+markers", marker: { color: KEY_COLOR, ...EVAL_MARK.train },
+    line: { color: KEY_COLOR, width: 1.5, dash: "dash" } }));
+  if (tracks.some((s) => s.plan.n_val > 0)) {
+    out.push(key(t("val_loss"), { mode: "lines+markers", marker: { color: KEY_COLOR, ...EVAL_MARK.val },
+      line: { color: KEY_COLOR, width: 1.5, dash: "dot" } }));
   }
   return out;
 }
@@ -77,40 +120,65 @@ export function epochLines(track, mode) {
   return shapes;
 }
 
-// Each run's end carries its update count ("SGD · 20000 updates"), so the lesson reads off the chart.
-// Annotations do not stretch the axes, unlike text on markers. Each label points at its run's
-// last point from a slot of its own in the upper part of the chart (top curve first), so labels
-// never cover each other. On a narrow chart a diverged run's status takes a second line, and
-// every label opens towards the middle, so none runs off the chart.
+// Where a run's line ends: its last finite loss (smoothed, as drawn), or for a full-batch run that
+// finished its plan, the evaluation after its last update, where its one curve ends.
+export function endPoint(track, mode) {
+  const { plan, run, smoothed } = track;
+  const k = Math.max(1, lastFinite(run.loss, run.n));
+  const last = run.evals[run.evals.length - 1];
+  if (exact(track) && !diverged(track) && last && last.update >= k && Number.isFinite(last.train_loss)) {
+    return { k, x: xAt(plan, run, last.update, mode), y: last.train_loss };
+  }
+  return { k, x: lossX(plan, run, k, mode), y: diverged(track) ? run.loss[k - 1] : smoothed[k - 1] };
+}
+
+// the highest value a run draws: its largest loss or evaluation
+function highest({ run }) {
+  const evals = run.evals.flatMap((e) => [e.train_loss, e.val_loss]).filter(Number.isFinite);
+  return Math.max(maxFinite(run.loss, run.n), ...evals);
+}
+
+// Each run's end carries its update count ("SGD · 20000 updates"), or what ended it early, so the
+// lesson reads off the chart. Annotations do not stretch the axes, unlike text on markers. Each
+// label points at its run's line end from a slot of its own in the upper part of the chart (top
+// curve first), so labels never cover each other. On a narrow chart what ended a run takes a
+// second line, and every label opens towards the middle, so none runs off the chart.
 export function endLabels(tracks, { mode, logX, logY }, narrow, ceiling = Infinity) {
   const named = new Set(tracks.map((s) => s.plan.variant)).size < tracks.length;
-  const ends = tracks.filter((s) => s.run.n).map((s) => {
-    const k = Math.max(1, lastFinite(s.run.loss, s.run.n));
-    const y = Math.min(diverged(s) ? s.run.loss[k - 1] : s.smoothed[k - 1], ceiling);
-    return { s, k, y };
-  }).filter((e) => Number.isFinite(e.y) && (!logY || e.y > 0)).sort((a, b) => b.y - a.y);
+  const ends = tracks.filter((s) => s.run.n).map((s) => ({ s, ...endPoint(s, mode) }))
+    .map((e) => ({ ...e, y: Math.min(e.y, ceiling) }))
+    .filter((e) => Number.isFinite(e.y) && (!logY || e.y > 0) && (!logX || e.x > 0)).sort((a, b) => b.y - a.y);
   if (!ends.length) return [];
-  const scale = (v) => (logY ? Math.log10(v) : v);
-  const top = scale(Math.min(Math.max(...tracks.map((s) => maxFinite(s.run.loss, s.run.n))), ceiling));
-  const bottom = logY ? Math.min(...ends.map((e) => scale(e.y))) : 0;
+  const scale = (v, log) => (log ? Math.log10(v) : v);
+  const top = scale(Math.min(Math.max(...tracks.map(highest)), ceiling), logY);
+  const bottom = logY ? Math.min(...ends.map((e) => scale(e.y, true))) : 0;
   const step = (top - bottom) / (ends.length + 2);
-  const at = (s, k) => (logX ? Math.log10(xAt(s.plan, s.run, k, mode)) : xAt(s.plan, s.run, k, mode));
-  const xs = tracks.flatMap((s) => [at(s, 1), at(s, Math.max(1, s.plan.total_updates))]).filter(Number.isFinite);
+  const at = (s, m) => scale(xAt(s.plan, s.run, m, mode), logX);
+  const xs = tracks.flatMap((s) => [at(s, logX ? 1 : 0), at(s, s.plan.total_updates)]).filter(Number.isFinite);
   const middle = (Math.min(...xs) + Math.max(...xs)) / 2;
-  return ends.map(({ s, k, y }, rank) => {
-    const status = diverged(s) ? `${narrow ? "<br>" : " · "}${plain(statusText(s.run))}` : "";
-    const x = at(s, k);
+  return ends.map(({ s, x: xEnd, y }, rank) => {
+    const text = plain(endLabel(s.plan, s.run, named));
+    const x = scale(xEnd, logX);
     const { color } = runStyle(s.index);
-    return { x, y: scale(y), text: plain(endLabel(s.plan, named)) + status, showarrow: true, arrowhead: 0,
-      arrowcolor: color, axref: "x", ayref: "y", ax: x, ay: top - step * (rank + 0.5),
-      xanchor: x > middle ? "right" : "left", align: x > middle ? "right" : "left",
-      font: { size: narrow ? 10 : 11, color: TEXT_COLOR }, bgcolor: "rgba(255,255,255,0.9)", bordercolor: color, borderwidth: 1 };
+    const side = x > middle ? "right" : "left";
+    return { x, y: scale(y, logY), text: narrow && endedEarly(s.plan, s.run) ? text.replace(/ · (?!.* · )/, "<br>") : text,
+      showarrow: true, arrowhead: 0, arrowcolor: color, axref: "x", ayref: "y", ax: x, ay: top - step * (rank + 0.5),
+      xanchor: side, align: side, font: { size: narrow ? 10 : 11, color: TEXT_COLOR }, bgcolor: "rgba(255,255,255,0.9)",
+      bordercolor: color, borderwidth: 1 };
   });
 }
 
 export function lossRange(tracks, logY) {
   return calmRange(tracks.filter((s) => s.run.n).map((s) => ({ diverged: diverged(s),
     top: maxFinite(s.run.loss, s.run.n), low: minPositive(s.run.loss, s.run.n) })), logY);
+}
+
+function axes(mode, logX, logY, range) {
+  return {
+    xaxis: { title: { text: plain(t(`x_${mode}`)), standoff: X_TITLE_STANDOFF }, automargin: true, zeroline: false,
+      type: logX ? "log" : "linear" },
+    yaxis: { title: { text: plain(t("loss_axis")) }, type: logY ? "log" : "linear", ...(range ? { range, autorange: false } : {}) },
+  };
 }
 
 // {data, layout} of a loss chart of these tracks; epochs: draw epoch lines (a run's own chart)
@@ -122,23 +190,30 @@ export function lossFigure(tracks, options, { title, width, epochs = false }) {
   const layout = {
     title: { text: plain(title), font: { size: 14 } },
     margin: { ...MARGIN },
-    xaxis: { title: { text: plain(t(`x_${mode}`)), standoff: X_TITLE_STANDOFF }, automargin: true, zeroline: false,
-      type: logX ? "log" : "linear" },
-    yaxis: { title: { text: plain(t("loss_axis")) }, type: logY ? "log" : "linear", ...(range ? { range, autorange: false } : {}) },
+    ...axes(mode, logX, logY, range),
     legend: { ...FOOT_LEGEND }, // a copy: Plotly keeps (and may change) the layout it is given
-    showlegend: !narrow,
+    showlegend: !narrow && !epochs,
     hovermode: "closest",
     shapes: epochs ? tracks.flatMap((s) => epochLines(s, mode)) : [],
     annotations: endLabels(tracks, options, narrow, ceiling),
     uirevision: `${mode}-${logX}-${logY}-${range ? "kept" : "auto"}`,
   };
-  return { data: tracks.flatMap((s) => runTraces(s, mode, !epochs, ceiling)), layout };
+  const data = tracks.flatMap((s) => runTraces(s, mode, !epochs, ceiling, logX));
+  return { data: epochs ? data : [...data, ...styleKey(tracks)], layout };
 }
 
-// The chart's text alternative: every run's updates, final loss and status.
+// A chart that shows only a message (a question still open, a view with nothing to draw), wrapped
+// to the chart's width as nothing wraps text in a chart.
+export function messageFigure(text, width, title = "") {
+  const lines = wrapText(text, Math.max(20, Math.floor(((width || 600) - MARGIN.l - MARGIN.r) / 7.5)));
+  const hidden = { visible: false, range: [0, 1] };
+  return { data: [], layout: { title: { text: plain(title), font: { size: 14 } }, margin: { ...MARGIN },
+    xaxis: hidden, yaxis: hidden, showlegend: false, annotations: [{ text: lines.map(plain).join("<br>"),
+      xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: 12, color: TEXT_COLOR } }] } };
+}
+
+// The chart's text alternative: every run's updates, status and final training loss.
 export function summary(tracks) {
-  return tracks.map(({ plan, run }) => {
-    const last = run.evals.length ? run.evals[run.evals.length - 1].train_loss : run.loss[lastFinite(run.loss, run.n) - 1];
-    return t("chart_summary", { label: plan.label, n: run.updates ?? run.n, loss: formatNumber(last), status: statusText(run) });
-  }).join("; ");
+  return tracks.map(({ plan, run }) => t("chart_summary_run", { label: plan.label, updates: updatesText(plan, run),
+    status: statusText(run, plan), loss: formatNumber(finalTrainLoss(plan, run)) })).join("; ");
 }

@@ -12,16 +12,50 @@ export function formatNumber(x, digits = 4) {
   return Number(x.toPrecision(digits)).toString();
 }
 
-// A run's status in words: "completed", "diverged at update 87", ... (pending until it says more)
-export function statusText(run) {
+// Updates a run has done: what it reported when done, else what the stream brought so far.
+export function updatesDone(run) {
+  return run.updates ?? run.n ?? 0;
+}
+
+// A run that ended before its plan (diverged, stopped early or by the user) counts "done of planned".
+export function endedEarly(plan, run) {
+  return ["diverged", "stopped", "failed"].includes(run.status) && updatesDone(run) < plan.total_updates;
+}
+
+// A run's status in words: "completed", "diverged at update 87", with its plan also where a run
+// stopped early: "stopped at epoch 51" (at an epoch end, as early stopping does), else "stopped at
+// update 340" (pending until it says more). One wording for the chart, its text and the table.
+export function statusText(run, plan = null) {
   const status = run.status || "pending";
-  if (status === "diverged") return t("status_diverged", { k: run.updates });
+  if (status === "diverged") return t("status_diverged", { k: run.updates ?? run.n });
+  if (status === "stopped" && plan && endedEarly(plan, run)) {
+    const k = updatesDone(run);
+    const epoch = k / plan.iterations_per_epoch;
+    return Number.isInteger(epoch) ? t("stopped_at_epoch", { e: epoch }) : t("stopped_at_update", { k });
+  }
   return t(`status_${status}`);
 }
 
-// "SGD · 20000 updates"; the run's own label where runs share a variant
-export function endLabel(plan, named = false) {
-  return t("end_label", { variant: named ? plan.label : t(`variant_${plan.variant}`), n: plan.total_updates });
+// The table's update count: "1500", or "255 of 1500" for a run that ended early.
+export function updatesCount(plan, run = {}) {
+  if (!endedEarly(plan, run)) return String(plan.total_updates);
+  return t("count_of", { k: updatesDone(run), n: plan.total_updates });
+}
+
+// "20000 updates", or "255 of 1500 updates" for a run that ended early.
+export function updatesText(plan, run = {}) {
+  if (!endedEarly(plan, run)) return t("share_updates", { n: plan.total_updates });
+  return t("updates_of", { k: updatesDone(run), n: plan.total_updates });
+}
+
+// A run's end label: "SGD · 20000 updates", "SGD · 255 of 1500 updates · stopped at epoch 51",
+// "SGD · diverged at update 12" (no planned count it never reached); the run's own label where
+// runs share a variant.
+export function endLabel(plan, run = {}, named = false) {
+  const variant = named ? plan.label : t(`variant_${plan.variant}`);
+  if (run.status === "diverged") return `${variant} · ${statusText(run, plan)}`;
+  if (!endedEarly(plan, run)) return t("end_label", { variant, n: plan.total_updates });
+  return `${t("end_label_of", { variant, k: updatesDone(run), n: plan.total_updates })} · ${statusText(run, plan)}`;
 }
 
 // A run's compute time: measured when done, live while it trains, else the prediction.
@@ -51,10 +85,26 @@ export function distinctNumbers(values, digits = 4) {
   return values.map((x) => formatNumber(x, 17));
 }
 
-// The updates a run made, as the table counts them: the planned total until it ends; "255 of
-// 1500" for a run that stopped or diverged early.
-export function updatesText(plan, run) {
-  const done = run.updates ?? (run.status === "stopped" ? run.received : undefined);
-  if (done === undefined || done >= plan.total_updates) return String(plan.total_updates);
-  return t("updates_of", { k: done, n: plan.total_updates });
+// Lines of at most `width` units for a text drawn where nothing wraps it (a chart's message):
+// words break at spaces; CJK characters count two units and may break anywhere.
+export function wrapText(text, width) {
+  const wide = (c) => /[\u3000-\u9fff\uff00-\uffef]/.test(c);
+  const tokens = String(text).match(/[\u3000-\u9fff\uff00-\uffef][、。，：；！？）」]?|[^\s\u3000-\u9fff\uff00-\uffef]+|\s+/g) || [];
+  const lines = [];
+  let line = "", used = 0;
+  for (const token of tokens) {
+    if (/^\s+$/.test(token)) {
+      if (line) { line += " "; used += 1; }
+      continue;
+    }
+    const size = [...token].reduce((n, c) => n + (wide(c) ? 2 : 1), 0);
+    if (used + size > width && line.trim()) {
+      lines.push(line.trimEnd());
+      line = "", used = 0;
+    }
+    line += token;
+    used += size;
+  }
+  if (line.trim()) lines.push(line.trimEnd());
+  return lines;
 }

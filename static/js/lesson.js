@@ -1,7 +1,7 @@
 // The lesson card (#lesson-card): its explanation, and with predict=true its question asked
 // before the curves appear; once the runs are done the card shows the server's verdict
 // (/api/verdict), quoting the measured numbers in the page's language.
-import { distinctNumbers, statusText } from "./format.js";
+import { formatNumber, statusText } from "./format.js";
 import { t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -15,20 +15,18 @@ export function measuredText(verdict) {
   }
   if (verdict.answer === "most_updates") return runs.map((r) => t("answer_updates", { label: r.label, n: r.updates })).join("; ");
   const key = lossKey(verdict);
-  const losses = distinctNumbers(runs.map((r) => r[key])); // values that differ print differently
-  return runs.map((r, i) => t("answer_loss", { label: r.label,
-    loss: r.status === "diverged" ? statusText(r) : losses[i] })).join("; ");
+  // the server's digits tell the compared losses apart; where even 6 do not, they tie
+  const digits = verdict.digits ?? 6;
+  return runs.map((r) => t("answer_loss", { label: r.label,
+    loss: r.status === "diverged" ? statusText(r) : formatNumber(r[key], digits) })).join("; ");
 }
 
 const lossKey = (verdict) => (verdict.answer === "lowest_val_loss" ? "final_val_loss" : "final_train_loss");
 
-// The runs (indices) whose number equals the winner's exactly: a tie, where any of them is right.
+// The runs (indices) that print like the winner even at 6 digits (the server's `tied`): a tie,
+// where any of them is right.
 export function tiedRuns(verdict) {
-  if (verdict.answer === "iterations_per_epoch") return [];
-  const score = (r) => (verdict.answer === "most_updates" ? r.updates : r.status === "diverged" ? null : r[lossKey(verdict)]);
-  const best = score(verdict.runs[Number(verdict.value)]);
-  const tied = verdict.runs.map((r, i) => (best !== null && score(r) === best ? i : -1)).filter((i) => i >= 0);
-  return tied.length > 1 ? tied : [];
+  return verdict.tied && verdict.tied.length > 1 ? verdict.tied : [];
 }
 
 // "Right: batch_size=1. Measured: ..." for the user's choice (a value of #prediction's inputs);

@@ -31,12 +31,32 @@ export function minPositive(values, n) {
   return low;
 }
 
-// x of update k (1-based) in the chosen unit; seconds: the run's own compute time spread evenly
-// over its updates (the prediction until the run reports its time)
-export function xAt(plan, run, k, mode) {
+// x of the weights after m updates (an evaluation after m updates) in the chosen unit; seconds:
+// the run's own compute time spread evenly over its updates (the prediction until it reports)
+export function xAt(plan, run, m, mode) {
   const { iterations_per_epoch: ipe, batch_size: bs, n_train: n, total_updates: total } = plan;
-  if (mode === "epochs") return k / ipe;
-  if (mode === "examples") return Math.floor(k / ipe) * n + Math.min((k % ipe) * bs, n);
-  if (mode === "seconds") return (k * (run.seconds ?? plan.predicted_seconds)) / (run.updates || total);
-  return k;
+  if (mode === "epochs") return m / ipe;
+  if (mode === "examples") return Math.floor(m / ipe) * n + Math.min((m % ipe) * bs, n);
+  if (mode === "seconds") return (m * (run.seconds ?? plan.predicted_seconds)) / (run.updates || total);
+  return m;
+}
+
+// x of update u's loss (1-based): it was measured before the update, on the weights after u - 1
+// updates, so a full-batch run's losses stand where its training evaluations do
+export const lossX = (plan, run, u, mode) => xAt(plan, run, u - 1, mode);
+
+// The final training (and validation) loss: the evaluation after the last completed epoch (the
+// table's and /api/history's final_train_loss); null for a diverged run or before an epoch ends.
+export function finalLosses(plan, run) {
+  if (run.status === "diverged") return { train: null, val: null };
+  const evals = run.evals || [];
+  for (let i = evals.length - 1; i >= 0; i--) {
+    const e = evals[i];
+    if (e.update > 0 && e.update % plan.iterations_per_epoch === 0) return { train: e.train_loss, val: e.val_loss };
+  }
+  return { train: null, val: null };
+}
+
+export function finalTrainLoss(plan, run) {
+  return finalLosses(plan, run).train;
 }

@@ -155,3 +155,9 @@ function grow(values, size) {
   grown.set(values);
   return grown;
 }
+
+// With predict=true a lesson's question comes first: until a choice is made, no view may show
+// what answers it (counts, curves, end labels). The one selector every view asks.
+export function predictionPending(state) {
+  return state.asking;
+}

@@ -2,8 +2,9 @@
 // and each run's own compute time (predicted before it starts, live while it trains, measured
 // when done). It is text that screen readers and course pages read, so it is kept up to date
 // whether on screen or not.
-import { distinctNumbers, secondsText, statusText, updatesText } from "./format.js";
+import { distinctNumbers, secondsText, statusText, updatesCount } from "./format.js";
 import { t } from "./i18n.js";
+import { finalLosses } from "./run.js";
 import { COLORS, TICK_MS } from "./theme.js";
 
 // [header key, data field, shown on phones too]
@@ -71,22 +72,12 @@ function progressCell(plan, run) {
   return td;
 }
 
-// The training-set (and validation) loss after the last completed epoch: the evaluation at an
-// epoch's end (update a multiple of iterations per epoch, after training began), none for a
-// diverged run or before the first epoch ends.
-export function finalLosses(plan, run) {
-  if (run.status === "diverged") return { train: null, val: null };
-  const ends = (run.evals || []).filter((e) => e.update > 0 && e.update % plan.iterations_per_epoch === 0);
-  const last = ends[ends.length - 1];
-  return last ? { train: last.train_loss, val: last.val_loss } : { train: null, val: null };
-}
-
 // one row's texts by column; `losses`: the loss columns' texts (printed together, see below)
 function texts(plan, run, losses, now, asking) {
   const all = {
     batch_size: plan.batch_size, iterations_per_epoch: plan.iterations_per_epoch, epochs: plan.epochs,
-    total_updates: updatesText(plan, run), final_train_loss: losses.train,
-    final_val_loss: plan.n_val ? losses.val : "—", status: statusText(run), seconds: secondsText(plan, run, now),
+    total_updates: updatesCount(plan, run), final_train_loss: losses.train,
+    final_val_loss: plan.n_val ? losses.val : "—", status: statusText(run, plan), seconds: secondsText(plan, run, now),
   };
   if (asking) for (const key of SECRET) all[key] = "?";
   return all;

@@ -5,6 +5,8 @@ export const COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#
 export const DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "5px,3px,1px,3px", "1px,5px"];
 export const CLASS_COLORS = ["#0072B2", "#D55E00"];
 export const TEXT_COLOR = "#1a1a1a";
+// the legend key to line styles (which series), apart from the runs' colours
+export const KEY_COLOR = "#555";
 
 export function runStyle(i) {
   return { color: COLORS[i % COLORS.length], dash: DASHES[i % DASHES.length] };

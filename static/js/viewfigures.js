@@ -1,10 +1,11 @@
 // The views inside the descent as pure functions of the plan, the runs and fetched data:
 // landscape with paths, data and fit, gradient noise, overfitting. Each gives {data, layout, label}
 // (label: the chart's text alternative: its title, then one number per run).
-import { formatNumber, plain } from "./format.js";
+import { messageFigure } from "./figure.js";
+import { formatNumber, plain, wrapText } from "./format.js";
 import { t } from "./i18n.js";
 import { calmRange } from "./ranges.js";
-import { CLASS_COLORS, FOOT_LEGEND, MARGIN, X_TITLE_STANDOFF, runStyle } from "./theme.js";
+import { CLASS_COLORS, FOOT_LEGEND, KEY_COLOR, MARGIN, X_TITLE_STANDOFF, runStyle } from "./theme.js";
 
 function layout(x, y, extra = {}) {
   const { xaxis = {}, yaxis = {}, ...rest } = extra;
@@ -30,21 +31,46 @@ function label(view, plans, runs, perRun) {
 const name = (plan) => plain(plan.label);
 const lastOf = (list) => list[list.length - 1];
 
+// Paths are drawn longest first, so a short path (the full batch's 20 steps) lies on top of a long
+// one it shares its start with; each has a white outline to stand out from the path beneath, an
+// open circle at its start and a filled square at its end.
+export function pathOrder(runs) {
+  return runs.map((run, i) => i).sort((a, b) => runs[b].path.length - runs[a].path.length || a - b);
+}
+
+function pathTraces(run, plan, i) {
+  const { color, dash } = runStyle(i);
+  const n = run.path.length;
+  const ends = (start, end, middle) => run.path.map((_, k) => (k === n - 1 ? end : k === 0 ? start : middle));
+  const x = run.path.map((p) => p[1]), y = run.path.map((p) => p[2]);
+  return [
+    { type: "scatter", mode: "lines", x, y, line: { color: "#fff", width: 5 }, showlegend: false, hoverinfo: "skip" },
+    { type: "scatter", mode: "lines+markers", name: name(plan), x, y, line: { color, dash, width: 2 },
+      marker: { color: ends("#fff", color, color), size: ends(10, 11, 3), symbol: ends("circle", "square", "circle"),
+        line: { color: ends(color, "#000", color), width: ends(2.5, 1.5, 0) } },
+      customdata: run.path.map((p) => p[0]), meta: { run: i },
+      hovertemplate: `${name(plan)}<br>${plain(t("update"))} %{customdata}<br>w %{x:.4f}<br>b %{y:.4f}<extra></extra>` },
+  ];
+}
+
+// the legend's key to a path's start and end marks (helper traces, drawn nowhere)
+function pathKey() {
+  const key = (text, marker) => ({ type: "scatter", mode: "markers", x: [null], y: [null], name: plain(text), hoverinfo: "skip", marker });
+  return [key(t("path_start"), { symbol: "circle", size: 10, color: "#fff", line: { color: KEY_COLOR, width: 2.5 } }),
+    key(t("path_end"), { symbol: "square", size: 10, color: KEY_COLOR, line: { color: "#000", width: 1.5 } })];
+}
+
 export function landscapeFigure(plans, runs, land) {
   const data = [
     { type: "contour", x: land.w, y: land.b, z: land.loss, name: plain(t("loss_axis")), showscale: false,
       colorscale: "Viridis", reversescale: true, opacity: 0.75, ncontours: 30, hoverinfo: "skip",
       contours: { coloring: "heatmap", showlines: true } },
-    { type: "scatter", mode: "markers", x: [land.minimum.w], y: [land.minimum.b], name: plain(t("minimum")),
-      marker: { symbol: "star", size: 16, color: "#fff", line: { color: "#000", width: 1.5 } } },
   ];
-  runs.forEach((run, i) => {
-    const { color, dash } = runStyle(i);
-    data.push({ type: "scatter", mode: "lines+markers", name: name(plans[i]), x: run.path.map((p) => p[1]),
-      y: run.path.map((p) => p[2]), line: { color, dash, width: 2 }, marker: { size: 3, color },
-      customdata: run.path.map((p) => p[0]), meta: { run: i },
-      hovertemplate: `${name(plans[i])}<br>${plain(t("update"))} %{customdata}<br>w %{x:.4f}<br>b %{y:.4f}<extra></extra>` });
-  });
+  for (const i of pathOrder(runs)) if (runs[i].path.length) data.push(...pathTraces(runs[i], plans[i], i));
+  // the minimum above the paths that end at it
+  data.push({ type: "scatter", mode: "markers", x: [land.minimum.w], y: [land.minimum.b], name: plain(t("minimum")),
+    marker: { symbol: "star", size: 15, color: "#fff", line: { color: "#000", width: 1.5 } } });
+  if (runs.some((run) => run.path.length)) data.push(...pathKey());
   return { data, label: label("landscape", plans, runs, (run, plan) => run.path.length &&
       `${plan.label}: w ${formatNumber(lastOf(run.path)[1])}, b ${formatNumber(lastOf(run.path)[2])}`),
     layout: layout("w", "b", { xaxis: { range: [land.w[0], lastOf(land.w)] },
@@ -101,22 +127,42 @@ export function fitFigure(plans, runs, data) {
   layout: layout(classes ? "x₀" : "x", classes ? "x₁" : "y", { xaxis: { range: xRange }, yaxis: { range: yRange }, uirevision: "fit" }) };
 }
 
-// decimators: each run's gradient cosines, decimated (their bucket means are drawn)
-export function noiseFigure(plans, runs, decimators) {
+// A view with nothing to draw says why, in words (its text alternative too).
+export function emptyView(view, text, width) {
+  return { ...messageFigure(text, width), label: `${t(`view_${view}`)}: ${text}` };
+}
+
+// Why a finished run has no gradient-noise measurement: batch normalization (a full-batch pass
+// would move its statistics) or a training set too large to pass once per measurement (the only
+// two cases app/engine/cadence.py skips); null while it may still measure, or when it measured.
+export function noiseGap(plan, run) {
+  if (run.cosN || !["completed", "stopped"].includes(run.status)) return null;
+  if (plan.config && plan.config.batch_norm) return t("noise_why_bn", { label: plan.label });
+  return t("noise_why_large", { label: plan.label, n: plan.n_train });
+}
+
+// decimators: each run's gradient cosines, decimated (their bucket means are drawn, each at the
+// weights its last update started from, as the losses)
+export function noiseFigure(plans, runs, decimators, width = 0) {
   const data = [];
   runs.forEach((run, i) => {
     if (!run.cosN) return;
     const means = decimators[i].means();
     const { color, dash } = runStyle(i);
-    data.push({ type: "scatter", mode: "lines", name: name(plans[i]), x: means.map(([end]) => end / plans[i].iterations_per_epoch),
+    data.push({ type: "scatter", mode: "lines", name: name(plans[i]), x: means.map(([end]) => (end - 1) / plans[i].iterations_per_epoch),
       y: means.map(([, mean]) => mean), line: { color, dash, width: 2 }, meta: { run: i } });
   });
+  const gaps = runs.map((run, i) => noiseGap(plans[i], run)).filter(Boolean);
+  if (!data.length && gaps.length === runs.length) return emptyView("noise", [t("noise_none"), ...gaps].join(" "), width);
+  const notes = gaps.length ? [{ text: wrapText(gaps.join(" "), Math.max(24, Math.floor((width || 400) / 7))).map(plain).join("<br>"),
+    xref: "paper", yref: "paper", x: 0, y: 0, xanchor: "left", yanchor: "bottom", align: "left", showarrow: false,
+    bgcolor: "rgba(255,255,255,0.85)", font: { size: 11 } }] : [];
   return { data, label: label("noise", plans, runs, (run, plan, i) => {
     const { sum, count } = decimators[i];
     const n = count.reduce((a, b) => a + b, 0);
-    return n && `${plan.label}: ${formatNumber(sum.reduce((a, b) => a + b, 0) / n)}`;
+    return (n && `${plan.label}: ${formatNumber(sum.reduce((a, b) => a + b, 0) / n)}`) || noiseGap(plan, run);
   }),
-  layout: layout(plain(t("x_epochs")), plain(t("cosine_axis")), { yaxis: { range: [-1.05, 1.05] }, uirevision: "noise" }) };
+  layout: layout(plain(t("x_epochs")), plain(t("cosine_axis")), { yaxis: { range: [-1.05, 1.05] }, annotations: notes, uirevision: "noise" }) };
 }
 
 // the best epoch (lowest validation loss at an epoch end) and the epochs after it, shaded
@@ -140,10 +186,11 @@ export function overfitFigure(plans, runs) {
   runs.forEach((run, i) => {
     const plan = plans[i];
     if (!plan.n_val) return;
-    const { color, dash } = runStyle(i);
+    const { color } = runStyle(i);
     const x = run.evals.map((e) => e.epoch);
+    // training solid, validation dotted (as the caption says); the colour names the run
     data.push({ type: "scatter", mode: "lines", name: `${name(plan)} · ${plain(t("train_loss"))}`, x,
-      y: run.evals.map((e) => e.train_loss), line: { color, dash, width: 1.5 }, meta: { run: i } });
+      y: run.evals.map((e) => e.train_loss), line: { color, width: 1.5 }, meta: { run: i } });
     data.push({ type: "scatter", mode: "lines+markers", name: `${name(plan)} · ${plain(t("val_loss"))}`, x,
       y: run.evals.map((e) => e.val_loss), line: { color, dash: "dot", width: 2 }, marker: { size: 4, color }, meta: { run: i } });
     bestEpoch(run, plan, i, data, shapes);

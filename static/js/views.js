@@ -1,19 +1,26 @@
 // The views inside the descent (#views panels): which show for a comparison, what they fetch,
 // and which store changes redraw which of them (a view on screen redraws only for its own data).
+// A view with nothing to draw says why; while a lesson's question is open, none shows anything.
 import { Decimator } from "./decimate.js";
+import { messageFigure } from "./figure.js";
+import { t } from "./i18n.js";
+import { predictionPending } from "./store.js";
 import { PLOTLY_CONFIG } from "./theme.js";
-import { fitFigure, landscapeFigure, noiseFigure, overfitFigure } from "./viewfigures.js";
+import { emptyView, fitFigure, landscapeFigure, noiseFigure, overfitFigure } from "./viewfigures.js";
 
+const VIEW_NAMES = ["landscape", "fit", "noise", "overfit"];
 // store change -> the views that show it
-const SHOWN_IN = { points: ["noise"], path: ["landscape", "fit"], boundary: ["fit"], eval: ["overfit"], done: ["overfit"] };
+const SHOWN_IN = { points: ["noise"], path: ["landscape", "fit"], boundary: ["fit"], eval: ["overfit"],
+  done: ["overfit", "noise"], card: VIEW_NAMES };
 
-const fetchJSON = (url) => fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+// the answer's JSON, or {refused: status} (0: no answer at all)
+const fetchJSON = (url) => fetch(url).then((r) => (r.ok ? r.json() : { refused: r.status })).catch(() => ({ refused: 0 }));
 
 export class Views {
   constructor(store, frames, root, wanted) {
     Object.assign(this, { store, frames, wanted, fetched: {}, noise: [] });
     this.panels = {};
-    for (const name of ["landscape", "fit", "noise", "overfit"]) {
+    for (const name of VIEW_NAMES) {
       const el = root.querySelector(`[data-view=${name}]`);
       if (!el) continue;
       const chart = el.querySelector(".chart");
@@ -36,6 +43,7 @@ export class Views {
     this.show("fit", linear || first.config.dataset === "moons");
     this.show("noise", true);
     this.show("overfit", plan.runs.some((p) => p.n_val > 0));
+    this.caption("fit", first.config.dataset === "moons" ? "note_fit_boundary" : "note_fit_line");
     this.noise = results.map(() => new Decimator());
     this.fetched = {};
     const load = (name, url) => {
@@ -56,23 +64,39 @@ export class Views {
     if (panel) panel.el.hidden = !(possible && this.wanted.includes(name));
   }
 
+  // a caption that says only what this comparison's view draws
+  caption(name, key) {
+    const note = this.panels[name] && this.panels[name].el.querySelector("figcaption p");
+    if (note) note.textContent = t(key);
+  }
+
   visible(name) {
     return this.panels[name] && !this.panels[name].el.hidden;
   }
 
-  figure(name) {
+  // a fetched view's figure: undefined while its data is on the way, a reason when it was refused
+  fetchedFigure(name, width, draw) {
+    const d = this.fetched[name];
+    if (!d || !d.refused) return d && draw(d);
+    const first = this.store.state.plan.runs[0];
+    const large = name === "fit" && d.refused === 422;
+    return emptyView(name, large ? t("fit_why_large", { n: first.n_train + first.n_val }) : t("view_failed"), width);
+  }
+
+  figure(name, width) {
     const { plan, results } = this.store.state;
-    if (name === "landscape") return this.fetched.landscape && landscapeFigure(plan.runs, results, this.fetched.landscape);
-    if (name === "fit") return this.fetched.fit && fitFigure(plan.runs, results, this.fetched.fit);
+    if (predictionPending(this.store.state)) return { ...messageFigure(t("predict_first"), width), label: t("predict_first") };
+    if (name === "landscape") return this.fetchedFigure(name, width, (d) => landscapeFigure(plan.runs, results, d));
+    if (name === "fit") return this.fetchedFigure(name, width, (d) => fitFigure(plan.runs, results, d));
     if (name === "overfit") return overfitFigure(plan.runs, results);
     results.forEach((run, i) => this.noise[i].update(run.cos, run.cosN));
-    return noiseFigure(plan.runs, results, this.noise);
+    return noiseFigure(plan.runs, results, this.noise, width);
   }
 
   draw(name) {
     if (!window.Plotly) return false;
     if (!this.store.state.plan || !this.visible(name)) return true;
-    const figure = this.figure(name);
+    const figure = this.figure(name, this.panels[name].chart.clientWidth);
     if (!figure) return true; // its data is still on the way
     const { chart } = this.panels[name];
     chart.setAttribute("aria-label", figure.label);

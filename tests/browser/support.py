@@ -17,9 +17,19 @@ def on_screen(page_or_frame, selector):
     page_or_frame.evaluate(f"() => ({ON_SCREEN})(document.querySelector({selector!r}))")
 
 
+# each run's line on a loss chart, in run order: its smoothed loss, or a full-batch run's exact loss
+# (never smoothed)
+RUN_LINES = """(chart => { const lines = [];
+    for (const t of chart.data || []) {
+      if (!t.meta || !['loss', 'smoothed'].includes(t.meta.series)) continue;
+      if (t.meta.series === 'smoothed' || !lines[t.meta.run]) lines[t.meta.run] = t;
+    }
+    return lines.filter(Boolean); })"""
+
+
 def wait_done(page_or_frame, runs, timeout=30000):
     """Every run's status is final and #chart-overlay (unless the link's `view` hides it) has drawn
-    each run's smoothed line up to the last update the table shows received."""
+    each run's line up to the last update the table shows received."""
     page_or_frame.locator("#run-table [data-field=status]").nth(runs - 1).wait_for(timeout=timeout)
     page_or_frame.wait_for_function(
         """n => { const rows = [...document.querySelectorAll('#run-table tr[data-run]')];
@@ -30,10 +40,8 @@ def wait_done(page_or_frame, runs, timeout=30000):
         """() => { const chart = document.getElementById('chart-overlay');
                    if (!chart.offsetParent) return true;
                    const totals = [...document.querySelectorAll('#run-table progress')].map(p => p.value);
-                   const ends = (chart.data || [])
-                     .filter(t => t.meta && t.meta.series === 'smoothed')
-                     .map(t => t.customdata.length ? t.customdata[t.customdata.length - 1][0] : 0);
-                   return ends.length === totals.length && ends.every((e, i) => e === totals[i]); }""",
+                   const ends = RUN_LINES(chart).map(t => t.customdata.length ? t.customdata[t.customdata.length - 1][0] : 0);
+                   return ends.length === totals.length && ends.every((e, i) => e === totals[i]); }""".replace("RUN_LINES", RUN_LINES),
         timeout=timeout)
 
 

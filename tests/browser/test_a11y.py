@@ -65,7 +65,7 @@ def test_every_chart_has_a_text_alternative_with_its_numbers(page, server):
     wait_done(page, 3)
     page.wait_for_function("() => /20000 updates/.test(document.getElementById('chart-overlay').getAttribute('aria-label'))")
     label = page.get_attribute("#chart-overlay", "aria-label")
-    assert "20 updates" in label and "200 updates" in label and "final loss" in label and "completed" in label
+    assert "20 updates" in label and "200 updates" in label and "final training loss" in label and "completed" in label
     for small in page.locator("#chart-runs .chart").all():
         assert "updates" in small.get_attribute("aria-label")
 

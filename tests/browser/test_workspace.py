@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser.support import column, run_traces, wait_done
+from tests.browser.support import RUN_LINES, column, run_traces, wait_done
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +21,9 @@ def test_default_page_streams_and_draws_three_runs_with_the_lesson_counts(page, 
     assert "ceil(1000 / 100) = 10" in column(page, "formula")[2]
     progress = page.eval_on_selector_all("#run-table progress", "els => els.map(e => [e.value, e.max])")
     assert progress == [[20, 20], [20000, 20000], [200, 200]]
-    # every run is drawn: its smoothed curve reaches its last update (x in epochs by default)
-    page.wait_for_function("""() => document.getElementById('chart-overlay').data
-        .filter(t => t.meta && t.meta.series === 'smoothed')
-        .map(t => t.customdata[t.customdata.length - 1][0]).join() === '20,20000,200'""")
+    # every run is drawn: its line (smoothed, or a full batch's exact loss) reaches its last update (x in epochs by default)
+    page.wait_for_function("""() => RUN_LINES(document.getElementById('chart-overlay'))
+        .map(t => t.customdata[t.customdata.length - 1][0]).join() === '20,20000,200'""".replace("RUN_LINES", RUN_LINES))
     assert page.locator("#chart-runs .chart").count() == 3
     assert not page.errors
     shot(page, "workspace-default")

@@ -56,12 +56,71 @@ test("every run trace carries meta.run and meta.series; the smoothed line reache
   const p = plan({ label: "v", nVal: 5 });
   const t = track(0, p, [3, 2, 1], { evals: [{ update: 0, epoch: 0, train_loss: 3, val_loss: 3.5 }] });
   const { data } = lossFigure([t], OPTIONS, { title: "all", width: 1000 });
-  assert.deepEqual(data.map((d) => d.meta.series), ["loss", "smoothed", "train_eval", "val_eval"]);
-  assert.ok(data.every((d) => d.meta.run === 0));
-  const smoothed = data[1];
-  assert.deepEqual(smoothed.customdata.at(-1), [3, 0.3]);
-  assert.deepEqual(smoothed.x, [0.1, 0.2, 0.3]); // epochs: update / iterations per epoch
+  const runs = data.filter((d) => d.meta);
+  assert.deepEqual(runs.map((d) => d.meta.series), ["loss", "smoothed", "train_eval", "val_eval"]);
+  assert.ok(runs.every((d) => d.meta.run === 0));
+  const smoothed = runs[1];
+  assert.deepEqual(smoothed.customdata.at(-1), [3, 0.2]); // update 3, measured after 2 updates
+  assert.deepEqual(smoothed.x, [0, 0.1, 0.2]); // update u's loss at (u - 1) / iterations per epoch
   assert.equal(smoothed.showlegend, true);
+  // the legend's key to the styles: helper traces, no meta, drawn nowhere
+  const key = data.filter((d) => !d.meta);
+  assert.deepEqual(key.map((d) => d.name), ["mini-batch loss", "training loss", "validation loss"]);
+  assert.ok(key.every((d) => d.x.every((x) => x === null) && d.showlegend !== false));
+});
+
+// a full-batch run of 4 epochs: 1 update an epoch, evaluated before training and after each epoch
+function fullBatch() {
+  const p = plan({ n: 100, b: 100, epochs: 4, variant: "full-batch", label: "full" });
+  const evals = [4, 3, 2, 1, 0.5].map((v, e) => ({ update: e, epoch: e, train_loss: v, val_loss: null }));
+  return track(0, p, [4, 3, 2, 1], { evals });
+}
+
+test("a full-batch run draws one curve: its losses stand where its training evaluations do", () => {
+  for (const mode of ["epochs", "updates", "examples", "seconds"]) {
+    const { data } = lossFigure([fullBatch()], { ...OPTIONS, mode }, { title: "all", width: 1000 });
+    const series = Object.fromEntries(data.filter((d) => d.meta).map((d) => [d.meta.series, d]));
+    assert.deepEqual(Object.keys(series), ["loss", "train_eval"]); // never smoothed
+    assert.deepEqual(series.loss.x, series.train_eval.x.slice(0, 4), mode);
+    assert.deepEqual(series.loss.y, series.train_eval.y.slice(0, 4), mode);
+    assert.equal(series.loss.showlegend, true);
+    assert.match(series.loss.name, /full · loss/);
+    assert.ok(!data.some((d) => /smoothed/.test(d.name)));
+    assert.ok(!data.some((d) => d.name === "mini-batch loss")); // no faint line to key
+  }
+  const { data } = lossFigure([fullBatch()], { ...OPTIONS, mode: "examples" }, { title: "all", width: 1000 });
+  assert.deepEqual(data[0].x, [0, 100, 200, 300]); // (u - 1) x batch size
+});
+
+test("log x leaves out x = 0: no point there and no line drawn towards it", () => {
+  const p = plan({ n: 100, b: 50, epochs: 2, nVal: 5 });
+  const evals = [0, 2, 4].map((u) => ({ update: u, epoch: u / 2, train_loss: 1, val_loss: 2 }));
+  const t = track(0, p, [4, 3, 2, 1], { evals });
+  for (const mode of ["epochs", "updates", "examples", "seconds"]) {
+    const { data, layout } = lossFigure([t], { ...OPTIONS, mode, logX: true }, { title: "all", width: 1000 });
+    assert.equal(layout.xaxis.type, "log");
+    for (const d of data.filter((d) => d.meta)) {
+      assert.ok(d.x.length > 0 && d.x.every((x) => x > 0), `${mode} ${d.meta.series} ${d.x}`);
+      assert.equal(d.x.length, d.customdata.length);
+    }
+    assert.ok(layout.annotations.every((a) => Number.isFinite(a.x)));
+  }
+  const { data } = lossFigure([fullBatch()], { ...OPTIONS, logX: true }, { title: "all", width: 1000 });
+  assert.deepEqual(data[0].x, [1, 2, 3]);
+  assert.deepEqual(data[0].customdata[0], [2, 1]); // update 2, after 1 epoch
+});
+
+test("an early-stopped run's end label says so, at the end of its line", () => {
+  const p = plan({ n: 50, b: 10, epochs: 300, variant: "sgd", label: "patience=50" }); // 1500 planned
+  const losses = Array.from({ length: 255 }, (_, i) => 1 / (i + 1));
+  const stopped = track(1, p, losses, { status: "stopped", updates: 255 });
+  const done = track(0, plan({ n: 50, b: 10, epochs: 300, variant: "sgd", label: "no patience" }), losses.concat(losses));
+  const labels = endLabels([done, stopped], OPTIONS, false);
+  const label = labels.find((a) => a.text.includes("stopped"));
+  assert.equal(label.text, "patience=50 · 255 of 1500 updates · stopped at epoch 51");
+  assert.equal(label.x, 254 / 5);
+  assert.ok(endLabels([done, stopped], OPTIONS, true).some((a) => a.text.endsWith("updates<br>stopped at epoch 51")));
+  assert.match(summary([stopped]), /^patience=50: 255 of 1500 updates, stopped at epoch 51, final training loss —$/);
 });
 
 test("narrow charts drop the legend and break a diverged label; labels open towards the middle", () => {
@@ -69,7 +128,7 @@ test("narrow charts drop the legend and break a diverged label; labels open towa
   assert.equal(layout.showlegend, false);
   assert.ok(layout.annotations.some((a) => a.text.includes("<br>diverged at update 4")));
   const labels = endLabels(calmAndDiverged(), OPTIONS, false, 6);
-  assert.deepEqual(labels.map((a) => a.text), ["mini-batch · 20 updates · diverged at update 4", "full batch · 20 updates"]);
+  assert.deepEqual(labels.map((a) => a.text), ["mini-batch · diverged at update 4", "full batch · 20 updates"]);
   assert.ok(labels.every((a) => a.xanchor === "left")); // both end before the middle of 20 updates
 });
 
@@ -80,5 +139,7 @@ test("x in every unit; the text alternative lists each run", () => {
   assert.equal(xAt(p, {}, 6, "updates"), 6);
   assert.equal(xAt(p, { seconds: 2, updates: 8 }, 4, "seconds"), 1);
   assert.equal(lastFinite(Float64Array.from([1, NaN, 2, NaN]), 4), 3);
-  assert.equal(summary(calmAndDiverged()), "calm: 4 updates, final loss 1, completed; wild: 4 updates, final loss 4000, diverged at update 4");
+  const runs = calmAndDiverged();
+  runs[0].run.evals = [{ update: 10, epoch: 1, train_loss: 2.5, val_loss: null }, { update: 15, epoch: 1.5, train_loss: 2, val_loss: null }];
+  assert.equal(summary(runs), "calm: 20 updates, completed, final training loss 2.5; wild: 4 of 20 updates, diverged at update 4, final training loss —");
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { endLabel, formatNumber, plain, secondsText, statusText } from "../../static/js/format.js";
+import { endLabel, formatNumber, plain, secondsText, statusText, updatesCount, wrapText } from "../../static/js/format.js";
 import { plan } from "./helpers.mjs";
 
 test("numbers: four significant digits, exponents for the very large and small, a dash for none", () => {
@@ -22,8 +22,32 @@ test("status text is built one way: pending by default, the update a run diverge
 
 test("labels stay text in Plotly; end labels name the variant, or the run where variants repeat", () => {
   assert.equal(plain("<b>a & b</b>"), "&lt;b&gt;a &amp; b&lt;/b&gt;");
-  assert.equal(endLabel(plan({ n: 1000, b: 1, epochs: 20, variant: "sgd" })), "SGD · 20000 updates");
-  assert.equal(endLabel(plan({ label: "lr=0.1" }), true), "lr=0.1 · 20 updates");
+  const sgd = plan({ n: 1000, b: 1, epochs: 20, variant: "sgd" });
+  assert.equal(endLabel(sgd), "SGD · 20000 updates");
+  assert.equal(endLabel(sgd, { status: "running", n: 50 }), "SGD · 20000 updates"); // the plan while it runs
+  assert.equal(endLabel(plan({ label: "lr=0.1" }), { status: "completed", updates: 20 }, true), "lr=0.1 · 20 updates");
+});
+
+// the overfitting lesson's early-stopped run: 5 updates an epoch, 300 epochs planned
+const early = plan({ n: 50, b: 10, epochs: 300, variant: "sgd" });
+
+test("a run that ended early says what happened, in one wording for chart, text and table", () => {
+  const stopped = { status: "stopped", updates: 255 };
+  assert.equal(statusText(stopped, early), "stopped at epoch 51");
+  assert.equal(statusText(stopped), "stopped"); // without its plan: the word only
+  assert.equal(endLabel(early, stopped), "SGD · 255 of 1500 updates · stopped at epoch 51");
+  assert.equal(updatesCount(early, stopped), "255 of 1500");
+  // stopped by the user mid-epoch: the updates the stream brought
+  const byUser = { status: "stopped", n: 257 };
+  assert.equal(endLabel(early, byUser), "SGD · 257 of 1500 updates · stopped at update 257");
+  // diverged: where, never a planned count it did not reach
+  const wild = { status: "diverged", updates: 12 };
+  assert.equal(endLabel(plan({ n: 1000, b: 32, epochs: 20 }), wild), "mini-batch · diverged at update 12");
+  assert.equal(updatesCount(plan({ n: 1000, b: 32, epochs: 20 }), wild), "12 of 640");
+  // completed and waiting runs count their plan
+  assert.equal(updatesCount(early, { status: "completed", updates: 1500 }), "1500");
+  assert.equal(updatesCount(early), "1500");
+  assert.equal(statusText({ status: "stopped", updates: 1500 }, early), "stopped");
 });
 
 test("compute time: measured, live, else predicted", () => {
@@ -31,4 +55,13 @@ test("compute time: measured, live, else predicted", () => {
   assert.equal(secondsText(p, { seconds: 0.01234 }, 0), "0.012 s");
   assert.equal(secondsText(p, { started: 1000 }, 3500), "2.50 s");
   assert.equal(secondsText(p, {}, 0), "≈ 0.5 s predicted");
+});
+
+test("a chart's message wraps at spaces, CJK anywhere, each line within its width", () => {
+  const lines = wrapText("Make your prediction first: the curves appear once you have chosen an answer.", 30);
+  assert.deepEqual(lines, ["Make your prediction first:", "the curves appear once you", "have chosen an answer."]);
+  const ja = wrapText("まず予想してください。答えを選ぶと曲線が表示されます。", 20);
+  assert.ok(ja.length === 3 && ja.every((l) => [...l].length <= 10), ja); // two units a character
+  assert.equal(ja.join(""), "まず予想してください。答えを選ぶと曲線が表示されます。");
+  assert.deepEqual(wrapText("", 10), []);
 });

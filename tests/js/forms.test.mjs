@@ -3,11 +3,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { plan } from "./helpers.mjs";
-import { distinctNumbers, updatesText } from "../../static/js/format.js";
+import { distinctNumbers, updatesCount } from "../../static/js/format.js";
 import { tiedRuns, verdictText } from "../../static/js/lesson.js";
 import { embedSnippet, linkNotices, parseQuery } from "../../static/js/query.js";
 import { fields, fixedSize, invalidMarks, settingsGrid, sizeKey } from "../../static/js/schema.js";
-import { finalLosses } from "../../static/js/table.js";
+import { finalLosses } from "../../static/js/run.js";
 
 const PAGE = ["lang", "autoplay", "x", "logx", "logy", "smooth", "view", "lesson", "predict", "v"];
 const SCHEMA = { properties: {
@@ -92,11 +92,11 @@ test("compared numbers print with digits enough to tell them apart", () => {
 
 test("updates: the planned total, or 'k of n' for a run that ended early", () => {
   const p = plan({ n: 100, b: 10, epochs: 150 });
-  assert.equal(updatesText(p, { status: "running" }), "1500");
-  assert.equal(updatesText(p, { status: "completed", updates: 1500 }), "1500");
-  assert.equal(updatesText(p, { status: "completed", updates: 255 }), "255 of 1500"); // early stopping
-  assert.equal(updatesText(p, { status: "diverged", updates: 12 }), "12 of 1500");
-  assert.equal(updatesText(p, { status: "stopped", received: 40 }), "40 of 1500");
+  assert.equal(updatesCount(p, { status: "running" }), "1500");
+  assert.equal(updatesCount(p, { status: "completed", updates: 1500 }), "1500");
+  assert.equal(updatesCount(p, { status: "stopped", updates: 255 }), "255 of 1500"); // early stopping
+  assert.equal(updatesCount(p, { status: "diverged", updates: 12 }), "12 of 1500");
+  assert.equal(updatesCount(p, { status: "stopped", n: 40 }), "40 of 1500"); // stopped by the user mid-stream
 });
 
 test("final losses: the evaluation after the last completed epoch; none when diverged", () => {
@@ -108,11 +108,13 @@ test("final losses: the evaluation after the last completed epoch; none when div
   assert.deepEqual(finalLosses(p, { status: "running", evals: evals.slice(0, 1) }), { train: null, val: null });
 });
 
-test("a verdict on runs that tie names the tie; values that differ print apart", () => {
+test("a verdict names the server's tie and prints the digits it says tell the runs apart", () => {
   const runs = [{ label: "a", status: "completed", final_train_loss: 0.262980 },
     { label: "b", status: "completed", final_train_loss: 0.262954 }, { label: "c", status: "completed", final_train_loss: 0.262954 }];
-  const verdict = { answer: "lowest_train_loss", value: "1", text: "b", runs };
+  const verdict = { answer: "lowest_train_loss", value: "1", text: "b", runs, digits: null, tied: [1, 2] };
   assert.deepEqual(tiedRuns(verdict), [1, 2]);
-  assert.equal(verdictText(verdict, "2"), "Right: a tie between b, c. Measured: a: 0.26298; b: 0.26295; c: 0.26295");
-  assert.match(verdictText({ ...verdict, runs: runs.slice(0, 2) }, "0"), /^Not quite: the answer is b\. .*a: 0\.26298; b: 0\.26295$/);
+  assert.equal(verdictText(verdict, "2"), "Right: a tie between b, c. Measured: a: 0.26298; b: 0.262954; c: 0.262954");
+  const apart = { ...verdict, runs: runs.slice(0, 2), digits: 5, tied: [1] };
+  assert.deepEqual(tiedRuns(apart), []);
+  assert.match(verdictText(apart, "0"), /^Not quite: the answer is b\. .*a: 0\.26298; b: 0\.26295$/);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Store } from "../../static/js/store.js";
+import { Store, predictionPending } from "../../static/js/store.js";
 import { plan } from "./helpers.mjs";
 
 function started() {
@@ -82,4 +82,13 @@ test("predict: asking keeps the answer until a choice is made, and an edit does 
   store.editRuns([{ batch_size: "6" }]);
   assert.equal(store.state.asking, false);
   assert.deepEqual(changes.filter((c) => c.type === "card").length, 2);
+});
+
+test("predictionPending is the store's one answer to 'is a question open?' (views read it)", () => {
+  const { store } = started();
+  assert.equal(predictionPending(store.state), false);
+  store.ask();
+  assert.equal(predictionPending(store.state), true);
+  store.choose("1");
+  assert.equal(predictionPending(store.state), false);
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Decimator } from "../../static/js/decimate.js";
-import { noiseFigure, overfitFigure, span } from "../../static/js/viewfigures.js";
+import { landscapeFigure, noiseFigure, overfitFigure, pathOrder, span } from "../../static/js/viewfigures.js";
 import { plan } from "./helpers.mjs";
 
 const ev = (update, epoch, train, val) => ({ update, epoch, train_loss: train, val_loss: val });
@@ -27,11 +27,53 @@ test("gradient noise: each run's bucket means over epochs, and their mean in the
   dec.update(cos, 4);
   const { data, label } = noiseFigure(plans, [{ cos, cosN: 4 }], [dec]);
   assert.deepEqual(data[0].y, [1, 1, 1]);
-  assert.deepEqual(data[0].x, [0.1, 0.2, 0.4]);
+  assert.deepEqual(data[0].x, [0, 0.1, 0.3]); // at the weights each update started from, as the losses
   assert.match(label, /full: 1$/);
 });
 
 test("span pads the finite values", () => {
   assert.deepEqual(span([0, NaN, 10]), [-0.8, 10.8]);
   assert.equal(span([NaN]), undefined);
+});
+
+test("gradient noise never measured says why, in words, once the runs are done", () => {
+  const bn = { ...plan({ label: "bn" }), config: { batch_norm: true } };
+  const big = { ...plan({ n: 60000, b: 100, label: "big" }), config: { batch_norm: false } };
+  const none = { cos: new Float64Array(0), cosN: 0 };
+  const running = noiseFigure([big], [{ ...none, status: "running" }], [new Decimator()], 400);
+  assert.equal(running.data.length, 0);
+  assert.equal(running.layout.annotations.length, 0); // it may still measure: nothing said yet
+  const empty = noiseFigure([big], [{ ...none, status: "completed" }], [new Decimator()], 400);
+  assert.equal(empty.data.length, 0);
+  const text = empty.layout.annotations[0].text.replace(/<br>/g, " ");
+  assert.match(text, /not measured for this comparison\. big: not measured, because with 60000 training examples/);
+  assert.equal(empty.layout.xaxis.visible, false);
+  assert.match(empty.label, /^Gradient noise: Gradient noise is not measured/);
+  // one run measured, the batch-norm run not: its line, and a note naming the other
+  const cos = Float64Array.from([0.5, 0.7]);
+  const dec = new Decimator();
+  dec.update(cos, 2);
+  const part = noiseFigure([plan({ label: "plain" }), bn], [{ cos, cosN: 2, status: "completed" }, { ...none, status: "completed" }],
+    [dec, new Decimator()], 600);
+  assert.equal(part.data.length, 1);
+  assert.match(part.layout.annotations[0].text.replace(/<br>/g, " "), /bn: not measured, because computing the full-batch gradient would move its batch-normalization/);
+});
+
+const land = { w: [0, 1], b: [0, 1], loss: [[1, 2], [3, 4]], minimum: { w: 0.5, b: 0.5 } };
+const walk = (n) => ({ path: Array.from({ length: n }, (_, k) => [k, k / n, k / n]) });
+
+test("landscape: longest path first, so the full batch's short one lies on top; outlined, start and end marked", () => {
+  const plans = [plan({ label: "full", variant: "full-batch" }), plan({ label: "sgd" }), plan({ label: "b100" })];
+  const runs = [walk(21), walk(400), walk(201)];
+  assert.deepEqual(pathOrder(runs), [1, 2, 0]);
+  const { data } = landscapeFigure(plans, runs, land);
+  const paths = data.filter((d) => d.meta);
+  assert.deepEqual(paths.map((d) => d.meta.run), [1, 2, 0]);
+  const full = paths[2];
+  assert.deepEqual([full.marker.symbol[0], full.marker.symbol.at(-1)], ["circle", "square"]);
+  assert.deepEqual([full.marker.color[0], full.marker.color.at(-1)], ["#fff", full.line.color]); // open start, filled end
+  const outline = data[data.indexOf(full) - 1];
+  assert.equal(outline.line.color, "#fff");
+  assert.ok(outline.line.width > full.line.width && outline.meta === undefined);
+  assert.deepEqual(data.slice(-2).map((d) => d.name), ["start", "now / end"]); // the legend's key to the marks
 });
