@@ -5,6 +5,7 @@ Each page carries the run schema and the lesson cards as JSON, so the page build
 parsing and validation from the server's one schema without a request of its own."""
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -28,9 +29,11 @@ PLOTLY_JS = "vendor/plotly-cartesian.min.js"  # see static/vendor/README.md
 router = APIRouter(include_in_schema=False)
 
 
-def page_config(max_runs: int, lang: str) -> str:
-    """The page's JSON, keys in the schema's order (Jinja's tojson would sort them)."""
-    config = {"schema": run_schema(), "max_runs": max_runs, "default_query": DEFAULT_QUERY, "lessons": cards(lang)}
+def page_config(max_runs: int, lang: str, plotly_url: str) -> str:
+    """The page's JSON, keys in the schema's order (Jinja's tojson would sort them); `plotly`: the
+    hashed URL the page loads plotly from when a chart first draws (static/js/plotly.js)."""
+    config = {"schema": run_schema(), "max_runs": max_runs, "default_query": DEFAULT_QUERY, "lessons": cards(lang),
+              "plotly": plotly_url}
     return htmlsafe_json_dumps(config, dumps=json.dumps)
 
 
@@ -46,18 +49,30 @@ def head_of(request: Request, lang: str) -> dict:
     return head(link, comparison)
 
 
+def placeholder(request: Request, meta: dict) -> dict | None:
+    """The server's picture of the curves, shown in the loss chart's box until the live chart has
+    drawn (the page needs no plotly to show every run's curve); none when the comparison is
+    invalid, the loss chart is not asked for, or predict=true (the curves would answer the card)."""
+    params = request.query_params
+    views = params.get("view")
+    if not meta.get("image") or params.get("predict") == "true" or (views and "loss" not in views.split(",")):
+        return None
+    parts = urlsplit(meta["image"])
+    return {"src": f"{parts.path}?{parts.query}", "alt": meta["description"], "size": meta["image_size"]}
+
+
 def render(request: Request, template: str, accept_language: str | None) -> HTMLResponse:
     """A page: `no-cache` (it names the static files' current hashed URLs), its import map
     allowed by hash in the CSP."""
     lang = i18n.pick(request.query_params.get("lang"), accept_language)
     assets: Assets = request.app.state.assets
     import_map = assets.import_map()
+    meta = head_of(request, lang)
     response = templates.TemplateResponse(request, template, {
         "lang": lang, "languages": i18n.LANGUAGES, "t": i18n.strings(lang),
-        "config": page_config(request.app.state.settings.max_runs, lang), "views": VIEWS,
-        "head": head_of(request, lang),
+        "config": page_config(request.app.state.settings.max_runs, lang, assets.url(PLOTLY_JS)), "views": VIEWS,
+        "head": meta, "picture": placeholder(request, meta),
         "static_url": assets.url, "import_map": import_map, "module_preloads": assets.preloads(),
-        "plotly_js": PLOTLY_JS,
     })
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Content-Security-Policy"] = content_security_policy(

@@ -4,6 +4,7 @@
 import { Decimator } from "./decimate.js";
 import { messageFigure } from "./figure.js";
 import { t } from "./i18n.js";
+import { plotlyReady } from "./plotly.js";
 import { predictionPending } from "./store.js";
 import { PLOTLY_CONFIG } from "./theme.js";
 import { emptyView, fitFigure, landscapeFigure, noiseFigure, overfitFigure } from "./viewfigures.js";
@@ -94,8 +95,8 @@ export class Views {
   }
 
   draw(name) {
-    if (!window.Plotly) return false;
     if (!this.store.state.plan || !this.visible(name)) return true;
+    if (!plotlyReady(() => this.frames.mark(this.panels[name].view))) return true; // drawn once it loads
     const figure = this.figure(name, this.panels[name].chart.clientWidth);
     if (!figure) return true; // its data is still on the way
     const { chart } = this.panels[name];
