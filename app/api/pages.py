@@ -5,6 +5,7 @@ Each page carries the run schema and the lesson cards as JSON, so the page build
 parsing and validation from the server's one schema without a request of its own."""
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -28,22 +29,37 @@ PLOTLY_JS = "vendor/plotly-cartesian.min.js"  # see static/vendor/README.md
 router = APIRouter(include_in_schema=False)
 
 
-def page_config(max_runs: int, lang: str) -> str:
-    """The page's JSON, keys in the schema's order (Jinja's tojson would sort them)."""
-    config = {"schema": run_schema(), "max_runs": max_runs, "default_query": DEFAULT_QUERY, "lessons": cards(lang)}
+def page_config(max_runs: int, lang: str, plotly_url: str) -> str:
+    """The page's JSON, keys in the schema's order (Jinja's tojson would sort them); `plotly`: the
+    hashed URL the page loads plotly from when a chart first draws (static/js/plotly.js)."""
+    config = {"schema": run_schema(), "max_runs": max_runs, "default_query": DEFAULT_QUERY, "lessons": cards(lang),
+              "plotly": plotly_url}
     return htmlsafe_json_dumps(config, dumps=json.dumps)
 
 
-def head_of(request: Request, lang: str) -> dict:
+def head_of(request: Request, lang: str) -> tuple[dict, bool]:
     """Title, description, Open Graph and oEmbed discovery; an invalid link (the page shows its
-    errors) gets the app's own title."""
-    settings = request.app.state.settings
+    errors) gets the app's own title. And whether the comparison's runs are cached."""
+    settings, service = request.app.state.settings, request.app.state.service
     link = shared_link(request, settings, request.url.path, request.url.query, lang)
     try:
-        comparison = checked(link.comparison_query, settings, request.app.state.service)
+        comparison = checked(link.comparison_query, settings, service)
     except QueryError:
         comparison = None
-    return head(link, comparison)
+    return head(link, comparison), comparison is not None and service.cached(comparison.configs)
+
+
+def placeholder(request: Request, meta: dict, cached: bool) -> dict | None:
+    """The server's picture of the curves, shown in the loss chart's box until the live chart has
+    drawn (the page needs no plotly to show every run's curve); only for a cached comparison (else
+    the picture would wait for the training the live chart shows as it goes), and not when the
+    loss chart is not asked for or with predict=true (the curves would answer the card)."""
+    params = request.query_params
+    views = params.get("view")
+    if not cached or params.get("predict") == "true" or (views and "loss" not in views.split(",")):
+        return None
+    parts = urlsplit(meta["image"])
+    return {"src": f"{parts.path}?{parts.query}", "alt": meta["description"], "size": meta["image_size"]}
 
 
 def render(request: Request, template: str, accept_language: str | None) -> HTMLResponse:
@@ -52,12 +68,12 @@ def render(request: Request, template: str, accept_language: str | None) -> HTML
     lang = i18n.pick(request.query_params.get("lang"), accept_language)
     assets: Assets = request.app.state.assets
     import_map = assets.import_map()
+    meta, cached = head_of(request, lang)
     response = templates.TemplateResponse(request, template, {
         "lang": lang, "languages": i18n.LANGUAGES, "t": i18n.strings(lang),
-        "config": page_config(request.app.state.settings.max_runs, lang), "views": VIEWS,
-        "head": head_of(request, lang),
+        "config": page_config(request.app.state.settings.max_runs, lang, assets.url(PLOTLY_JS)), "views": VIEWS,
+        "head": meta, "picture": placeholder(request, meta, cached),
         "static_url": assets.url, "import_map": import_map, "module_preloads": assets.preloads(),
-        "plotly_js": PLOTLY_JS,
     })
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Content-Security-Policy"] = content_security_policy(

@@ -7,6 +7,7 @@ import { lossFigure, messageFigure, summary } from "./figure.js";
 import { updatesText } from "./format.js";
 import { t } from "./i18n.js";
 import { Smoother, smoothingWeight } from "./smoothing.js";
+import { plotly, plotlyReady } from "./plotly.js";
 import { predictionPending } from "./store.js";
 import { PLOTLY_CONFIG, isNarrow } from "./theme.js";
 
@@ -15,6 +16,8 @@ const RUN_CHANGES = new Set(["points", "eval", "done"]);
 export class LossCharts {
   constructor(store, frames, overlayEl, runsEl) {
     Object.assign(this, { store, frames, overlayEl, runsEl, tracks: [], small: [] });
+    // the server's picture of the curves (not with predict=true), until the live chart shows every run
+    this.picture = overlayEl.querySelector("#chart-picture");
     this.overlay = frames.add(overlayEl, () => this.drawOverlay());
     frames.mark(this.overlay); // empty axes until a stream starts
     store.subscribe((change) => this.changed(change));
@@ -46,6 +49,7 @@ export class LossCharts {
 
   reset() {
     const { plan, results } = this.store.state;
+    if (this.picture && !this.picture.getAttribute("src").startsWith(`/api/picture?${plan.query}&`)) this.unveil();
     this.tracks = plan.runs.map((p, i) => ({ index: i, plan: p, run: results[i], dec: new Decimator(),
       smoother: new Smoother(p.total_updates), smoothed: null }));
     for (const s of this.small) this.frames.remove(s.view);
@@ -56,7 +60,8 @@ export class LossCharts {
       el.setAttribute("role", "img");
       // until it draws (on screen), its name and planned updates, unless they would answer the question
       el.setAttribute("aria-label", pending ? track.plan.label : `${track.plan.label}: ${updatesText(track.plan)}`);
-      return { el, view: this.frames.add(el, () => this.drawSmall(track, el)) };
+      track.view = this.frames.add(el, () => this.drawSmall(track, el));
+      return { el, view: track.view };
     });
     this.runsEl.replaceChildren(...this.small.map((s) => s.el));
     this.markAll();
@@ -77,23 +82,35 @@ export class LossCharts {
     return { ...figure, label: summary(tracks) };
   }
 
+  // drawn once plotly has loaded (fetched on the first draw; the picture stands in meanwhile)
+  ready(view) {
+    return plotlyReady(() => this.frames.mark(view)) !== null;
+  }
+
   drawOverlay() {
-    if (!window.Plotly) return false;
+    if (!this.ready(this.overlay)) return true;
     const { data, layout, label } = this.figure(this.tracks, this.overlayEl, t("all_runs"));
     Plotly.react(this.overlayEl, data, layout, PLOTLY_CONFIG);
     this.overlayEl.setAttribute("aria-label", `${t("loss_chart_name")}: ${label}`);
+    if (this.picture && this.tracks.length && this.tracks.every((s) => s.run.n > 0)) this.unveil();
     return true;
   }
 
+  unveil() {
+    this.picture.remove();
+    this.picture = null;
+  }
+
   drawSmall(track, el) {
-    if (!window.Plotly) return false;
+    if (!this.ready(track.view)) return true;
     const { data, layout, label } = this.figure([track], el, track.plan.label, true);
     Plotly.react(el, data, layout, PLOTLY_CONFIG);
     el.setAttribute("aria-label", `${track.plan.label}: ${label}`);
     return true;
   }
 
-  png() {
+  async png() {
+    await plotly();
     return Plotly.downloadImage(this.overlayEl, { format: "png", filename: "gradient-descent", width: 1200, height: 600 });
   }
 }

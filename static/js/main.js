@@ -41,8 +41,8 @@ bindChartOptions(store);
 if (!wanted.includes("loss")) $("chart-overlay").hidden = true;
 $("start").addEventListener("click", () => session.start());
 $("stop").addEventListener("click", () => session.stop());
-if (!isEmbed) bindWorkspace(store, session, charts);
 
+// the plan's request goes out before the settings grid is built (the table waits for it)
 if (store.state.lesson && store.state.page.predict === "true") {
   // predict first: nothing answers the question (counts, text, curves) until it is answered
   store.ask();
@@ -52,3 +52,4 @@ if (store.state.lesson && store.state.page.predict === "true") {
 } else {
   session.preview().then(() => store.say(t("press_start")));
 }
+if (!isEmbed) bindWorkspace(store, session, charts);

@@ -1,6 +1,7 @@
 // The comparison's life: plan (validated by /api/plan), one stream feeding the store, stop,
 // restarts after edits, and the lesson's verdict fetched from the server once the runs are done.
 import { t } from "./i18n.js";
+import { pictureSettled } from "./picture.js";
 import { runsQuery } from "./state.js";
 import { checkPlan, openStream } from "./stream.js";
 
@@ -43,6 +44,8 @@ export class Session {
     const store = this.store;
     store.planned(plan, true);
     store.say(t("status_running"));
+    await pictureSettled(); // the picture of a cached comparison first (its rows show the plan meanwhile)
+    if (this.store.state.query !== plan.query || this.stream) return; // edited or restarted meanwhile
     this.stream = openStream(plan.query, {
       plan: () => {}, // the plan fetched above, the same numbers
       points: (d) => store.points(d, performance.now()),

@@ -4,11 +4,14 @@
 import { Decimator } from "./decimate.js";
 import { messageFigure } from "./figure.js";
 import { t } from "./i18n.js";
+import { plotlyReady } from "./plotly.js";
 import { predictionPending } from "./store.js";
 import { PLOTLY_CONFIG } from "./theme.js";
 import { emptyView, fitFigure, landscapeFigure, noiseFigure, overfitFigure } from "./viewfigures.js";
 
 const VIEW_NAMES = ["landscape", "fit", "noise", "overfit"];
+// the server data a view draws, fetched when it first comes on screen
+const SOURCES = { landscape: "/api/landscape", fit: "/api/dataset" };
 // store change -> the views that show it
 const SHOWN_IN = { points: ["noise"], path: ["landscape", "fit"], boundary: ["fit"], eval: ["overfit"],
   done: ["overfit", "noise"], card: VIEW_NAMES };
@@ -36,7 +39,7 @@ export class Views {
 
   // which views this comparison has, and the data they fetch once
   reset() {
-    const { plan, query, results } = this.store.state;
+    const { plan, results } = this.store.state;
     const first = plan.runs[0];
     const linear = first.config.dataset === "linear" && first.model === "linear" && first.loss === "mse";
     this.show("landscape", linear);
@@ -46,16 +49,6 @@ export class Views {
     this.caption("fit", first.config.dataset === "moons" ? "note_fit_boundary" : "note_fit_line");
     this.noise = results.map(() => new Decimator());
     this.fetched = {};
-    const load = (name, url) => {
-      if (!this.visible(name)) return;
-      fetchJSON(url).then((d) => {
-        if (this.store.state.query !== query) return; // a newer comparison took over
-        this.fetched[name] = d;
-        this.frames.mark(this.panels[name].view);
-      });
-    };
-    load("landscape", `/api/landscape?${query}`);
-    load("fit", `/api/dataset?${query}`);
     for (const panel of Object.values(this.panels)) this.frames.mark(panel.view);
   }
 
@@ -74,8 +67,20 @@ export class Views {
     return this.panels[name] && !this.panels[name].el.hidden;
   }
 
+  // its data, fetched once for this comparison (the first draw is on screen: frames.js)
+  fetch(name) {
+    const { query } = this.store.state;
+    this.fetched[name] = null; // on the way
+    fetchJSON(`${SOURCES[name]}?${query}`).then((d) => {
+      if (this.store.state.query !== query) return; // a newer comparison took over
+      this.fetched[name] = d;
+      this.frames.mark(this.panels[name].view);
+    });
+  }
+
   // a fetched view's figure: undefined while its data is on the way, a reason when it was refused
   fetchedFigure(name, width, draw) {
+    if (this.fetched[name] === undefined) this.fetch(name);
     const d = this.fetched[name];
     if (!d || !d.refused) return d && draw(d);
     const first = this.store.state.plan.runs[0];
@@ -94,10 +99,10 @@ export class Views {
   }
 
   draw(name) {
-    if (!window.Plotly) return false;
     if (!this.store.state.plan || !this.visible(name)) return true;
     const figure = this.figure(name, this.panels[name].chart.clientWidth);
     if (!figure) return true; // its data is still on the way
+    if (!plotlyReady(() => this.frames.mark(this.panels[name].view))) return true; // drawn once it loads
     const { chart } = this.panels[name];
     chart.setAttribute("aria-label", figure.label);
     Plotly.react(chart, figure.data, figure.layout, PLOTLY_CONFIG);

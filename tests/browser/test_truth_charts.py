@@ -22,6 +22,8 @@ def open_page(sized, size):
 
 
 def overlay(page):
+    # plotly loads when the chart first draws (static/js/plotly.js): wait for that draw
+    page.wait_for_function("() => document.getElementById('chart-overlay').layout !== undefined", timeout=20000)
     return page.evaluate("""() => { const el = document.getElementById('chart-overlay');
         return { data: el.data.map(t => ({ meta: t.meta, name: t.name, x: t.x, y: t.y, customdata: t.customdata })),
                  labels: el.layout.annotations.map(a => a.text), label: el.getAttribute('aria-label') }; }""")

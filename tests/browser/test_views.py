@@ -78,5 +78,5 @@ def test_embed_view_key_chooses_views(page, server, shot):
     assert traces(page, "fit") is None and traces(page, "overfit") is None
     page.goto(server.url + "/embed?dataset=linear&n_samples=300&epochs=3&batch_size=full,1&autoplay=true&lang=ja&view=fit")
     wait_done(page, 2)
-    assert page.locator("[data-view=fit] h3").inner_text() == "データと当てはめ"
+    assert page.locator("[data-view=fit] h2").inner_text() == "データと当てはめ"
     shot(page, "embed-fit-ja")

@@ -1,0 +1,95 @@
+"""The page side of issue 20, checked without timing (bench/lighthouse.py and bench/curves.py
+measure it): the table does not wait for plotly, the server's picture stands in the loss chart's
+box until the live chart shows every run (never with predict=true), nothing moves while the page
+loads, and traces are decimated while the downloads keep every update."""
+import httpx
+import pytest
+
+from tests.browser.support import wait_done
+
+LINK = "dataset=linear&n_samples=1000&epochs=3&batch_size=full,1,100"  # SGD: 3000 updates
+RUNS = 3
+PLOTLY = "**/plotly-cartesian.min*"
+# the layout shifts of the page's whole life (as Lighthouse's CLS counts them: not after input)
+SHIFTS = """window.__shifts = [];
+new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value); })
+  .observe({ type: 'layout-shift', buffered: true });"""
+LIVE_CURVES = """runs => { const chart = document.getElementById('chart-overlay');
+    const drawn = new Set((chart.data || []).filter(t => t.meta && Number.isInteger(t.meta.run) && t.x && t.x.length)
+                                            .map(t => t.meta.run));
+    return [...Array(runs).keys()].every(i => drawn.has(i)); }"""
+
+
+def cached(server, link=LINK):
+    httpx.get(f"{server.url}/api/history?{link}", timeout=120).raise_for_status()
+
+
+def test_the_table_fills_in_while_plotly_is_still_loading(page, server):
+    held = []
+    page.route(PLOTLY, lambda route: held.append(route))  # never answered during the test
+    page.goto(f"{server.url}/?{LINK}&epochs=2", wait_until="domcontentloaded")  # not cached: the stream trains it
+    page.wait_for_function("""n => { const rows = [...document.querySelectorAll('#run-table tr[data-run]')];
+        return rows.length === n && rows.every(r => r.dataset.status === 'completed'); }""", arg=RUNS, timeout=60000)
+    assert page.evaluate("() => typeof window.Plotly") == "undefined" and held
+    assert page.locator("#run-table [data-field=total_updates]").all_inner_texts() == ["2", "2000", "20"]
+    assert page.locator("#chart-picture").count() == 0  # an uncached comparison has no picture yet
+    assert page.errors == []
+
+
+def test_the_picture_stands_in_until_the_live_chart_draws(page, server):
+    cached(server)
+    held = []
+    page.route(PLOTLY, lambda route: held.append(route))
+    page.goto(f"{server.url}/?{LINK}", wait_until="domcontentloaded")  # "load" would wait for plotly
+    picture = page.locator("#chart-overlay #chart-picture")
+    page.wait_for_function("() => document.getElementById('chart-picture').naturalWidth === 1200", timeout=30000)
+    assert picture.get_attribute("width") == "1200" and picture.get_attribute("height") == "630"
+    alt = picture.get_attribute("alt")
+    assert all(name in alt.lower() for name in ("full batch: 3 updates", "sgd: 3000 updates", "mini-batch: 30 updates")), alt
+    box, chart = picture.bounding_box(), page.locator("#chart-overlay").bounding_box()
+    assert box == chart  # it fills the chart's own box
+    for route in held:
+        route.continue_()
+    page.unroute(PLOTLY)
+    page.wait_for_function(LIVE_CURVES, arg=RUNS, timeout=60000)
+    page.wait_for_function("() => !document.getElementById('chart-picture')", timeout=30000)
+    assert page.errors == []
+
+
+def test_no_picture_while_a_prediction_is_asked(page, server):
+    name = httpx.get(f"{server.url}/api/lessons").json()["lessons"][0]["name"]
+    asked = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.goto(f"{server.url}/?lesson={name}&predict=true")
+    page.locator("#prediction").wait_for(timeout=30000)
+    assert page.locator("#chart-picture").count() == 0
+    assert not [url for url in asked if "/api/picture" in url]  # (og:image names it for link previews)
+
+
+@pytest.mark.xfail(reason="open (issue 20): on a phone the table fills in after the picture has painted and "
+                   "pushes the code panel and the closing paragraph down (0.25 at 390x844); its rows' "
+                   "height is not reserved yet", strict=False)
+def test_nothing_moves_while_the_pages_load(sized, server):
+    cached(server)
+    for path in (f"/?{LINK}", f"/embed?{LINK}&autoplay=true"):
+        for width, height in ((1280, 800), (390, 844)):
+            page = sized(width, height)
+            page.add_init_script(SHIFTS)
+            page.goto(f"{server.url}{path}")
+            wait_done(page, RUNS, timeout=60000)
+            page.wait_for_timeout(300)  # let a late shift be reported (no timing is asserted)
+            shifts = page.evaluate("() => window.__shifts")
+            assert sum(shifts) <= 0.1, (path, width, shifts)
+            assert page.errors == []
+
+
+def test_traces_are_decimated_and_the_download_keeps_every_update(page, server):
+    cached(server)
+    page.goto(f"{server.url}/?{LINK}")
+    wait_done(page, RUNS, timeout=60000)
+    lengths = page.evaluate("""() => document.getElementById('chart-overlay').data
+        .filter(t => t.meta && t.meta.run === 1).map(t => t.x.length)""")
+    assert lengths and max(lengths) <= 1600, lengths  # theme.js MAX_BUCKETS: a bucket's min and max
+    history = httpx.get(server.url + page.locator("#download-json").get_attribute("href")).json()
+    sgd = history["runs"][1]
+    assert len(sgd["loss"]) == 3000, list(sgd)
