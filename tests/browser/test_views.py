@@ -1,4 +1,5 @@
 """Each view of issue 5 draws with the right number of traces, on the page and in an embed."""
+import re
 import pytest
 
 from tests.browser.support import on_screen, wait_done
@@ -66,7 +67,9 @@ def test_early_stopping_shows_stopped(page, server):
     page.goto(server.url + "/?dataset=moons&n_samples=60&noise=0.4&model=mlp&hidden=64x64&optimizer=adam"
               "&learning_rate=0.05&batch_size=10&epochs=300&validation_split=0.5&patience=,5")
     wait_done(page, 2)
-    assert page.locator("#run-table [data-field=status]").all_inner_texts() == ["completed", "stopped"]
+    assert [r.get_attribute("data-status") for r in page.locator("#run-table tr[data-run]").all()] == ["completed", "stopped"]
+    texts = page.locator("#run-table [data-col=status]").all_inner_texts()
+    assert texts[0] == "completed" and re.fullmatch(r"stopped at epoch \d+", texts[1])  # early stopping ends at an epoch
 
 
 def test_embed_view_key_chooses_views(page, server, shot):
