@@ -1,5 +1,6 @@
 """Each view of issue 5 draws with the right number of traces, on the page and in an embed."""
 import re
+
 import pytest
 
 from tests.browser.support import on_screen, wait_done
