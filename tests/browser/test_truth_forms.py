@@ -88,7 +88,9 @@ def test_any_shared_key_can_vary_per_run(sized, server):
     wait_done(page, 3)
     toggle = page.locator("#settings [data-key=learning_rate] button[aria-pressed]")
     toggle.click()
-    assert toggle.get_attribute("aria-pressed") == "true"
+    # the grid redraws on the next frame with the key's per-run controls
+    page.wait_for_function("() => document.querySelector('#settings [data-key=learning_rate] button[aria-pressed]')"
+                           ".getAttribute('aria-pressed') === 'true'")
     assert focused(page)[0] == "BUTTON"
     lr = page.locator("#settings [name=learning_rate][data-run='2']")
     assert page.locator("#settings [name=learning_rate][data-run]").count() == 3
