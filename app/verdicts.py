@@ -48,4 +48,4 @@ def judge(rule: str, plan: Mapping, runs: Sequence[Mapping]) -> dict:
     shown = [s for s in scores if s != float("inf")]
     tied = [i for i, s in enumerate(scores) if s != float("inf") and f"{s:.{TIE_DIGITS}g}" == f"{scores[best]:.{TIE_DIGITS}g}"]
     return {"answer": rule, "value": str(best), "text": quoted[best]["label"], "runs": quoted,
-            "digits": significant_digits(shown), "tied": tied or [best]}
+            "digits": significant_digits(shown, least=4), "tied": tied or [best]}
