@@ -98,7 +98,7 @@ def test_a_runs_clock_starts_once_the_kernels_are_loaded(monkeypatch):
         now[0] += 1000.0
 
     monkeypatch.setattr(jobs.compiled, "warm", slow_warm)
-    monkeypatch.setattr(jobs, "time", SimpleNamespace(perf_counter=clock))
+    monkeypatch.setattr(jobs, "time", SimpleNamespace(thread_time=clock))
     job = Job([RunRecord(train_config(batch_size=b, n_samples=100, epochs=2)) for b in ("full", 10)])
     job.run()
     assert at_warm == [[(RunStatus.PENDING, 0.0)] * 2]  # nothing started or timed before the kernels
