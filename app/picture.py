@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import textwrap
 import threading
 import warnings
 from dataclasses import dataclass
@@ -119,18 +120,55 @@ def needs_cjk(texts: list[str]) -> bool:
 
 def render(title: str, curves: list[Curve], lang: str) -> bytes:
     """The PNG (1200x630) of the curves, titled."""
+    strings = i18n.strings(lang)
+    texts = [title, *(strings[k] for k in WORDS), *(c.name for c in curves)]
+    return styled(texts, lang, lambda: draw(title, curves, strings))
+
+
+def render_question(title: str, question: str, runs: list[str], lang: str) -> bytes:
+    """The PNG (1200x630) of a lesson's question before it is answered (``predict=true``): the
+    title, the question and the runs' names, no curve and no count that would answer it."""
+    return styled([title, question, *runs], lang, lambda: ask(title, question, runs))
+
+
+def styled(texts: list[str], lang: str, drawing) -> bytes:
+    """``drawing()`` in the picture's fonts and colours (CJK fonts only where a text needs them)."""
     import matplotlib  # here, not at import: the app starts without it (~0.5 s), the first picture pays
 
-    strings = i18n.strings(lang)
     with _lock:
-        cjk = load_fonts() if needs_cjk([title, *(strings[k] for k in WORDS), *(c.name for c in curves)]) else None
+        cjk = load_fonts() if needs_cjk(texts) else None
         family = ["DejaVu Sans"] + ([CJK_FAMILY.get(lang, cjk)] if cjk else [])
         # a label is plain text: "$x$" is not mathtext
         style = {"font.family": family, "text.parse_math": False, "text.color": FG, "axes.labelcolor": FG,
                  "xtick.color": MUTED, "ytick.color": MUTED, "axes.edgecolor": MUTED}
         with matplotlib.rc_context(style), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a glyph no font has is drawn as a box, not an error
-            return draw(title, curves, strings)
+            return drawing()
+
+
+def ask(title: str, question: str, runs: list[str]) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    fig = Figure(figsize=(SIZE[0] / 100, SIZE[1] / 100), dpi=100, facecolor="white")
+    canvas = FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    text, size = fit(renderer, title, 0.93, (30, 26, 22))
+    fig.text(0.035, 0.955, text, fontsize=size, fontweight="bold", va="top")
+    wide = needs_cjk([question])  # no spaces to break at: cut by characters
+    lines = [question[i:i + 30] for i in range(0, len(question), 30)] if wide else textwrap.wrap(question, 60)
+    for i, line in enumerate(lines[:3]):
+        text, size = fit(renderer, line, 0.93, (28, 24), bold=False)
+        fig.text(0.035, 0.8 - i * 0.085, text, fontsize=size, va="top")
+    step = min(0.09, 0.42 / max(len(runs), 1))
+    for i, name in enumerate(runs):
+        y = 0.47 - i * step
+        color, dash = COLORS[i % len(COLORS)], DASHES[i % len(DASHES)]
+        fig.add_artist(Line2D([0.04, 0.09], [y, y], color=color, linestyle=dash, linewidth=6, transform=fig.transFigure))
+        text, size = fit(renderer, name, 0.8, (22, 19, 17))
+        fig.text(0.105, y, text, fontsize=size, fontweight="bold", va="center")
+    return png(canvas)
 
 
 def draw(title: str, curves: list[Curve], t: dict[str, str]) -> bytes:

@@ -75,6 +75,8 @@ class SharedLink:
     def picture_url(self, query: str) -> str:
         """The picture of the same comparison, titled with the link's lesson in the page's language."""
         keys = [f"lesson={self.lesson.name}"] if self.lesson else []
+        if self.lesson and self.page_key("predict") == "true":
+            keys.append("predict=true")  # the question's picture: a preview must not give the answer away
         return f"{self.base}/api/picture?{'&'.join([query, *keys, f'lang={quote(self.lang)}'])}"
 
     def oembed_url(self, page_url: str) -> str:

@@ -68,11 +68,18 @@ async def get_picture(request: Request, comparison: ComparisonDep, service: Serv
     lang = i18n.pick(request.query_params.get("lang"), None)
     lesson = request.query_params.get("lesson", "")
     lesson = lesson if lesson in texts() else ""
-    tag = etag(comparison, lesson, lang)
+    # predict=true: the question before its answer; no curve, no count, nothing trained
+    asking = bool(lesson) and request.query_params.get("predict") == "true"
+    tag = etag(comparison, lesson + ("?" if asking else ""), lang)
     headers = {"ETag": tag, "Cache-Control": f"public, max-age={MAX_AGE}"}
     if matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
     png = PICTURES.get(tag)
+    if png is None and asking:
+        words = texts()[lesson]
+        names = [run["label"] for run in comparison.plan["runs"]]
+        png = await run_in_threadpool(picture.render_question, words["title"][lang], words["question"][lang], names, lang)
+        PICTURES.keep(tag, png)
     if png is None:
         records = await finished_records(request, service, comparison)
         if records is None:

@@ -71,6 +71,19 @@ def test_without_keys_the_head_names_the_default_comparison(client):
 def test_a_question_asked_first_is_not_answered_by_the_preview(client):
     h = head(client.get("/?lesson=batch_size&predict=true").text, "http://testserver/")
     assert "20000" not in h["description"] and h["description"].endswith("?")
+    # its picture is the question: no curve drawn, and nothing trained to draw it
+    image = urlsplit(h["og"]["og:image"])
+    assert keys(h["og"]["og:image"])["predict"] == "true"
+    before = client.app.state.service.stats.runs_started
+    r = client.get(f"{image.path}?{image.query}")
+    assert r.status_code == 200 and Image.open(io.BytesIO(r.content)).size == (1200, 630)
+    assert client.app.state.service.stats.runs_started == before
+    answered = client.get(f"{image.path}?{image.query.replace('&predict=true', '')}")
+    plot = lambda png: np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))  # noqa: E731
+    blue = [int(picture.COLORS[0][i:i + 2], 16) for i in (1, 3, 5)]
+    # the answered picture draws the full-batch curve in its colour; the question only a short key line
+    assert np.all(plot(answered.content) == blue, axis=-1).sum() > 3 * np.all(plot(r.content) == blue, axis=-1).sum()
+    assert r.headers["etag"] != answered.headers["etag"]
 
 
 def test_an_invalid_link_still_renders_its_page_with_the_apps_title(client):
