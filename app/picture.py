@@ -35,12 +35,13 @@ PANEL_LEFT = 0.675  # where the runs' names start
 LINE_POINTS = 600  # points per curve: finer than a thumbnail shows
 BAND_POINTS = 120  # the noise band is coarser: its jagged edge is most of a PNG's bytes
 MAX_BANDS = 3  # more noise bands than this blur into one another: then only the lines
-VERSION = "1"  # bump when the drawing changes: it is part of the ETag
+VERSION = "2"  # bump when the drawing changes: it is part of the ETag
 # Debian's fonts-noto-cjk (make test installs it): Japanese and Chinese labels; DejaVu (shipped
 # with matplotlib) draws the rest and is the graceful fallback where Noto is missing
 CJK_FONTS = "/usr/share/fonts/opentype/noto/NotoSansCJK-*.ttc"
 CJK_FAMILY = {"zh-CN": "Noto Sans CJK SC"}
-WORDS = ("x_epochs", "loss_axis", "share_updates", "share_stopped", "status_diverged", "status_failed", "share_dotted")
+WORDS = ("x_epochs", "loss_axis", "share_updates", "updates_of", "stopped_at_epoch", "stopped_at_update", "status_diverged",
+         "status_failed", "share_dotted")
 _lock = threading.Lock()  # matplotlib's text and font caches are not thread-safe
 
 
@@ -54,6 +55,8 @@ class Curve:
     band: tuple[np.ndarray, np.ndarray, np.ndarray] | None  # the noise: (epochs, low, high); None for a full batch
     val: tuple[np.ndarray, np.ndarray] | None  # (epochs, validation loss)
     end: tuple[float, float] | None  # a diverged run's last finite point
+    planned: int = 0  # the plan's total updates
+    per_epoch: int = 1  # iterations per epoch
 
 
 def buckets(loss: np.ndarray, per_epoch: int, count: int) -> tuple[np.ndarray, ...]:
@@ -68,7 +71,7 @@ def buckets(loss: np.ndarray, per_epoch: int, count: int) -> tuple[np.ndarray, .
     return x, mean, np.minimum.reduceat(loss, starts), np.maximum.reduceat(loss, starts), size
 
 
-def curve(name: str, status: str, losses, per_epoch: int, full_batch: bool, evals) -> Curve:
+def curve(name: str, status: str, losses, per_epoch: int, full_batch: bool, evals, planned: int = 0) -> Curve:
     """One run's curve: bucket means of its finite losses, smoothed with the page's default weight
     (TensorBoard's debiased moving average, over buckets), and its noise as a coarser band."""
     loss = np.asarray(losses, dtype=float)
@@ -84,19 +87,25 @@ def curve(name: str, status: str, losses, per_epoch: int, full_batch: bool, eval
     band = None if full_batch else tuple(buckets(loss, per_epoch, BAND_POINTS)[i] for i in (0, 2, 3))
     vals = [(e.epoch, e.val_loss) for e in evals if e.val_loss is not None and math.isfinite(e.val_loss)]
     end = (x[-1], float(loss[-1])) if status == "diverged" and len(loss) else None
-    return Curve(name, status, len(finite), x, smooth, band, tuple(np.array(v) for v in zip(*vals)) if vals else None, end)
+    if full_batch and end is None and evals and evals[-1].update == len(loss) > 0:
+        # as the page: the evaluation after the last update ends a full batch's one curve
+        x, smooth = np.append(x, evals[-1].update / per_epoch), np.append(smooth, evals[-1].train_loss)
+    return Curve(name, status, len(finite), x, smooth, band, tuple(np.array(v) for v in zip(*vals)) if vals else None,
+                 end, planned, per_epoch)
 
 
 def curves(comparison: Comparison, records: list[RunRecord], lang: str) -> list[Curve]:
-    return [curve(name, rec.status, rec.loss, plan["iterations_per_epoch"], plan["variant"] == "full-batch", rec.evals)
-            for name, rec, plan in zip(run_names(comparison, lang), records, comparison.plan["runs"])]
+    return [curve(name, rec.status, rec.loss, plan["iterations_per_epoch"], plan["variant"] == "full-batch", rec.evals,
+                  plan["total_updates"]) for name, rec, plan in zip(run_names(comparison, lang), records, comparison.plan["runs"])]
 
 
 def status_text(c: Curve, t: dict[str, str]) -> str:
     if c.status == "diverged":
         return t["status_diverged"].format(k=c.updates)
-    if c.status == "stopped":
-        return t["share_stopped"].format(k=c.updates)
+    if c.status == "stopped" and c.updates < c.planned:  # the page's words: "255 of 1500 updates · stopped at epoch 51"
+        epoch = c.updates / c.per_epoch
+        where = t["stopped_at_epoch"].format(e=int(epoch)) if epoch.is_integer() else t["stopped_at_update"].format(k=c.updates)
+        return f"{t['updates_of'].format(k=c.updates, n=c.planned)} · {where}"
     if c.status == "failed":
         return t["status_failed"]
     return t["share_updates"].format(n=c.updates)

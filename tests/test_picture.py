@@ -49,10 +49,15 @@ def test_long_runs_are_drawn_from_bucket_means_with_their_noise_as_a_band():
 
 
 def test_status_says_how_a_run_ended():
-    t = {"status_diverged": "diverged at update {k}", "share_stopped": "stopped early at update {k}",
+    t = {"status_diverged": "diverged at update {k}", "updates_of": "{k} of {n} updates",
+         "stopped_at_epoch": "stopped at epoch {e}", "stopped_at_update": "stopped at update {k}",
          "status_failed": "failed", "share_updates": "{n} updates"}
     assert picture.status_text(picture.curve("a", "diverged", [1.0, math.nan], 1, True, []), t) == "diverged at update 2"
-    assert picture.status_text(picture.curve("a", "stopped", [1.0] * 7, 1, True, []), t) == "stopped early at update 7"
+    # the page's words for an early stop: at an epoch's end (patience), or where the user stopped it
+    stopped = picture.curve("a", "stopped", [1.0] * 255, 5, False, [], planned=1500)
+    assert picture.status_text(stopped, t) == "255 of 1500 updates · stopped at epoch 51"
+    assert picture.status_text(picture.curve("a", "stopped", [1.0] * 7, 5, False, [], planned=100), t) \
+        == "7 of 100 updates · stopped at update 7"
     assert picture.status_text(picture.curve("a", "completed", [1.0] * 20, 1, True, []), t) == "20 updates"
 
 
