@@ -77,6 +77,7 @@ vendor-plotly:
 	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent plotly.js-cartesian-dist-min@$(PLOTLY_VERSION) >/dev/null \
 	  && tar xzf plotly.js-cartesian-dist-min-$(PLOTLY_VERSION).tgz && cd - >/dev/null \
 	  && cp $$tmp/package/plotly-cartesian.min.js static/vendor/plotly-cartesian.min.js \
+	  && sed -i 's#dflt:"https://cdn.plot.ly/un/"#dflt:"/static/vendor/topojson/"#' static/vendor/plotly-cartesian.min.js \
 	  && cp $$tmp/package/LICENSE static/vendor/plotly-LICENSE && rm -rf $$tmp \
 	  && sed -i 's/[0-9]\+\.[0-9]\+\.[0-9]\+/$(PLOTLY_VERSION)/g' static/vendor/README.md \
 	  && head -c 120 static/vendor/plotly-cartesian.min.js | grep -o 'v[0-9][0-9.]*'
