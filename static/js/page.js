@@ -7,6 +7,7 @@ import { t } from "./i18n.js";
 import { fillMenu } from "./lesson.js";
 import { embedSnippet, linkNotices, X_MODES } from "./query.js";
 import { LESSONS, PAGE_KEYS, parseQuery, runsQuery, withPage } from "./state.js";
+import { predictionPending } from "./store.js";
 
 const $ = (id) => document.getElementById(id);
 const QUERY_CHANGES = new Set(["plan", "start", "errors"]);
@@ -67,6 +68,20 @@ export function bindMessages(store) {
     if (QUERY_CHANGES.has(change.type)) showErrors(state.errors);
     if (change.type === "message") $("status-message").textContent = state.message;
   });
+}
+
+// While a prediction is asked, nothing that answers it: Start would run the comparison (its
+// table and downloads quote the counts and losses), the page's closing paragraph quotes the
+// batch_size lesson's counts. Start comes back with the answer (which starts the runs).
+export function bindAsking(store) {
+  const show = () => {
+    const asking = predictionPending(store.state);
+    $("start").disabled = asking;
+    $("start").title = asking ? t("answer_first") : "";
+    for (const id of ["downloads", "page-intro"]) if ($(id)) $(id).hidden = asking;
+  };
+  store.subscribe((change) => change.type === "card" && show());
+  show();
 }
 
 // x unit, log axes and smoothing: the store's options, written into the link as page keys

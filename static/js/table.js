@@ -16,7 +16,9 @@ const COLUMNS = [
 ];
 
 // columns that answer a lesson's question before it is asked (predict=true): shown as "?"
-const SECRET = new Set(["iterations_per_epoch", "total_updates", "final_train_loss", "final_val_loss", "seconds"]);
+// ("diverged at update 12", "stopped at epoch 51" and how far a bar has come all tell)
+const SECRET = new Set(["iterations_per_epoch", "total_updates", "final_train_loss", "final_val_loss", "status",
+  "seconds", "progress"]);
 
 function cell(tag, text, field, phone = true) {
   const el = document.createElement(tag);
@@ -62,7 +64,8 @@ function nameCell(plan, i) {
   return name;
 }
 
-function progressCell(plan, run) {
+function progressCell(plan, run, asking) {
+  if (asking) return secretCell(cell("td", "?", "progress", false));
   const progress = document.createElement("progress");
   progress.max = plan.total_updates;
   progress.value = run.received || 0;
@@ -83,17 +86,19 @@ function texts(plan, run, losses, now, asking) {
   return all;
 }
 
+const secretCell = (td) => Object.assign(td, { title: t("secret_until_answer") });
+
 function rows(plan, run, i, col, asking, columns) {
   const row = document.createElement("tr");
   row.dataset.run = i;
-  row.dataset.status = run.status || "pending"; // the status word, whatever the page's language
+  // the status word, whatever the page's language (none while a prediction is asked)
+  if (!asking) row.dataset.status = run.status || "pending";
   row.append(nameCell(plan, i));
   for (const [, field, phone] of columns.slice(1, -1)) {
     const td = cell("td", col[field], field, phone);
-    if (asking && SECRET.has(field)) td.title = t("secret_until_answer");
-    row.append(td);
+    row.append(asking && SECRET.has(field) ? secretCell(td) : td);
   }
-  row.append(progressCell(asking ? { ...plan, total_updates: 1 } : plan, run));
+  row.append(progressCell(plan, run, asking));
   if (asking) return [row];
   const formula = document.createElement("tr");
   formula.className = "formula";

@@ -39,10 +39,20 @@ def test_predict_keeps_its_secret_until_a_choice_is_made(sized, server, shot, si
     assert "20000" not in table and "200\t" not in table and page.locator("#run-table tr.formula").count() == 0
     assert not page.locator("#lesson-text").is_visible()  # the explanation quotes 20, 20000, 200
     assert page.inner_text("#verdict") == ""
+    # nothing else tells: the status and progress cells, Start (which would run the comparison),
+    # the downloads and the page's closing paragraph (it quotes 20 and 20000 updates)
+    assert set(cells(page, "status")) == {"?"} and page.locator("#run-table progress").count() == 0
+    assert page.locator(f"{ROWS}[data-status]").count() == 0
+    assert page.is_disabled("#start") and page.get_attribute("#start", "title") == "Answer the question first"
+    for hidden in ["#download-csv", "#download-json", "#download-png", "#page-intro"]:
+        assert not page.locator(hidden).is_visible(), hidden
+    assert "20000" not in page.inner_text("body")
     shot(page, f"forms-predict-asking-{size[0]}")
     page.check("#prediction input[value='1']")
     page.get_by_role("button", name="Run and see").click()
     wait_done(page, 3)
+    assert page.is_enabled("#start") and page.locator("#download-csv").is_visible()
+    assert page.locator("#page-intro").is_visible()
     assert cells(page, "total_updates") == ["20", "20000", "200"]
     page.wait_for_function("() => document.getElementById('verdict').textContent.length > 0")
     assert page.inner_text("#verdict").startswith("Right: batch_size=1")
