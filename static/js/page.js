@@ -5,8 +5,8 @@ import { copyText } from "./code.js";
 import { renderControls } from "./controls.js";
 import { t } from "./i18n.js";
 import { fillMenu } from "./lesson.js";
-import { embedSnippet, linkNotices, X_MODES } from "./query.js";
-import { LESSONS, PAGE_KEYS, parseQuery, runsQuery, withPage } from "./state.js";
+import { chartOptions, embedSnippet, linkNotices, X_MODES } from "./query.js";
+import { LESSONS, PAGE_KEYS, lessonPage, parseQuery, runsQuery, withPage } from "./state.js";
 import { predictionPending } from "./store.js";
 
 const $ = (id) => document.getElementById(id);
@@ -91,14 +91,18 @@ export function bindChartOptions(store) {
     store.setOptions(chartOption);
     store.setPage(key, value);
   };
-  $("x-mode").value = o().mode;
-  $("log-x").checked = o().logX;
-  $("log-y").checked = o().logY;
   const showSmoothing = () => {
     $("smoothing").value = String(o().smoothing ?? 0);
     $("smoothing-value").textContent = o().smoothing === null ? t("smooth_auto") : o().smoothing.toFixed(2);
   };
-  showSmoothing();
+  const show = () => {
+    $("x-mode").value = o().mode;
+    $("log-x").checked = o().logX;
+    $("log-y").checked = o().logY;
+    showSmoothing();
+  };
+  show();
+  store.subscribe((change) => change.type === "options" && show()); // a lesson opened with its own
   $("x-mode").addEventListener("change", (e) => option("x", e.target.value, { mode: e.target.value }));
   $("log-x").addEventListener("change", (e) => option("logx", String(e.target.checked), { logX: e.target.checked }));
   $("log-y").addEventListener("change", (e) => option("logy", String(e.target.checked), { logY: e.target.checked }));
@@ -127,6 +131,9 @@ export function bindWorkspace(store, session, charts) {
   });
   fillMenu($("lesson-select"), LESSONS, (picked) => {
     store.pickLesson(picked);
+    const own = lessonPage({}, picked); // the card's chart options (keras_sgd: a log loss axis)
+    for (const [key, value] of Object.entries(own)) store.setPage(key, value);
+    if (Object.keys(own).length) store.setOptions(chartOptions(store.state.page));
     session.edit(parseQuery(picked.query).runs, true);
   });
   $("copy-link").addEventListener("click", async () => {

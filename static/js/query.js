@@ -62,6 +62,11 @@ export function configTexts(config) {
   return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, value === null ? "" : String(value)]));
 }
 
+// The page keys a lesson opens with (its card's `page`, e.g. logy=true) under those the link sets.
+export function lessonPage(page, lesson, pageKeys) {
+  return { ...(lesson ? splitQuery(lesson.page || "", pageKeys).page : {}), ...page };
+}
+
 export const X_MODES = ["epochs", "updates", "examples", "seconds"];
 
 // the chart options a link sets (x, logx, logy, smooth), so a shared link reproduces the picture;

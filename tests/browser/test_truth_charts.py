@@ -148,7 +148,20 @@ def boundary_caption(page, plan):
     assert "decision boundary" in caption and "fitted line" not in caption
 
 
-CHECKS = {"batch_size": landscape_paths_told_apart, "iterations": empty_views_say_why,
+def log_loss_axis_labels_apart(page, plan):
+    """keras_sgd opens on a log loss axis (its card's page keys: momentum's 1e-8 against 0.018),
+    written in the link, and its four end labels do not cover each other."""
+    assert page.evaluate("() => document.getElementById('chart-overlay').layout.yaxis.type") == "log"
+    assert "logy=true" in page.url and page.is_checked("#log-y")
+    boxes = page.evaluate("""() => [...document.querySelectorAll('#chart-overlay .annotation')]
+        .map(a => a.getBoundingClientRect()).map(r => [r.left, r.top, r.right, r.bottom])""")
+    assert len(boxes) == len(plan["runs"])
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+
+
+CHECKS = {"batch_size": landscape_paths_told_apart, "iterations": empty_views_say_why, "keras_sgd": log_loss_axis_labels_apart,
           "batch_norm": batch_norm_noise_says_which_run, "overfitting": boundary_caption}
 
 

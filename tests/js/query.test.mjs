@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { chartOptions, configTexts, parseQuery, runsQuery, splitQuery, wantedViews, withPage } from "../../static/js/query.js";
+import { chartOptions, configTexts, lessonPage, parseQuery, runsQuery, splitQuery, wantedViews, withPage } from "../../static/js/query.js";
 
 const PAGE = ["lang", "autoplay", "x", "logx", "logy", "smooth", "view", "lesson", "predict", "v"];
 
@@ -43,4 +43,13 @@ test("chart options from the link, clamped; views chosen by `view`", () => {
 test("a run's configuration from the plan as the form's texts", () => {
   assert.deepEqual(configTexts({ noise: null, normalize: false, epochs: 20, batch_size: "full" }),
     { noise: "", normalize: "false", epochs: "20", batch_size: "full" });
+});
+
+test("a lesson opens with its page keys unless the link sets them", () => {
+  const keras = { name: "keras_sgd", page: "logy=true" };
+  assert.deepEqual(lessonPage({ lesson: "keras_sgd" }, keras, PAGE), { logy: "true", lesson: "keras_sgd" });
+  assert.deepEqual(lessonPage({ lesson: "keras_sgd", logy: "false" }, keras, PAGE), { logy: "false", lesson: "keras_sgd" });
+  assert.deepEqual(lessonPage({ x: "updates" }, null, PAGE), { x: "updates" });
+  assert.deepEqual(lessonPage({}, { name: "batch_size", page: "" }, PAGE), {});
+  assert.equal(chartOptions(lessonPage({}, keras, PAGE)).logY, true);
 });
