@@ -19,8 +19,10 @@ const isEmbed = document.body.classList.contains("embed");
 // the link's runs (sent to the server as written), page keys and card; what the page does not
 // know (lesson, lang, x) is noticed on the page and left out of the links it writes
 function initialState() {
-  const { runs, page: linked, hasRunKeys, link } = parseQuery(location.search);
+  const linked = parseQuery(location.search).page;
   const lesson = LESSONS.find((l) => l.name === linked.lesson) || null;
+  // a lesson's comparison with the link's run keys on top
+  const { runs, hasRunKeys, link } = parseQuery(location.search, lesson ? lesson.query : "");
   const page = lessonPage(linked, lesson); // the card's chart options, unless the link sets them
   const options = chartOptions(page);
   for (const { key } of showNotices(page, options.mode)) delete page[key];

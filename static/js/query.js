@@ -29,13 +29,17 @@ export function splitQuery(search, pageKeys) {
 
 // The runs the form shows until the server's plan answers with each run's configuration: run i
 // takes item i of a list, or its one item. (The server is the judge: mismatched lengths, bad
-// values and too many runs come back as its 422.)
-export function parseQuery(search, pageKeys) {
-  const { lists, page } = splitQuery(search, pageKeys);
+// values and too many runs come back as its 422.) base: the lesson's query when the link names
+// one: its comparison with the link's run keys on top, a key's list in the link replacing the
+// lesson's (`lesson=batch_size&seed=3`: the three batch sizes, each with seed 3); the same rule
+// as app/sharing.py.
+export function parseQuery(search, pageKeys, base = "") {
+  const { lists: own, page } = splitQuery(search, pageKeys);
+  const lists = { ...splitQuery(base, pageKeys).lists, ...own };
   const n = Math.max(1, ...Object.values(lists).map((v) => v.length));
   const runs = Array.from({ length: n }, (_, i) =>
     Object.fromEntries(Object.entries(lists).map(([key, values]) => [key, values.length > 1 ? values[i] ?? "" : values[0]])));
-  return { runs, page, hasRunKeys: Object.keys(lists).length > 0, link: listsQuery(lists) };
+  return { runs, page, hasRunKeys: Object.keys(own).length > 0, link: listsQuery(lists) };
 }
 
 // the run keys of a link as it wrote them (each key's list as given, whatever its length)

@@ -60,6 +60,18 @@ def test_predict_keeps_its_secret_until_a_choice_is_made(sized, server, shot, si
     assert page.errors == []
 
 
+def test_a_key_added_to_a_lesson_link_keeps_the_lesson(sized, server):
+    page = sized(1280, 800)
+    page.goto(server.url + "/?lesson=batch_size&seed=3")
+    page.locator(ROWS).nth(2).wait_for()
+    assert page.locator(ROWS).count() == 3  # full batch, SGD and batch 100, not one default run
+    page.wait_for_url(re.compile(r"batch_size=full,1,100"))
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["seed"] == ["3"] and query["lesson"] == ["batch_size"] and query["epochs"] == ["20"]
+    assert page.input_value("#settings [name=seed]") == "3"
+    assert page.errors == []
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_settings_show_every_run_and_an_edit_changes_one_run(sized, server, shot, size):
     page = sized(*size)

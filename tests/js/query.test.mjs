@@ -53,3 +53,17 @@ test("a lesson opens with its page keys unless the link sets them", () => {
   assert.deepEqual(lessonPage({}, { name: "batch_size", page: "" }, PAGE), {});
   assert.equal(chartOptions(lessonPage({}, keras, PAGE)).logY, true);
 });
+
+test("a lesson link with run keys: the lesson's comparison, the link's lists replacing the lesson's", () => {
+  const lesson = "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100";
+  const seeded = parseQuery("?lesson=batch_size&seed=3", PAGE, lesson);
+  assert.equal(seeded.hasRunKeys, true);
+  assert.deepEqual(seeded.runs.map((r) => [r.batch_size, r.seed, r.epochs]), [["full", "3", "20"], ["1", "3", "20"], ["100", "3", "20"]]);
+  assert.equal(seeded.link, "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100&seed=3");
+  const two = parseQuery("?batch_size=1,2&lesson=batch_size", PAGE, lesson);
+  assert.deepEqual(two.runs.map((r) => r.batch_size), ["1", "2"]);
+  assert.equal(two.link, "dataset=linear&n_samples=1000&epochs=20&batch_size=1,2");
+  const bare = parseQuery("?lesson=batch_size", PAGE, lesson);
+  assert.equal(bare.hasRunKeys, false); // the lesson's own comparison, as written in its card
+  assert.equal(bare.runs.length, 3);
+});
