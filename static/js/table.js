@@ -7,11 +7,12 @@ import { t } from "./i18n.js";
 import { finalLosses } from "./run.js";
 import { COLORS, TICK_MS } from "./theme.js";
 
-// [header key, data field, shown on phones too]
+// [header key, data field, shown on phones too]; validation loss is a column only where some run
+// holds out validation data, and there it is on phones too (overfitting's question is about it)
 const COLUMNS = [
   ["col_run", "label", true], ["col_batch", "batch_size", false], ["col_ipe", "iterations_per_epoch", false],
   ["col_epochs", "epochs", false], ["col_total", "total_updates", true], ["col_train", "final_train_loss", true],
-  ["col_val", "final_val_loss", false], ["col_status", "status", true], ["col_time", "seconds", true],
+["col_val", "final_val_loss", true], ["col_status", "status", true], ["col_time", "seconds", true],
   ["col_progress", "progress", false],
 ];
 
@@ -113,12 +114,15 @@ function rows(plan, run, i, col, asking, columns) {
 export function renderTable(table, plans, results, now, asking = false) {
   const finals = plans.map((plan, i) => finalLosses(plan, results[i] || {}));
   const train = distinctNumbers(finals.map((f) => f.train));
-  const val = distinctNumbers(finals.map((f) => f.val));
-  // no run holds out validation data: no column of dashes
-  const columns = COLUMNS.filter(([, field]) => field !== "final_val_loss" || plans.some((p) => p.n_val));
+  const vals = distinctNumbers(finals.map((f) => f.val));
+  // no run holds out validation data: no column of dashes; where one does, its validation loss
+  // takes the compute time's place on a phone (six columns do not fit 390 px)
+  const val = plans.some((p) => p.n_val);
+  const columns = COLUMNS.filter(([, field]) => field !== "final_val_loss" || val)
+    .map(([key, field, phone]) => [key, field, phone && !(val && field === "seconds")]);
   const body = document.createElement("tbody");
   plans.forEach((plan, i) => {
-    const col = texts(plan, results[i] || {}, { train: train[i], val: val[i] }, now, asking);
+    const col = texts(plan, results[i] || {}, { train: train[i], val: vals[i] }, now, asking);
     body.append(...rows(plan, results[i] || {}, i, col, asking, columns));
   });
   table.replaceChildren(header(columns), body);
