@@ -212,7 +212,8 @@ function axes(mode, logX, logY, range) {
   return {
     xaxis: { title: { text: plain(t(`x_${mode}`)), standoff: X_TITLE_STANDOFF }, automargin: true, zeroline: false,
       type: logX ? "log" : "linear" },
-    yaxis: { title: { text: plain(t("loss_axis")) }, type: logY ? "log" : "linear", ...(range ? { range, autorange: false } : {}) },
+    // powers of ten on a log axis ("10⁻⁸"), not SI prefixes ("10n") nobody reads as a loss
+    yaxis: { title: { text: plain(t("loss_axis")) }, type: logY ? "log" : "linear", exponentformat: "power", ...(range ? { range, autorange: false } : {}) },
   };
 }
 

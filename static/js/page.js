@@ -54,9 +54,10 @@ function showErrors(messages) {
   const title = document.createElement("p");
   title.textContent = t("errors");
   const list = document.createElement("ul");
-  for (const problem of messages) {
+  // one line per message: the server may name the same problem for several keys
+  for (const text of new Set(messages.map((problem) => problem.msg ?? String(problem)))) {
     const li = document.createElement("li");
-    li.textContent = problem.msg ?? String(problem);
+    li.textContent = text;
     list.append(li);
   }
   box.replaceChildren(title, list);

@@ -220,5 +220,6 @@ export function overfitFigure(plans, runs) {
     const last = lastOf(run.evals);
     return last && last.val_loss !== null && `${plan.label}: ${t("val_loss")} ${formatNumber(last.val_loss)}`;
   }),
-  layout: layout(plain(t("x_epochs")), plain(t("loss_axis")), { shapes, uirevision: "overfit", ...(range ? { yaxis: { range } } : {}) }) };
+  layout: layout(plain(t("x_epochs")), plain(t("loss_axis")), { shapes, uirevision: "overfit",
+    yaxis: { exponentformat: "power", ...(range ? { range } : {}) } }) };
 }

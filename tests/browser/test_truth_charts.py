@@ -3,6 +3,8 @@ contract puts them, no line towards x = 0 on a log axis, end labels that say how
 run ended, no answer on the charts while a prediction is pending, landscape paths that can be told
 apart and empty views that say why. Read through the contract's page hooks (#chart-overlay's
 traces' meta, #run-table rows); one page per lesson per size, with a screenshot of each."""
+import re
+
 import pytest
 
 from app.lessons import LESSONS
@@ -157,6 +159,8 @@ def log_loss_axis_labels_apart(page, plan):
     written in the link, and its four end labels do not cover each other."""
     assert page.evaluate("() => document.getElementById('chart-overlay').layout.yaxis.type") == "log"
     assert "logy=true" in page.url and page.is_checked("#log-y")
+    ticks = page.locator("#chart-overlay .ytick text").all_text_contents()
+    assert ticks and not any(re.search(r"[µnmkp]$", tick) for tick in ticks), ticks  # powers of ten, no SI prefixes
     boxes = page.evaluate("""() => [...document.querySelectorAll('#chart-overlay .annotation')]
         .map(a => a.getBoundingClientRect()).map(r => [r.left, r.top, r.right, r.bottom])""")
     assert len(boxes) == len(plan["runs"])

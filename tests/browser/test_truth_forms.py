@@ -60,6 +60,17 @@ def test_predict_keeps_its_secret_until_a_choice_is_made(sized, server, shot, si
     assert page.errors == []
 
 
+def test_duplicate_and_remove_name_their_run(sized, server):
+    page = sized(1280, 800, locale="ja-JP")
+    page.goto(server.url + "/?batch_size=full,1&n_samples=50&epochs=1&lang=ja")
+    page.locator("#settings li.run[data-run='1']").wait_for()
+    assert page.get_by_role("button", name="実行 2 を複製").count() == 1
+    assert page.get_by_role("button", name="実行 1 を削除").count() == 1
+    page.goto(server.url + "/?batch_size=full,1&n_samples=50&epochs=1&lang=en")
+    page.get_by_role("button", name="Duplicate run 2", exact=True).wait_for()
+    assert page.get_by_role("button", name="Remove run 1", exact=True).count() == 1
+
+
 def test_a_key_added_to_a_lesson_link_keeps_the_lesson(sized, server):
     page = sized(1280, 800)
     page.goto(server.url + "/?lesson=batch_size&seed=3")
@@ -153,6 +164,8 @@ def test_lists_of_different_lengths_are_named_as_such(sized, server):
     page.goto(server.url + "/?batch_size=1,2,3&learning_rate=0.1,0.2")
     page.locator("#errors li").first.wait_for()
     assert "lists must have the same length" in page.inner_text("#errors")
+    said = page.locator("#errors li").all_inner_texts()
+    assert len(said) == len(set(said)), said  # the server names it for both keys: said once
     assert "batch_size=1,2,3&learning_rate=0.1,0.2" in page.url  # the link keeps the user's input
     assert page.locator("#settings [name=learning_rate][aria-invalid=true]").count() >= 1
 
