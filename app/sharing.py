@@ -1,8 +1,8 @@
 """What a shared link shows before anyone opens it: the absolute URLs of a page, its picture and its
 oEmbed answer, and the words (title, description) that name its lesson or comparison.
 
-A page's link is read as the page reads it: without run keys it runs its lesson's comparison, or
-the default one (the first lesson). Links written here are the canonical query (``plan.query``)
+A page's link is read as the page reads it: its lesson's comparison with the link's run keys on
+top, or without a lesson its run keys, or the default comparison (the first lesson). Links written here are the canonical query (``plan.query``)
 followed by the link's page-only keys, commas literal, as the page's address bar holds them."""
 from __future__ import annotations
 
@@ -60,10 +60,15 @@ class SharedLink:
 
     @property
     def comparison_query(self) -> str:
-        """The query the page runs: the link's own run keys, else its lesson's or the default."""
-        if any(name not in PAGE_KEYS for name, _ in split_query(self.raw_query)):
-            return self.raw_query
-        return self.lesson.query if self.lesson else DEFAULT_QUERY
+        """The query the page runs: its lesson's comparison with the link's own run keys on top (a
+        key's list in the link replaces the lesson's: ``lesson=batch_size&seed=3`` runs the three
+        batch sizes with seed 3), else the link's run keys, else the default comparison. The same
+        rule as the page's (static/js/query.js, ``parseQuery``)."""
+        own = {name: items for name, items in split_query(self.raw_query) if name not in PAGE_KEYS}
+        if not self.lesson:
+            return self.raw_query if own else DEFAULT_QUERY
+        lists = {**dict(split_query(self.lesson.query)), **own}
+        return "&".join(encode(name, items) for name, items in lists.items())
 
     def url(self, path: str, query: str, extra: dict[str, str] | None = None) -> str:
         """``base + path`` with the canonical query, then the page keys (``extra`` adds missing ones)."""

@@ -6,6 +6,7 @@ from app import i18n
 from app.comparison import significant_digits
 from app.lessons import DEFAULT_QUERY, LESSONS, cards, texts
 from app.links import parse_comparison, to_query
+from app.schemas import PAGE_KEYS
 from app.services import check_budget
 from app.settings import Settings
 
@@ -35,6 +36,14 @@ def test_every_card_is_written_in_every_language_with_the_same_query(lang):
     english = {c["name"]: c["text"] for c in cards("en")}
     if lang != "en":
         assert all(c["text"] != english[c["name"]] for c in cards(lang))  # translated, not copied
+
+
+def test_a_card_opens_with_its_page_keys():
+    pages = {c["name"]: c["page"] for c in cards("en")}
+    assert pages["keras_sgd"] == "logy=true" and pages["batch_size"] == ""
+    for lesson in LESSONS:
+        keys = [pair.split("=")[0] for pair in lesson.page.split("&") if pair]
+        assert all(key in PAGE_KEYS and key not in ("lesson", "lang") for key in keys), lesson.name
 
 
 def test_lessons_endpoint_serves_the_cards(client):

@@ -40,12 +40,15 @@ def test_a_label_is_never_capitalized():
     assert sharing.description(c, None, "en", False).startswith("mine: 20000 updates, yours: 10000 updates.")
 
 
-def test_a_link_without_run_keys_runs_its_lesson_or_the_default():
+def test_a_link_runs_its_lesson_with_its_run_keys_on_top_or_the_default():
     assert sharing.SharedLink("http://h", "/", "lang=ja", "ja").comparison_query == DEFAULT_QUERY
     lesson = BY_NAME["iterations"]
     assert sharing.SharedLink("http://h", "/", "lesson=iterations", "en").comparison_query == lesson.query
     with_keys = sharing.SharedLink("http://h", "/", "batch_size=1&lesson=iterations", "en")
-    assert with_keys.comparison_query == "batch_size=1&lesson=iterations"  # its own runs (the API skips page keys)
+    assert with_keys.comparison_query == "dataset=linear&n_samples=60000&epochs=10&batch_size=1"  # the link's list wins
+    seeded = sharing.SharedLink("http://h", "/", "lesson=batch_size&seed=3", "en")  # the lesson's runs, each seed 3
+    assert seeded.comparison_query == "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100&seed=3"
+    assert sharing.SharedLink("http://h", "/", "seed=3", "en").comparison_query == "seed=3"  # no lesson: its own runs
     assert sharing.SharedLink("http://h", "/", "lesson=nonsense", "en").lesson is None
 
 

@@ -78,7 +78,7 @@ export class LossCharts {
   // the figure of these tracks, or while the question is open a request to answer it first
   figure(tracks, el, title, epochs = false) {
     if (predictionPending(this.store.state)) return { ...messageFigure(t("predict_first"), el.clientWidth, title), label: t("predict_first") };
-    const figure = lossFigure(tracks.map((s) => this.prepare(s)), this.store.state.options, { title, width: el.clientWidth, epochs });
+    const figure = lossFigure(tracks.map((s) => this.prepare(s)), this.store.state.options, { title, width: el.clientWidth, height: el.clientHeight, epochs });
     return { ...figure, label: summary(tracks) };
   }
 

@@ -172,8 +172,11 @@ function runList(runs, labels, ctx) {
     title.append(swatch(i), t("run_n", { n: i + 1 }));
     if (labels[i]) title.append(Object.assign(document.createElement("small"), { textContent: ` ${labels[i]}` }));
     li.append(title,
-      button(t("duplicate_run"), () => ctx.add(i), { disabled: runs.length >= MAX_RUNS, className: "duplicate" }, `dup:${i}`),
-      button(t("remove_run"), () => ctx.remove(i), { disabled: runs.length <= 1, className: "remove" }, `remove:${i}`));
+      // named after the run they act on ("Duplicate run 2"), the visible word first (label in name)
+      button(t("duplicate_run"), () => ctx.add(i), { disabled: runs.length >= MAX_RUNS, className: "duplicate",
+        ariaLabel: t("duplicate_run_n", { n: i + 1 }) }, `dup:${i}`),
+      button(t("remove_run"), () => ctx.remove(i), { disabled: runs.length <= 1, className: "remove",
+        ariaLabel: t("remove_run_n", { n: i + 1 }) }, `remove:${i}`));
     ol.append(li);
   });
   return ol;

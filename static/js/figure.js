@@ -7,7 +7,7 @@ import { endLabel, endedEarly, formatNumber, plain, statusText, updatesText, wra
 import { t } from "./i18n.js";
 import { calmRange, ceilingOf } from "./ranges.js";
 import { finalTrainLoss, lastFinite, lossX, maxFinite, minPositive, xAt } from "./run.js";
-import { FOOT_LEGEND, KEY_COLOR, MARGIN, MAX_EPOCH_LINES, TEXT_COLOR, X_TITLE_STANDOFF, isNarrow, runStyle } from "./theme.js";
+import { FOOT_LEGEND, KEY_COLOR, MARGIN, MAX_EPOCH_LINES, PLOT_PX, TEXT_COLOR, X_TITLE_STANDOFF, isNarrow, runStyle } from "./theme.js";
 
 // A track is what one run's traces are drawn from: {index, plan, run, smoothed, dec}
 // (run: the store's data; smoothed: its smoothed losses; dec: its losses' decimator).
@@ -140,32 +140,67 @@ function highest({ run }) {
 
 // Each run's end carries its update count ("SGD · 20000 updates"), or what ended it early, so the
 // lesson reads off the chart. Annotations do not stretch the axes, unlike text on markers. Each
-// label points at its run's line end from a slot of its own in the upper part of the chart (top
-// curve first), so labels never cover each other. On a narrow chart what ended a run takes a
-// second line, and every label opens towards the middle, so none runs off the chart.
-export function endLabels(tracks, { mode, logX, logY }, narrow, ceiling = Infinity) {
+// label sits in a slot of its own in the upper part of the chart (top curve first), at least its
+// height in pixels below the one above, whatever the axis type (on a log axis the ends can be
+// decades apart or squeezed together), joined to its line end by a thin dotted grey leader that
+// cannot be read as data. On a narrow chart what ended a run takes a second line, and every label
+// opens towards the middle, so none runs off the chart.
+// plotPx: the plot area's height in pixels; range: the y axis range when it is fixed (axis units)
+export function endMarks(tracks, { mode, logX, logY }, narrow, { ceiling = Infinity, plotPx = PLOT_PX, range } = {}) {
   const named = new Set(tracks.map((s) => s.plan.variant)).size < tracks.length;
   const ends = tracks.filter((s) => s.run.n).map((s) => ({ s, ...endPoint(s, mode) }))
     .map((e) => ({ ...e, y: Math.min(e.y, ceiling) }))
     .filter((e) => Number.isFinite(e.y) && (!logY || e.y > 0) && (!logX || e.x > 0)).sort((a, b) => b.y - a.y);
-  if (!ends.length) return [];
+  if (!ends.length) return { labels: [], leaders: [] };
   const scale = (v, log) => (log ? Math.log10(v) : v);
-  const top = scale(Math.min(Math.max(...tracks.map(highest)), ceiling), logY);
+  const [lo, hi] = range || dataSpan(tracks, logY, ceiling);
+  const top = Math.min(hi, scale(Math.min(Math.max(...tracks.map(highest)), ceiling), logY));
   const bottom = logY ? Math.min(...ends.map((e) => scale(e.y, true))) : 0;
   const step = (top - bottom) / (ends.length + 2);
+  const perPx = (hi - lo) / plotPx; // axis units per pixel
   const at = (s, m) => scale(xAt(s.plan, s.run, m, mode), logX);
   const xs = tracks.flatMap((s) => [at(s, logX ? 1 : 0), at(s, s.plan.total_updates)]).filter(Number.isFinite);
   const middle = (Math.min(...xs) + Math.max(...xs)) / 2;
-  return ends.map(({ s, x: xEnd, y }, rank) => {
+  const size = narrow ? 10 : 11;
+  let below = top; // the lower edge of the label above, in axis units
+  const labels = ends.map(({ s, x: xEnd }, rank) => {
     const text = plain(endLabel(s.plan, s.run, named));
+    const shown = narrow && endedEarly(s.plan, s.run) ? text.replace(/ · (?!.* · )/, "<br>") : text;
+    const half = (labelPx(shown, size) / 2) * perPx;
+    const y = Math.min(top - step * (rank + 0.5), below - half);
+    below = y - half;
     const x = scale(xEnd, logX);
-    const { color } = runStyle(s.index);
     const side = x > middle ? "right" : "left";
-    return { x, y: scale(y, logY), text: narrow && endedEarly(s.plan, s.run) ? text.replace(/ · (?!.* · )/, "<br>") : text,
-      showarrow: true, arrowhead: 0, arrowcolor: color, axref: "x", ayref: "y", ax: x, ay: top - step * (rank + 0.5),
-      xanchor: side, align: side, font: { size: narrow ? 10 : 11, color: TEXT_COLOR }, bgcolor: "rgba(255,255,255,0.9)",
-      bordercolor: color, borderwidth: 1 };
+    return { x, y, text: shown, showarrow: false, xanchor: side, yanchor: "middle", align: side,
+      font: { size, color: TEXT_COLOR }, bgcolor: "rgba(255,255,255,0.9)", bordercolor: runStyle(s.index).color, borderwidth: 1 };
   });
+  // shapes take data values on log axes (annotations take their logarithm)
+  const leaders = ends.map(({ x, y }, i) => ({ type: "line", xref: "x", yref: "y", x0: x, x1: x, y0: y,
+    y1: logY ? 10 ** labels[i].y : labels[i].y, line: LEADER, layer: "above" }));
+  return { labels, leaders };
+}
+
+// the end labels alone (see endMarks)
+export const endLabels = (tracks, options, narrow, ceiling = Infinity, plotPx = PLOT_PX) =>
+  endMarks(tracks, options, narrow, { ceiling, plotPx }).labels;
+
+const LEADER = { color: KEY_COLOR, width: 1, dash: "dot" };
+// a label's height in pixels: its lines, the padding and the border
+const labelPx = (text, size) => text.split("<br>").length * size * 1.3 + 6;
+
+// what Plotly's autorange spans (axis units): the lowest to the highest value drawn
+function dataSpan(tracks, logY, ceiling) {
+  const high = Math.min(Math.max(...tracks.map(highest)), ceiling);
+  if (!logY) return [Math.min(0, ...tracks.map(({ run }) => minFinite(run.loss, run.n))), high];
+  const low = Math.min(...tracks.map(({ run }) => minPositive(run.loss, run.n)),
+    ...tracks.flatMap(({ run }) => run.evals.flatMap((e) => [e.train_loss, e.val_loss])).filter((v) => v > 0));
+  return [Math.log10(low), Math.log10(high)];
+}
+
+function minFinite(values, n) {
+  let low = Infinity;
+  for (let i = 0; i < n; i++) if (Number.isFinite(values[i]) && values[i] < low) low = values[i];
+  return low;
 }
 
 export function lossRange(tracks, logY) {
@@ -177,16 +212,21 @@ function axes(mode, logX, logY, range) {
   return {
     xaxis: { title: { text: plain(t(`x_${mode}`)), standoff: X_TITLE_STANDOFF }, automargin: true, zeroline: false,
       type: logX ? "log" : "linear" },
-    yaxis: { title: { text: plain(t("loss_axis")) }, type: logY ? "log" : "linear", ...(range ? { range, autorange: false } : {}) },
+    // powers of ten on a log axis ("10⁻⁸"), not SI prefixes ("10n") nobody reads as a loss
+    yaxis: { title: { text: plain(t("loss_axis")) }, type: logY ? "log" : "linear", exponentformat: "power", ...(range ? { range, autorange: false } : {}) },
   };
 }
 
 // {data, layout} of a loss chart of these tracks; epochs: draw epoch lines (a run's own chart)
-export function lossFigure(tracks, options, { title, width, epochs = false }) {
+// height: the chart's height in pixels (the label spacing needs the plot's)
+export function lossFigure(tracks, options, { title, width, height = 0, epochs = false }) {
   const { mode, logX, logY } = options;
   const narrow = isNarrow(width);
   const range = lossRange(tracks, logY);
   const ceiling = ceilingOf(range, logY);
+  const legendRows = narrow || epochs ? 0 : Math.ceil((tracks.length + 3) / Math.max(1, Math.floor((width - 60) / 350)));
+  const plotPx = height > 0 ? Math.max(60, height - MARGIN.t - MARGIN.b - 40 - 19 * legendRows) : PLOT_PX;
+  const { labels, leaders } = endMarks(tracks, options, narrow, { ceiling, plotPx, range });
   const layout = {
     title: { text: plain(title), font: { size: 14 } },
     margin: { ...MARGIN },
@@ -194,8 +234,8 @@ export function lossFigure(tracks, options, { title, width, epochs = false }) {
     legend: { ...FOOT_LEGEND }, // a copy: Plotly keeps (and may change) the layout it is given
     showlegend: !narrow && !epochs,
     hovermode: "closest",
-    shapes: epochs ? tracks.flatMap((s) => epochLines(s, mode)) : [],
-    annotations: endLabels(tracks, options, narrow, ceiling),
+    shapes: [...(epochs ? tracks.flatMap((s) => epochLines(s, mode)) : []), ...leaders],
+    annotations: labels,
     uirevision: `${mode}-${logX}-${logY}-${range ? "kept" : "auto"}`,
   };
   const data = tracks.flatMap((s) => runTraces(s, mode, !epochs, ceiling, logX));

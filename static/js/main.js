@@ -5,10 +5,10 @@ import { CodePanel } from "./code.js";
 import { Frames } from "./frames.js";
 import { t } from "./i18n.js";
 import { LessonCard } from "./lesson.js";
-import { bindAddress, bindChartOptions, bindMessages, bindWorkspace, showNotices } from "./page.js";
+import { bindAddress, bindAsking, bindChartOptions, bindMessages, bindWorkspace, showNotices } from "./page.js";
 import { chartOptions, wantedViews } from "./query.js";
 import { Session } from "./session.js";
-import { DEFAULT_QUERY, LESSONS, VIEWS, parseQuery } from "./state.js";
+import { DEFAULT_QUERY, LESSONS, VIEWS, lessonPage, parseQuery } from "./state.js";
 import { Store } from "./store.js";
 import { RunTable } from "./table.js";
 import { Views } from "./views.js";
@@ -19,10 +19,13 @@ const isEmbed = document.body.classList.contains("embed");
 // the link's runs (sent to the server as written), page keys and card; what the page does not
 // know (lesson, lang, x) is noticed on the page and left out of the links it writes
 function initialState() {
-  const { runs, page, hasRunKeys, link } = parseQuery(location.search);
+  const linked = parseQuery(location.search).page;
+  const lesson = LESSONS.find((l) => l.name === linked.lesson) || null;
+  // a lesson's comparison with the link's run keys on top
+  const { runs, hasRunKeys, link } = parseQuery(location.search, lesson ? lesson.query : "");
+  const page = lessonPage(linked, lesson); // the card's chart options, unless the link sets them
   const options = chartOptions(page);
   for (const { key } of showNotices(page, options.mode)) delete page[key];
-  const lesson = LESSONS.find((l) => l.name === page.lesson) || null;
   const fromLink = hasRunKeys ? runs : parseQuery(lesson ? lesson.query : DEFAULT_QUERY).runs;
   return { runs: fromLink, page, lesson, options, link: hasRunKeys ? link : null };
 }
@@ -38,6 +41,7 @@ const card = new LessonCard(store);
 bindMessages(store);
 bindAddress(store, new CodePanel($("code-panel"), (text) => store.say(text)), isEmbed);
 bindChartOptions(store);
+bindAsking(store);
 if (!wanted.includes("loss")) $("chart-overlay").hidden = true;
 $("start").addEventListener("click", () => session.start());
 $("stop").addEventListener("click", () => session.stop());

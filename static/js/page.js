@@ -5,8 +5,9 @@ import { copyText } from "./code.js";
 import { renderControls } from "./controls.js";
 import { t } from "./i18n.js";
 import { fillMenu } from "./lesson.js";
-import { embedSnippet, linkNotices, X_MODES } from "./query.js";
-import { LESSONS, PAGE_KEYS, parseQuery, runsQuery, withPage } from "./state.js";
+import { chartOptions, embedSnippet, linkNotices, X_MODES } from "./query.js";
+import { LESSONS, PAGE_KEYS, lessonPage, parseQuery, runsQuery, withPage } from "./state.js";
+import { predictionPending } from "./store.js";
 
 const $ = (id) => document.getElementById(id);
 const QUERY_CHANGES = new Set(["plan", "start", "errors"]);
@@ -53,9 +54,10 @@ function showErrors(messages) {
   const title = document.createElement("p");
   title.textContent = t("errors");
   const list = document.createElement("ul");
-  for (const problem of messages) {
+  // one line per message: the server may name the same problem for several keys
+  for (const text of new Set(messages.map((problem) => problem.msg ?? String(problem)))) {
     const li = document.createElement("li");
-    li.textContent = problem.msg ?? String(problem);
+    li.textContent = text;
     list.append(li);
   }
   box.replaceChildren(title, list);
@@ -69,6 +71,20 @@ export function bindMessages(store) {
   });
 }
 
+// While a prediction is asked, nothing that answers it: Start would run the comparison (its
+// table and downloads quote the counts and losses), the page's closing paragraph quotes the
+// batch_size lesson's counts. Start comes back with the answer (which starts the runs).
+export function bindAsking(store) {
+  const show = () => {
+    const asking = predictionPending(store.state);
+    $("start").disabled = asking;
+    $("start").title = asking ? t("answer_first") : "";
+    for (const id of ["downloads", "page-intro"]) if ($(id)) $(id).hidden = asking;
+  };
+  store.subscribe((change) => change.type === "card" && show());
+  show();
+}
+
 // x unit, log axes and smoothing: the store's options, written into the link as page keys
 export function bindChartOptions(store) {
   const o = () => store.state.options;
@@ -76,14 +92,18 @@ export function bindChartOptions(store) {
     store.setOptions(chartOption);
     store.setPage(key, value);
   };
-  $("x-mode").value = o().mode;
-  $("log-x").checked = o().logX;
-  $("log-y").checked = o().logY;
   const showSmoothing = () => {
     $("smoothing").value = String(o().smoothing ?? 0);
     $("smoothing-value").textContent = o().smoothing === null ? t("smooth_auto") : o().smoothing.toFixed(2);
   };
-  showSmoothing();
+  const show = () => {
+    $("x-mode").value = o().mode;
+    $("log-x").checked = o().logX;
+    $("log-y").checked = o().logY;
+    showSmoothing();
+  };
+  show();
+  store.subscribe((change) => change.type === "options" && show()); // a lesson opened with its own
   $("x-mode").addEventListener("change", (e) => option("x", e.target.value, { mode: e.target.value }));
   $("log-x").addEventListener("change", (e) => option("logx", String(e.target.checked), { logX: e.target.checked }));
   $("log-y").addEventListener("change", (e) => option("logy", String(e.target.checked), { logY: e.target.checked }));
@@ -112,6 +132,9 @@ export function bindWorkspace(store, session, charts) {
   });
   fillMenu($("lesson-select"), LESSONS, (picked) => {
     store.pickLesson(picked);
+    const own = lessonPage({}, picked); // the card's chart options (keras_sgd: a log loss axis)
+    for (const [key, value] of Object.entries(own)) store.setPage(key, value);
+    if (Object.keys(own).length) store.setOptions(chartOptions(store.state.page));
     session.edit(parseQuery(picked.query).runs, true);
   });
   $("copy-link").addEventListener("click", async () => {

@@ -29,13 +29,17 @@ export function splitQuery(search, pageKeys) {
 
 // The runs the form shows until the server's plan answers with each run's configuration: run i
 // takes item i of a list, or its one item. (The server is the judge: mismatched lengths, bad
-// values and too many runs come back as its 422.)
-export function parseQuery(search, pageKeys) {
-  const { lists, page } = splitQuery(search, pageKeys);
+// values and too many runs come back as its 422.) base: the lesson's query when the link names
+// one: its comparison with the link's run keys on top, a key's list in the link replacing the
+// lesson's (`lesson=batch_size&seed=3`: the three batch sizes, each with seed 3); the same rule
+// as app/sharing.py.
+export function parseQuery(search, pageKeys, base = "") {
+  const { lists: own, page } = splitQuery(search, pageKeys);
+  const lists = { ...splitQuery(base, pageKeys).lists, ...own };
   const n = Math.max(1, ...Object.values(lists).map((v) => v.length));
   const runs = Array.from({ length: n }, (_, i) =>
     Object.fromEntries(Object.entries(lists).map(([key, values]) => [key, values.length > 1 ? values[i] ?? "" : values[0]])));
-  return { runs, page, hasRunKeys: Object.keys(lists).length > 0, link: listsQuery(lists) };
+  return { runs, page, hasRunKeys: Object.keys(own).length > 0, link: listsQuery(lists) };
 }
 
 // the run keys of a link as it wrote them (each key's list as given, whatever its length)
@@ -60,6 +64,11 @@ export function withPage(query, page, pageKeys) {
 // the configuration the server gives a run (plan.runs[i].config) as the form's texts
 export function configTexts(config) {
   return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, value === null ? "" : String(value)]));
+}
+
+// The page keys a lesson opens with (its card's `page`, e.g. logy=true) under those the link sets.
+export function lessonPage(page, lesson, pageKeys) {
+  return { ...(lesson ? splitQuery(lesson.page || "", pageKeys).page : {}), ...page };
 }
 
 export const X_MODES = ["epochs", "updates", "examples", "seconds"];

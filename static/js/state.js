@@ -21,6 +21,7 @@ export function valueOf(run, key) {
   return run[key] ?? DEFAULTS[key] ?? "";
 }
 
-export const parseQuery = (search) => query.parseQuery(search, PAGE_KEYS);
+export const parseQuery = (search, base = "") => query.parseQuery(search, PAGE_KEYS, base);
 export const runsQuery = (runs) => query.runsQuery(runs, valueOf, KEY_NAMES[0]);
+export const lessonPage = (page, lesson) => query.lessonPage(page, lesson, PAGE_KEYS);
 export const withPage = (q, page = {}) => query.withPage(q, page, PAGE_KEYS);

@@ -7,16 +7,19 @@ import { t } from "./i18n.js";
 import { finalLosses } from "./run.js";
 import { COLORS, TICK_MS } from "./theme.js";
 
-// [header key, data field, shown on phones too]
+// [header key, data field, shown on phones too]; validation loss is a column only where some run
+// holds out validation data, and there it is on phones too (overfitting's question is about it)
 const COLUMNS = [
   ["col_run", "label", true], ["col_batch", "batch_size", false], ["col_ipe", "iterations_per_epoch", false],
   ["col_epochs", "epochs", false], ["col_total", "total_updates", true], ["col_train", "final_train_loss", true],
-  ["col_val", "final_val_loss", false], ["col_status", "status", true], ["col_time", "seconds", true],
+["col_val", "final_val_loss", true], ["col_status", "status", true], ["col_time", "seconds", true],
   ["col_progress", "progress", false],
 ];
 
 // columns that answer a lesson's question before it is asked (predict=true): shown as "?"
-const SECRET = new Set(["iterations_per_epoch", "total_updates", "final_train_loss", "final_val_loss", "seconds"]);
+// ("diverged at update 12", "stopped at epoch 51" and how far a bar has come all tell)
+const SECRET = new Set(["iterations_per_epoch", "total_updates", "final_train_loss", "final_val_loss", "status",
+  "seconds", "progress"]);
 
 function cell(tag, text, field, phone = true) {
   const el = document.createElement(tag);
@@ -62,7 +65,8 @@ function nameCell(plan, i) {
   return name;
 }
 
-function progressCell(plan, run) {
+function progressCell(plan, run, asking) {
+  if (asking) return secretCell(cell("td", "?", "progress", false));
   const progress = document.createElement("progress");
   progress.max = plan.total_updates;
   progress.value = run.received || 0;
@@ -83,17 +87,19 @@ function texts(plan, run, losses, now, asking) {
   return all;
 }
 
+const secretCell = (td) => Object.assign(td, { title: t("secret_until_answer") });
+
 function rows(plan, run, i, col, asking, columns) {
   const row = document.createElement("tr");
   row.dataset.run = i;
-  row.dataset.status = run.status || "pending"; // the status word, whatever the page's language
+  // the status word, whatever the page's language (none while a prediction is asked)
+  if (!asking) row.dataset.status = run.status || "pending";
   row.append(nameCell(plan, i));
   for (const [, field, phone] of columns.slice(1, -1)) {
     const td = cell("td", col[field], field, phone);
-    if (asking && SECRET.has(field)) td.title = t("secret_until_answer");
-    row.append(td);
+    row.append(asking && SECRET.has(field) ? secretCell(td) : td);
   }
-  row.append(progressCell(asking ? { ...plan, total_updates: 1 } : plan, run));
+  row.append(progressCell(plan, run, asking));
   if (asking) return [row];
   const formula = document.createElement("tr");
   formula.className = "formula";
@@ -108,12 +114,15 @@ function rows(plan, run, i, col, asking, columns) {
 export function renderTable(table, plans, results, now, asking = false) {
   const finals = plans.map((plan, i) => finalLosses(plan, results[i] || {}));
   const train = distinctNumbers(finals.map((f) => f.train));
-  const val = distinctNumbers(finals.map((f) => f.val));
-  // no run holds out validation data: no column of dashes
-  const columns = COLUMNS.filter(([, field]) => field !== "final_val_loss" || plans.some((p) => p.n_val));
+  const vals = distinctNumbers(finals.map((f) => f.val));
+  // no run holds out validation data: no column of dashes; where one does, its validation loss
+  // takes the compute time's place on a phone (six columns do not fit 390 px)
+  const val = plans.some((p) => p.n_val);
+  const columns = COLUMNS.filter(([, field]) => field !== "final_val_loss" || val)
+    .map(([key, field, phone]) => [key, field, phone && !(val && field === "seconds")]);
   const body = document.createElement("tbody");
   plans.forEach((plan, i) => {
-    const col = texts(plan, results[i] || {}, { train: train[i], val: val[i] }, now, asking);
+    const col = texts(plan, results[i] || {}, { train: train[i], val: vals[i] }, now, asking);
     body.append(...rows(plan, results[i] || {}, i, col, asking, columns));
   });
   table.replaceChildren(header(columns), body);

@@ -32,6 +32,8 @@ export const isNarrow = (width) => width > 0 && width < NARROW_PX;
 export const FOOT_LEGEND = { orientation: "h", yref: "container", yanchor: "bottom", y: 0 };
 export const X_TITLE_STANDOFF = 6;
 export const MARGIN = { l: 55, r: 10, t: 36, b: 30 };
+// a plot area's height in pixels when the chart's is not known
+export const PLOT_PX = 300;
 
 // a draw that took longer than SLOW_FRAME_MS is followed by a pause of PAUSE_MS, so input stays
 // responsive during long runs; the table's live compute time ticks every TICK_MS

@@ -32,25 +32,41 @@ const name = (plan) => plain(plan.label);
 const lastOf = (list) => list[list.length - 1];
 
 // Paths are drawn longest first, so a short path (the full batch's 20 steps) lies on top of a long
-// one it shares its start with; each has a white outline to stand out from the path beneath, an
-// open circle at its start and a filled square at its end.
+// one it shares its start with. Every white outline goes beneath every path (an outline drawn over
+// an earlier path hid it where paths coincide, as keras_sgd's momentum runs do), each path in its
+// run's dash so coinciding ones show through each other's gaps, and every start (open circle) and
+// end (filled square) on top of all paths.
 export function pathOrder(runs) {
   return runs.map((run, i) => i).sort((a, b) => runs[b].path.length - runs[a].path.length || a - b);
 }
 
-function pathTraces(run, plan, i) {
+const coords = (run) => ({ x: run.path.map((p) => p[1]), y: run.path.map((p) => p[2]) });
+
+function outlineTrace(run) {
+  return { type: "scatter", mode: "lines", ...coords(run), line: { color: "#fff", width: 5 }, showlegend: false, hoverinfo: "skip" };
+}
+
+function pathTrace(run, plan, i) {
   const { color, dash } = runStyle(i);
-  const n = run.path.length;
-  const ends = (start, end, middle) => run.path.map((_, k) => (k === n - 1 ? end : k === 0 ? start : middle));
-  const x = run.path.map((p) => p[1]), y = run.path.map((p) => p[2]);
-  return [
-    { type: "scatter", mode: "lines", x, y, line: { color: "#fff", width: 5 }, showlegend: false, hoverinfo: "skip" },
-    { type: "scatter", mode: "lines+markers", name: name(plan), x, y, line: { color, dash, width: 2 },
-      marker: { color: ends("#fff", color, color), size: ends(10, 11, 3), symbol: ends("circle", "square", "circle"),
-        line: { color: ends(color, "#000", color), width: ends(2.5, 1.5, 0) } },
-      customdata: run.path.map((p) => p[0]), meta: { run: i },
-      hovertemplate: `${name(plan)}<br>${plain(t("update"))} %{customdata}<br>w %{x:.4f}<br>b %{y:.4f}<extra></extra>` },
-  ];
+  return { type: "scatter", mode: "lines+markers", name: name(plan), ...coords(run), line: { color, dash, width: 2 },
+    marker: { color, size: 3 }, legendgroup: `run${i}`, customdata: run.path.map((p) => p[0]), meta: { run: i },
+    hovertemplate: `${name(plan)}<br>${plain(t("update"))} %{customdata}<br>w %{x:.4f}<br>b %{y:.4f}<extra></extra>` };
+}
+
+// a path's start and end marks (a helper trace: no meta)
+function endsTrace(run, plan, i) {
+  const { color } = runStyle(i);
+  const { x, y } = coords(run);
+  return { type: "scatter", mode: "markers", name: `${name(plan)} · ${plain(t("path_start"))} / ${plain(t("path_end"))}`,
+    x: [x[0], x.at(-1)], y: [y[0], y.at(-1)], legendgroup: `run${i}`, showlegend: false, hoverinfo: "skip",
+    marker: { color: ["#fff", color], size: [10, 11], symbol: ["circle", "square"], line: { color: [color, "#000"], width: [2.5, 1.5] } } };
+}
+
+// {lines: outlines then paths, marks: starts and ends}
+function pathLayers(plans, runs) {
+  const order = pathOrder(runs).filter((i) => runs[i].path.length);
+  return { lines: [...order.map((i) => outlineTrace(runs[i])), ...order.map((i) => pathTrace(runs[i], plans[i], i))],
+    marks: order.map((i) => endsTrace(runs[i], plans[i], i)) };
 }
 
 // the legend's key to a path's start and end marks (helper traces, drawn nowhere)
@@ -66,10 +82,10 @@ export function landscapeFigure(plans, runs, land) {
       colorscale: "Viridis", reversescale: true, opacity: 0.75, ncontours: 30, hoverinfo: "skip",
       contours: { coloring: "heatmap", showlines: true } },
   ];
-  for (const i of pathOrder(runs)) if (runs[i].path.length) data.push(...pathTraces(runs[i], plans[i], i));
-  // the minimum above the paths that end at it
-  data.push({ type: "scatter", mode: "markers", x: [land.minimum.w], y: [land.minimum.b], name: plain(t("minimum")),
-    marker: { symbol: "star", size: 15, color: "#fff", line: { color: "#000", width: 1.5 } } });
+  const { lines, marks } = pathLayers(plans, runs);
+  // the minimum above the paths that end at it, under their end marks (the star shows around them)
+  data.push(...lines, { type: "scatter", mode: "markers", x: [land.minimum.w], y: [land.minimum.b], name: plain(t("minimum")),
+    marker: { symbol: "star", size: 15, color: "#fff", line: { color: "#000", width: 1.5 } } }, ...marks);
   if (runs.some((run) => run.path.length)) data.push(...pathKey());
   return { data, label: label("landscape", plans, runs, (run, plan) => run.path.length &&
       `${plan.label}: w ${formatNumber(lastOf(run.path)[1])}, b ${formatNumber(lastOf(run.path)[2])}`),
@@ -204,5 +220,6 @@ export function overfitFigure(plans, runs) {
     const last = lastOf(run.evals);
     return last && last.val_loss !== null && `${plan.label}: ${t("val_loss")} ${formatNumber(last.val_loss)}`;
   }),
-  layout: layout(plain(t("x_epochs")), plain(t("loss_axis")), { shapes, uirevision: "overfit", ...(range ? { yaxis: { range } } : {}) }) };
+  layout: layout(plain(t("x_epochs")), plain(t("loss_axis")), { shapes, uirevision: "overfit",
+    yaxis: { exponentformat: "power", ...(range ? { range } : {}) } }) };
 }

@@ -3,6 +3,8 @@ contract puts them, no line towards x = 0 on a log axis, end labels that say how
 run ended, no answer on the charts while a prediction is pending, landscape paths that can be told
 apart and empty views that say why. Read through the contract's page hooks (#chart-overlay's
 traces' meta, #run-table rows); one page per lesson per size, with a screenshot of each."""
+import re
+
 import pytest
 
 from app.lessons import LESSONS
@@ -34,7 +36,7 @@ def view_chart(page, view):
     page.wait_for_function(f"""() => {{ const c = document.querySelector('[data-view={view}] .chart');
         return c.data !== undefined && c.layout !== undefined; }}""", timeout=20000)
     return page.evaluate(f"""() => {{ const c = document.querySelector('[data-view={view}] .chart');
-        return {{ data: c.data.map(t => ({{ meta: t.meta, name: t.name, x: t.x, marker: t.marker }})),
+        return {{ data: c.data.map(t => ({{ meta: t.meta, name: t.name, x: t.x, marker: t.marker, dash: t.line && t.line.dash }})),
                   notes: (c.layout.annotations || []).map(a => a.text.replace(/<br>/g, ' ')),
                   label: c.getAttribute('aria-label') }}; }}""")
 
@@ -120,11 +122,15 @@ def landscape_paths_told_apart(page, plan):
     land = view_chart(page, "landscape")
     paths = [t for t in land["data"] if t["meta"]]
     order = [t["meta"]["run"] for t in paths]
-    full = next(i for i, p in enumerate(plan["runs"]) if p["variant"] == "full-batch")
-    assert order[-1] == full  # the full batch's short path lies on top of the others
-    for t in paths:
-        symbols = t["marker"]["symbol"]
-        assert (symbols[0], symbols[-1]) == ("circle", "square")  # start and end marked
+    full = [i for i, p in enumerate(plan["runs"]) if p["variant"] == "full-batch"]
+    if full:
+        assert order[-1] == full[0]  # the full batch's short path lies on top of the others
+    assert len({t["dash"] for t in paths}) == len(paths)  # each path its run's own dash
+    # every start and end mark after (above) every path, one trace of two marks per run
+    last = max(i for i, t in enumerate(land["data"]) if t["meta"])
+    marks = [t for t in land["data"][last + 1:] if t["marker"] and isinstance(t["marker"].get("symbol"), list)]
+    assert len(marks) == len(paths)
+    assert all(m["marker"]["symbol"] == ["circle", "square"] for m in marks)
     names = [t["name"] for t in land["data"]]
     assert "start" in names and "now / end" in names  # the legend keys the marks
 
@@ -148,7 +154,23 @@ def boundary_caption(page, plan):
     assert "decision boundary" in caption and "fitted line" not in caption
 
 
-CHECKS = {"batch_size": landscape_paths_told_apart, "iterations": empty_views_say_why,
+def log_loss_axis_labels_apart(page, plan):
+    """keras_sgd opens on a log loss axis (its card's page keys: momentum's 1e-8 against 0.018),
+    written in the link, and its four end labels do not cover each other."""
+    assert page.evaluate("() => document.getElementById('chart-overlay').layout.yaxis.type") == "log"
+    assert "logy=true" in page.url and page.is_checked("#log-y")
+    ticks = page.locator("#chart-overlay .ytick text").all_text_contents()
+    assert ticks and not any(re.search(r"[µnmkp]$", tick) for tick in ticks), ticks  # powers of ten, no SI prefixes
+    boxes = page.evaluate("""() => [...document.querySelectorAll('#chart-overlay .annotation')]
+        .map(a => a.getBoundingClientRect()).map(r => [r.left, r.top, r.right, r.bottom])""")
+    assert len(boxes) == len(plan["runs"])
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    landscape_paths_told_apart(page, plan)  # its momentum runs' paths coincide: each must show
+
+
+CHECKS = {"batch_size": landscape_paths_told_apart, "iterations": empty_views_say_why, "keras_sgd": log_loss_axis_labels_apart,
           "batch_norm": batch_norm_noise_says_which_run, "overfitting": boundary_caption}
 
 

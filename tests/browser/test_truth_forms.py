@@ -39,14 +39,47 @@ def test_predict_keeps_its_secret_until_a_choice_is_made(sized, server, shot, si
     assert "20000" not in table and "200\t" not in table and page.locator("#run-table tr.formula").count() == 0
     assert not page.locator("#lesson-text").is_visible()  # the explanation quotes 20, 20000, 200
     assert page.inner_text("#verdict") == ""
+    # nothing else tells: the status and progress cells, Start (which would run the comparison),
+    # the downloads and the page's closing paragraph (it quotes 20 and 20000 updates)
+    assert set(cells(page, "status")) == {"?"} and page.locator("#run-table progress").count() == 0
+    assert page.locator(f"{ROWS}[data-status]").count() == 0
+    assert page.is_disabled("#start") and page.get_attribute("#start", "title") == "Answer the question first"
+    for hidden in ["#download-csv", "#download-json", "#download-png", "#page-intro"]:
+        assert not page.locator(hidden).is_visible(), hidden
+    assert "20000" not in page.inner_text("body")
     shot(page, f"forms-predict-asking-{size[0]}")
     page.check("#prediction input[value='1']")
     page.get_by_role("button", name="Run and see").click()
     wait_done(page, 3)
+    assert page.is_enabled("#start") and page.locator("#download-csv").is_visible()
+    assert page.locator("#page-intro").is_visible()
     assert cells(page, "total_updates") == ["20", "20000", "200"]
     page.wait_for_function("() => document.getElementById('verdict').textContent.length > 0")
     assert page.inner_text("#verdict").startswith("Right: batch_size=1")
     assert page.locator("#lesson-text").count() == 1
+    assert page.errors == []
+
+
+def test_duplicate_and_remove_name_their_run(sized, server):
+    page = sized(1280, 800, locale="ja-JP")
+    page.goto(server.url + "/?batch_size=full,1&n_samples=50&epochs=1&lang=ja")
+    page.locator("#settings li.run[data-run='1']").wait_for()
+    assert page.get_by_role("button", name="実行 2 を複製").count() == 1
+    assert page.get_by_role("button", name="実行 1 を削除").count() == 1
+    page.goto(server.url + "/?batch_size=full,1&n_samples=50&epochs=1&lang=en")
+    page.get_by_role("button", name="Duplicate run 2", exact=True).wait_for()
+    assert page.get_by_role("button", name="Remove run 1", exact=True).count() == 1
+
+
+def test_a_key_added_to_a_lesson_link_keeps_the_lesson(sized, server):
+    page = sized(1280, 800)
+    page.goto(server.url + "/?lesson=batch_size&seed=3")
+    page.locator(ROWS).nth(2).wait_for()
+    assert page.locator(ROWS).count() == 3  # full batch, SGD and batch 100, not one default run
+    page.wait_for_url(re.compile(r"batch_size=full,1,100"))
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["seed"] == ["3"] and query["lesson"] == ["batch_size"] and query["epochs"] == ["20"]
+    assert page.input_value("#settings [name=seed]") == "3"
     assert page.errors == []
 
 
@@ -133,6 +166,8 @@ def test_lists_of_different_lengths_are_named_as_such(sized, server):
     page.goto(server.url + "/?batch_size=1,2,3&learning_rate=0.1,0.2")
     page.locator("#errors li").first.wait_for()
     assert "lists must have the same length" in page.inner_text("#errors")
+    said = page.locator("#errors li").all_inner_texts()
+    assert len(said) == len(set(said)), said  # the server names it for both keys: said once
     assert "batch_size=1,2,3&learning_rate=0.1,0.2" in page.url  # the link keeps the user's input
     assert page.locator("#settings [name=learning_rate][aria-invalid=true]").count() >= 1
 
@@ -208,6 +243,10 @@ def test_no_lesson_overflows_a_phone_in_any_language(sized, server, shot):
                    .map(th => th.scrollWidth - th.clientWidth)]""")
             if widths[0] > 390 or widths[1] > 390 or any(w > 1 for w in widths[2:]):
                 wide.append((lesson.name, lang, widths))
+            # where a run holds out validation data, its final validation loss is shown on phones too
+            held_out = "validation_split" in lesson.query
+            assert page.locator("#run-table td[data-col=final_val_loss]").first.is_visible() == held_out or \
+                (not held_out and page.locator("#run-table [data-col=final_val_loss]").count() == 0), lesson.name
             if lesson.name == "keras_sgd":
                 shot(page, f"forms-phone-{lesson.name}-{lang}")
     assert wide == []

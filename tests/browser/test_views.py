@@ -25,8 +25,8 @@ def wait_traces(page, view, count):
 def test_linear_views_draw_landscape_paths_fit_noise_and_overfit(page, server, shot):
     page.goto(server.url + LINEAR)
     wait_done(page, 3)
-    # contour, an outline and a path per run, the minimum, the key to the paths' start and end marks
-    land = wait_traces(page, "landscape", 1 + 2 * 3 + 1 + 2)
+    # contour, an outline, a path and its start/end marks per run, the minimum, the key to the marks
+    land = wait_traces(page, "landscape", 1 + 3 * 3 + 1 + 2)
     assert land[0].startswith("contour") and "scatter:minimum" in land
     # the view redraws a little after the last event: wait for every path to reach its last update
     # (longest path first, so the full batch's short one lies on top)
@@ -77,7 +77,7 @@ def test_embed_view_key_chooses_views(page, server, shot):
     page.goto(server.url + "/embed?dataset=linear&n_samples=300&epochs=3&batch_size=full,1&autoplay=true&view=landscape,noise")
     wait_done(page, 2)
     assert page.locator("#chart-overlay").is_hidden()
-    wait_traces(page, "landscape", 1 + 2 * 2 + 1 + 2)
+    wait_traces(page, "landscape", 1 + 3 * 2 + 1 + 2)
     wait_traces(page, "noise", 2)
     assert traces(page, "fit") is None and traces(page, "overfit") is None
     page.goto(server.url + "/embed?dataset=linear&n_samples=300&epochs=3&batch_size=full,1&autoplay=true&lang=ja&view=fit")

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Decimator } from "../../static/js/decimate.js";
-import { endLabels, lossFigure, summary } from "../../static/js/figure.js";
+import { endLabels, endMarks, lossFigure, summary } from "../../static/js/figure.js";
 import { calmRange, ceilingOf } from "../../static/js/ranges.js";
 import { lastFinite, xAt } from "../../static/js/run.js";
 import { Smoother } from "../../static/js/smoothing.js";
@@ -38,8 +38,9 @@ test("a diverged run: the axis from the calm run, its marker and label held unde
   const marker = data.find((d) => d.meta === undefined);
   assert.equal(marker.y[0], 6); // 4000 held at the ceiling
   assert.match(marker.name, /diverged at update 4/);
-  const wild = layout.annotations.find((a) => a.text.includes("diverged"));
-  assert.equal(wild.y, 6);
+  const wild = layout.annotations.findIndex((a) => a.text.includes("diverged"));
+  assert.ok(layout.annotations[wild].y < 6); // the label under the ceiling, its leader from the held end
+  assert.equal(layout.shapes[wild].y0, 6);
   assert.equal(layout.uirevision, "epochs-false-false-kept");
 });
 
@@ -130,6 +131,27 @@ test("narrow charts drop the legend and break a diverged label; labels open towa
   const labels = endLabels(calmAndDiverged(), OPTIONS, false, 6);
   assert.deepEqual(labels.map((a) => a.text), ["mini-batch · diverged at update 4", "full batch · 20 updates"]);
   assert.ok(labels.every((a) => a.xanchor === "left")); // both end before the middle of 20 updates
+});
+
+// four runs ending close together on a log axis (0.018, 4e-7, 1e-8, 1e-5), or on a linear one
+test("end labels keep at least their height in pixels apart on log and linear axes", () => {
+  const ends = [0.018, 4e-7, 1e-8, 1e-5];
+  const tracks = ends.map((end, i) => track(i, plan({ label: `momentum ${i}` }), [10, 1, end * 2, end]));
+  for (const logY of [true, false]) {
+    for (const plotPx of [120, 300]) {
+      const { labels, leaders } = endMarks(tracks, { ...OPTIONS, logY }, false, { plotPx });
+      const [lo, hi] = logY ? [Math.log10(1e-8), 1] : [0, 10]; // the data's span, as the axis autoranges it
+      const px = labels.map((a) => ((a.y - lo) / (hi - lo)) * plotPx).sort((a, b) => b - a);
+      for (let i = 1; i < px.length; i++) assert.ok(px[i - 1] - px[i] >= 11 * 1.3 + 6 - 1e-9, `${logY} ${plotPx}: ${px}`);
+      assert.ok(labels.every((a) => a.showarrow === false));
+      // each leader joins its run's end (data values, also on a log axis) to its label, thin, grey and dotted
+      leaders.forEach((l, i) => {
+        assert.equal(l.y1, logY ? 10 ** labels[i].y : labels[i].y);
+        assert.deepEqual(l.line, { color: "#555", width: 1, dash: "dot" });
+      });
+      assert.deepEqual(leaders.map((l) => l.y0).sort((a, b) => b - a), [...ends].sort((a, b) => b - a));
+    }
+  }
 });
 
 test("x in every unit; the text alternative lists each run", () => {

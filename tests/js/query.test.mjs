@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { chartOptions, configTexts, parseQuery, runsQuery, splitQuery, wantedViews, withPage } from "../../static/js/query.js";
+import { chartOptions, configTexts, lessonPage, parseQuery, runsQuery, splitQuery, wantedViews, withPage } from "../../static/js/query.js";
 
 const PAGE = ["lang", "autoplay", "x", "logx", "logy", "smooth", "view", "lesson", "predict", "v"];
 
@@ -43,4 +43,27 @@ test("chart options from the link, clamped; views chosen by `view`", () => {
 test("a run's configuration from the plan as the form's texts", () => {
   assert.deepEqual(configTexts({ noise: null, normalize: false, epochs: 20, batch_size: "full" }),
     { noise: "", normalize: "false", epochs: "20", batch_size: "full" });
+});
+
+test("a lesson opens with its page keys unless the link sets them", () => {
+  const keras = { name: "keras_sgd", page: "logy=true" };
+  assert.deepEqual(lessonPage({ lesson: "keras_sgd" }, keras, PAGE), { logy: "true", lesson: "keras_sgd" });
+  assert.deepEqual(lessonPage({ lesson: "keras_sgd", logy: "false" }, keras, PAGE), { logy: "false", lesson: "keras_sgd" });
+  assert.deepEqual(lessonPage({ x: "updates" }, null, PAGE), { x: "updates" });
+  assert.deepEqual(lessonPage({}, { name: "batch_size", page: "" }, PAGE), {});
+  assert.equal(chartOptions(lessonPage({}, keras, PAGE)).logY, true);
+});
+
+test("a lesson link with run keys: the lesson's comparison, the link's lists replacing the lesson's", () => {
+  const lesson = "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100";
+  const seeded = parseQuery("?lesson=batch_size&seed=3", PAGE, lesson);
+  assert.equal(seeded.hasRunKeys, true);
+  assert.deepEqual(seeded.runs.map((r) => [r.batch_size, r.seed, r.epochs]), [["full", "3", "20"], ["1", "3", "20"], ["100", "3", "20"]]);
+  assert.equal(seeded.link, "dataset=linear&n_samples=1000&epochs=20&batch_size=full,1,100&seed=3");
+  const two = parseQuery("?batch_size=1,2&lesson=batch_size", PAGE, lesson);
+  assert.deepEqual(two.runs.map((r) => r.batch_size), ["1", "2"]);
+  assert.equal(two.link, "dataset=linear&n_samples=1000&epochs=20&batch_size=1,2");
+  const bare = parseQuery("?lesson=batch_size", PAGE, lesson);
+  assert.equal(bare.hasRunKeys, false); // the lesson's own comparison, as written in its card
+  assert.equal(bare.runs.length, 3);
 });

@@ -62,18 +62,26 @@ test("gradient noise never measured says why, in words, once the runs are done",
 const land = { w: [0, 1], b: [0, 1], loss: [[1, 2], [3, 4]], minimum: { w: 0.5, b: 0.5 } };
 const walk = (n) => ({ path: Array.from({ length: n }, (_, k) => [k, k / n, k / n]) });
 
-test("landscape: longest path first, so the full batch's short one lies on top; outlined, start and end marked", () => {
-  const plans = [plan({ label: "full", variant: "full-batch" }), plan({ label: "sgd" }), plan({ label: "b100" })];
-  const runs = [walk(21), walk(400), walk(201)];
-  assert.deepEqual(pathOrder(runs), [1, 2, 0]);
+test("landscape: outlines, then paths longest first (the full batch's short one on top), then every start and end mark", () => {
+  const plans = [plan({ label: "full", variant: "full-batch" }), plan({ label: "sgd" }), plan({ label: "b100" }), plan({ label: "none" })];
+  const runs = [walk(21), walk(400), walk(201), walk(0)];
+  assert.deepEqual(pathOrder(runs), [1, 2, 0, 3]);
   const { data } = landscapeFigure(plans, runs, land);
   const paths = data.filter((d) => d.meta);
-  assert.deepEqual(paths.map((d) => d.meta.run), [1, 2, 0]);
-  const full = paths[2];
-  assert.deepEqual([full.marker.symbol[0], full.marker.symbol.at(-1)], ["circle", "square"]);
-  assert.deepEqual([full.marker.color[0], full.marker.color.at(-1)], ["#fff", full.line.color]); // open start, filled end
-  const outline = data[data.indexOf(full) - 1];
-  assert.equal(outline.line.color, "#fff");
-  assert.ok(outline.line.width > full.line.width && outline.meta === undefined);
+  assert.deepEqual(paths.map((d) => d.meta.run), [1, 2, 0]); // a run with no path yet draws nothing
+  assert.deepEqual(new Set(paths.map((d) => d.line.dash)).size, 3); // each run its own dash, as on the loss chart
+  const first = data.indexOf(paths[0]), last = data.indexOf(paths[2]);
+  const outlines = data.slice(1, first);
+  assert.equal(outlines.length, 3);
+  assert.ok(outlines.every((o) => o.line.color === "#fff" && o.line.width > paths[0].line.width && o.meta === undefined));
+  assert.equal(data[last + 1].name, "minimum"); // the star above the paths, under the marks of those ending at it
+  const marks = data.slice(last + 2, last + 5); // every start and end above every path
+  assert.deepEqual(marks.map((m) => m.legendgroup), ["run1", "run2", "run0"]);
+  for (const m of marks) {
+    assert.deepEqual(m.marker.symbol, ["circle", "square"]);
+    assert.equal(m.meta, undefined);
+  }
+  assert.deepEqual(marks[2].marker.color, ["#fff", paths[2].line.color]); // open start, filled end
+  assert.deepEqual([marks[2].x, marks[2].y], [[0, 20 / 21], [0, 20 / 21]]);
   assert.deepEqual(data.slice(-2).map((d) => d.name), ["start", "now / end"]); // the legend's key to the marks
 });
