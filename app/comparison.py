@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from app.engine import Eval, RunStatus, TrainConfig, make_plan
-from app.engine.trainer import predict_seconds
+from app.engine import predict_seconds
 from app.links import to_query, value_text
 from app.schemas import FIELDS, RunConfig
 from app.services import RunRecord

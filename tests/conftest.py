@@ -3,7 +3,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
-from tests.support.servers import LiveServer, free_port, serve  # noqa: F401 - tests/browser imports them here
+from tests.support.servers import LiveServer, serve
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from typing import Generator, Iterator
 import numpy as np
 
 from .boundary import BoundaryPainter, boundary_grid
-from .cadence import MIN_NOISE_POINTS, Cadence, predict_seconds  # noqa: F401 - also read here by the app
+from .cadence import Cadence
 from .compiled import AVAILABLE as COMPILED  # the compiled path where numba is; numpy is the reference
 from .config import TrainConfig, make_plan
 from .context import TrainingContext
@@ -24,7 +24,7 @@ from .evaluation import Evaluator
 from .models import build_model
 from .optimizers import build_optimizer
 from .reference import NumpySteps
-from .steps import Boundary, Done, Eval, PathPoint, RunStatus, Step, Update, Updates  # noqa: F401
+from .steps import Boundary, Done, Eval, PathPoint, RunStatus, Step, Updates
 
 EXPLODE_FACTOR = 1e6  # a loss this many times the initial one counts as diverged
 

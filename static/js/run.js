@@ -2,7 +2,7 @@
 // pure questions views ask of it.
 
 export function newRun(plan) {
-  return { status: "pending", received: 0, n: 0, loss: new Float64Array(plan.total_updates),
+  return { status: "pending", n: 0, loss: new Float64Array(plan.total_updates),
     cos: new Float64Array(0), cosN: 0, evals: [], path: [], boundary: null };
 }
 

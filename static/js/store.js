@@ -91,7 +91,7 @@ export class Store {
       run.cosN = Math.max(run.cosN, writeAt(run.cos, d.first_update, d.grad_cosine));
     }
     if (run.started === undefined) run.started = now;
-    Object.assign(run, { status: "running", received: d.first_update + d.loss.length - 1 });
+    run.status = "running";
     this.notify({ type: "points", run: d.run });
   }
 

@@ -69,7 +69,7 @@ function progressCell(plan, run, asking) {
   if (asking) return secretCell(cell("td", "?", "progress", false));
   const progress = document.createElement("progress");
   progress.max = plan.total_updates;
-  progress.value = run.received || 0;
+  progress.value = run.n || 0;
   progress.setAttribute("aria-label", `${plan.label}: ${t("col_progress")}`);
   const td = cell("td", "", "progress", false);
   td.append(progress);

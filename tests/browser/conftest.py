@@ -7,7 +7,7 @@ import pytest
 from app.main import create_app
 from app.settings import Settings
 from tests.browser.support import draw_every_chart
-from tests.conftest import LiveServer, serve
+from tests.support.servers import LiveServer, serve
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
