@@ -73,6 +73,11 @@ def final_losses(evals: Sequence[Eval], iterations_per_epoch: int, status: RunSt
     return (None, None) if ev is None else (ev.train_loss, ev.val_loss)
 
 
+def final_fields(rec: RunRecord, plan: dict) -> dict[str, float | None]:
+    """A run's ``final_train_loss`` and ``final_val_loss`` as the history and the verdicts give them."""
+    return dict(zip(("final_train_loss", "final_val_loss"), final_losses(rec.evals, plan["iterations_per_epoch"], rec.status)))
+
+
 def significant_digits(values: Iterable[float | None], least: int = 3, most: int = TIE_DIGITS) -> int | None:
     """The fewest significant digits (``least`` at least) at which the values all print
     differently; None when two of them print alike even at ``most`` digits: a tie. A verdict
@@ -93,8 +98,7 @@ def history(comparison: Comparison, records: list[RunRecord]) -> dict:
             "updates": len(rec.loss),
             "loss": rec.loss.tolist(),
             "evals": [ev._asdict() for ev in rec.evals],
-            **dict(zip(("final_train_loss", "final_val_loss"),
-                       final_losses(rec.evals, plan["iterations_per_epoch"], rec.status))),
+            **final_fields(rec, plan),
             "path": [[pt.update, *pt.params] for pt in rec.path],
             "grad_cosine": rec.cosine.tolist() if rec.measures_noise else None,
             "initial_params": rec.initial_params,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from app import i18n
 from app.api.deps import ComparisonDep, FinishedDep
 from app.api.openapi import RUN_PARAMETERS
-from app.comparison import final_losses
+from app.comparison import final_fields
 from app.errors import QueryError
 from app.lessons import BY_NAME, Lesson, cards
 from app.verdicts import judge
@@ -44,7 +44,6 @@ async def verdict(card: LessonDep, comparison: ComparisonDep, records: FinishedD
     first unless it is cached."""
     if records is None:
         return Response(status_code=499)  # nobody reads it
-    runs = [{"status": str(rec.status), "updates": len(rec.loss),
-             **dict(zip(("final_train_loss", "final_val_loss"), final_losses(rec.evals, p["iterations_per_epoch"], rec.status)))}
+    runs = [{"status": str(rec.status), "updates": len(rec.loss), **final_fields(rec, p)}
             for rec, p in zip(records, comparison.plan["runs"])]
     return {"lesson": card.name, **judge(card.answer, comparison.plan, runs)}
