@@ -271,7 +271,9 @@ def test_copy_link_embed_snippet_and_downloads(page, server):
 
 
 def test_stop_marks_unfinished_runs_stopped(page, server):
-    page.goto(server.url + "/?dataset=linear&n_samples=100000&epochs=10&batch_size=1&seed=5")
+    # an MLP at batch size 1 trains ~10 s here: long enough that Stop always lands mid-run,
+    # however fast the machine (a linear run of 1M updates had finished in 1.4 s)
+    page.goto(server.url + "/?dataset=moons&n_samples=100000&epochs=10&batch_size=1&model=mlp&hidden=64x64&seed=5")
     page.wait_for_function("() => document.querySelector('#run-table progress')?.value > 0")
     page.get_by_role("button", name="Stop").click()
     page.wait_for_function("() => document.querySelector('#run-table tr[data-run]').dataset.status === 'stopped'")
