@@ -18,7 +18,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 from targets import record  # noqa: E402
 
-from app.engine import Trainer, Updates, predict_seconds  # noqa: E402
+from app.engine import Trainer, predict_seconds  # noqa: E402
 from support import train_config  # noqa: E402
 
 SHAPES = [  # (data set keys, batch sizes)

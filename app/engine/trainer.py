@@ -17,6 +17,7 @@ import numpy as np
 from .boundary import BoundaryPainter, boundary_grid
 from .cadence import Cadence
 from .compiled import AVAILABLE as COMPILED  # the compiled path where numba is; numpy is the reference
+from .compiled import CompiledSteps
 from .config import TrainConfig, make_plan
 from .context import TrainingContext
 from .datasets import Dataset
@@ -92,7 +93,6 @@ class Trainer:
     def engine(self) -> CompiledSteps | NumpySteps:
         """Runs the updates: compiled segments, or the numpy reference."""
         if self.compiled:
-            from .compiled import CompiledSteps
             return CompiledSteps(self.context)
         return NumpySteps(self.context)
 

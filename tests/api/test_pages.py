@@ -2,10 +2,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
-from app import i18n
-
 ROOT = Path(__file__).resolve().parents[2]
 
 

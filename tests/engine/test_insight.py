@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from app.engine import Boundary, Done, Eval, PathPoint, Trainer, Updates
+from app.engine import Boundary, Eval, PathPoint, Trainer, Updates
 from tests.support.configs import train_config
 
 

@@ -27,7 +27,7 @@ def test_a_handed_gradient_replaces_the_first_measurement_only():
     handed = np.array([1.0, 0.0])
     _, cosines, _ = steps.run(0, 1, 0, math.inf, 1, np.zeros(1, np.uint8), full=handed)
     assert cosines[0] == cosine(trainer.model.grads, handed)
-    (a, b), (c, d) = engine(batch_size=10, n_samples=100), engine(batch_size=10, n_samples=100)
+    (a, b), (_, d) = engine(batch_size=10, n_samples=100), engine(batch_size=10, n_samples=100)
     full = a.context.full_gradient()  # the true one: handing it changes nothing
     handed_run = b.run(0, 3, 0, math.inf, 1, np.zeros(1, np.uint8), trace=True, full=full)
     plain_run = d.run(0, 3, 0, math.inf, 1, np.zeros(1, np.uint8), trace=True)
