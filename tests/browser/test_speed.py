@@ -1,6 +1,7 @@
 """The page side of issue 20, checked without timing (bench/lighthouse.py and bench/curves.py
 measure it): the table does not wait for plotly, the server's picture stands in the loss chart's
-box until the live chart shows every run (never with predict=true), nothing moves while the page
+box (never with predict=true) until the student reaches for the chart, then until the live chart
+shows every run, nothing moves while the page
 loads, and traces are decimated while the downloads keep every update."""
 import httpx
 import pytest
@@ -36,11 +37,11 @@ def test_the_table_fills_in_while_plotly_is_still_loading(page, server):
     assert page.errors == []
 
 
-def test_the_picture_stands_in_until_the_live_chart_draws(page, server):
+def test_the_picture_stands_in_until_the_student_reaches_for_the_chart(page, server):
     cached(server)
-    held = []
-    page.route(PLOTLY, lambda route: held.append(route))
-    page.goto(f"{server.url}/?{LINK}", wait_until="domcontentloaded")  # "load" would wait for plotly
+    asked = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.goto(f"{server.url}/embed?{LINK}&autoplay=true")  # the loss chart alone (no per-run charts on screen)
     picture = page.locator("#chart-overlay #chart-picture")
     page.wait_for_function("() => document.getElementById('chart-picture').naturalWidth === 1200", timeout=30000)
     assert picture.get_attribute("width") == "1200" and picture.get_attribute("height") == "630"
@@ -48,11 +49,28 @@ def test_the_picture_stands_in_until_the_live_chart_draws(page, server):
     assert all(name in alt.lower() for name in ("full batch: 3 updates", "sgd: 3000 updates", "mini-batch: 30 updates")), alt
     box, chart = picture.bounding_box(), page.locator("#chart-overlay").bounding_box()
     assert box == chart  # it fills the chart's own box
-    for route in held:
-        route.continue_()
-    page.unroute(PLOTLY)
+    # the stream still fills the table; plotly is not fetched while the picture is the whole chart
+    page.wait_for_function("""n => { const rows = [...document.querySelectorAll('#run-table tr[data-run]')];
+        return rows.length === n && rows.every(r => r.dataset.status === 'completed'); }""", arg=RUNS, timeout=60000)
+    assert page.locator("#run-table [data-field=total_updates]").all_inner_texts() == ["3", "3000", "30"]
+    assert not [url for url in asked if "plotly-cartesian" in url] and page.evaluate("() => typeof window.Plotly") == "undefined"
+    # the picture is a control that says what it does; a keyboard user reaches the live chart
+    explore = page.get_by_role("button", name="Explore the chart: hover values and zoom")
+    assert explore.count() == 1 and "sgd: 3000 updates" in explore.inner_text().lower() + alt.lower()
+    explore.focus()
     page.wait_for_function(LIVE_CURVES, arg=RUNS, timeout=60000)
     page.wait_for_function("() => !document.getElementById('chart-picture')", timeout=30000)
+    assert page.evaluate("() => document.activeElement.id") == "chart-overlay"  # focus stays on the chart
+    assert page.get_attribute("#chart-overlay", "role") == "img"
+    assert page.errors == []
+
+
+def test_other_chart_options_draw_the_live_chart_at_once(page, server):
+    cached(server)
+    page.goto(f"{server.url}/?{LINK}&logy=true")  # the picture has a linear loss axis: not this chart
+    page.wait_for_function(LIVE_CURVES, arg=RUNS, timeout=60000)
+    page.wait_for_function("() => !document.getElementById('chart-picture')", timeout=30000)
+    assert page.evaluate("() => document.getElementById('chart-overlay').layout.yaxis.type") == "log"
     assert page.errors == []
 
 
