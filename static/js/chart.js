@@ -16,8 +16,9 @@ const RUN_CHANGES = new Set(["points", "eval", "done"]);
 // the live chart would, so the live chart (plotly's ~1 s of script on a phone) waits until the
 // student reaches for it; with others (a log axis, updates on x) plotly loads at once
 const PICTURED = { mode: "epochs", logX: false, logY: false, smoothing: null };
-// what reaching for the chart is: a pointer over it, a touch, focus or a key on its picture
-const REACHING = ["pointerenter", "pointerdown", "touchstart", "focusin", "keydown"];
+// what reaching for the chart is: a pointer over it (or moving there: it may have been there as the
+// page loaded), a touch, focus or a key on its picture
+const REACHING = ["pointerenter", "pointermove", "pointerdown", "touchstart", "focusin", "keydown"];
 
 export class LossCharts {
   constructor(store, frames, overlayEl, runsEl) {
