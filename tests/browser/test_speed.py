@@ -6,6 +6,7 @@ loads, and traces are decimated while the downloads keep every update."""
 import httpx
 import pytest
 
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.support import wait_done
 
 LINK = "dataset=linear&n_samples=1000&epochs=3&batch_size=full,1,100"  # SGD: 3000 updates
@@ -84,6 +85,12 @@ def test_no_picture_while_a_prediction_is_asked(page, server):
     assert not [url for url in asked if "/api/picture" in url]  # (og:image names it for link previews)
 
 
+# every run done and the server's picture shown in the chart's box
+DONE_AND_PICTURED = """n => { const rows = [...document.querySelectorAll('#run-table tr[data-run]')];
+    const picture = document.getElementById('chart-picture');
+    return rows.length === n && rows.every(r => r.dataset.status === 'completed') && picture && picture.naturalWidth > 0; }"""
+
+
 def test_nothing_moves_while_the_pages_load(sized, server):
     cached(server)
     for path in (f"/?{LINK}", f"/embed?{LINK}&autoplay=true"):
@@ -91,6 +98,9 @@ def test_nothing_moves_while_the_pages_load(sized, server):
             page = sized(width, height)
             page.add_init_script(SHIFTS)
             page.goto(f"{server.url}{path}")
+            page.wait_for_function(DONE_AND_PICTURED, arg=RUNS, timeout=60000)
+            name = "embed" if "embed" in path else "workspace"
+            page.screenshot(path=str(SCREENSHOTS / f"speed-picture-{name}-{width}.png"))  # before anyone reaches for it
             wait_done(page, RUNS, timeout=60000)
             page.wait_for_timeout(300)  # let a late shift be reported (no timing is asserted)
             shifts = page.evaluate("() => window.__shifts")
