@@ -7,7 +7,7 @@ import { lossFigure, messageFigure, summary } from "./figure.js";
 import { updatesText } from "./format.js";
 import { t } from "./i18n.js";
 import { Smoother, smoothingWeight } from "./smoothing.js";
-import { plotly, plotlyReady } from "./plotly.js";
+import { plotly, plotlyReady, prefetchPlotly } from "./plotly.js";
 import { predictionPending } from "./store.js";
 import { PLOTLY_CONFIG, isNarrow } from "./theme.js";
 
@@ -47,6 +47,7 @@ export class LossCharts {
   changed(change) {
     if (change.type === "start") this.reset();
     else if (["options", "stopped"].includes(change.type)) this.explore(); // the picture would no longer be the chart
+    else if (change.type === "end" && this.waiting) prefetchPlotly();
     if (["options", "stopped", "card"].includes(change.type)) this.markAll();
     else if (RUN_CHANGES.has(change.type)) {
       this.frames.mark(this.overlay);
