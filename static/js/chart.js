@@ -29,6 +29,9 @@ export class LossCharts {
     // the student reaches for it (hover values, zoom), changes its options, or runs something else
     this.waiting = Boolean(this.picture) && pictured(store.state.options);
     for (const type of REACHING) overlayEl.addEventListener(type, () => this.explore(), { once: true, passive: true });
+    // a picture that could not load shows nothing: the live chart then, without waiting
+    if (this.picture && this.picture.complete && !this.picture.naturalWidth) this.waiting = false;
+    if (this.picture) this.picture.addEventListener("error", () => this.explore(), { once: true });
     this.overlay = frames.add(overlayEl, () => this.drawOverlay());
     frames.mark(this.overlay); // empty axes until a stream starts
     store.subscribe((change) => this.changed(change));
@@ -111,8 +114,9 @@ export class LossCharts {
     if (this.waiting || !this.ready(this.overlay)) return true;
     const { data, layout, label } = this.figure(this.tracks, this.overlayEl, t("all_runs"));
     Plotly.react(this.overlayEl, data, layout, PLOTLY_CONFIG);
-    this.overlayEl.setAttribute("aria-label", `${t("loss_chart_name")}: ${label}`);
     if (this.picture && this.tracks.length && this.tracks.every((s) => s.run.n > 0)) this.unveil();
+    // named as an image once it is one (while the picture's button is in it, the button speaks)
+    if (!this.picture) this.overlayEl.setAttribute("aria-label", `${t("loss_chart_name")}: ${label}`);
     return true;
   }
 

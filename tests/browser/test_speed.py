@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.support import wait_done
+from tests.browser.support import serious, wait_done
 
 LINK = "dataset=linear&n_samples=1000&epochs=3&batch_size=full,1,100"  # SGD: 3000 updates
 RUNS = 3
@@ -59,6 +59,7 @@ def test_the_picture_stands_in_until_the_student_reaches_for_the_chart(page, ser
     # the picture is a control that says what it does; a keyboard user reaches the live chart
     explore = page.get_by_role("button", name="Explore the chart: hover values and zoom")
     assert explore.count() == 1 and "sgd: 3000 updates" in explore.inner_text().lower() + alt.lower()
+    assert serious(page) == []  # the picture as a button in the chart's box (axe, WCAG 2.1 AA)
     explore.focus()
     page.wait_for_function(LIVE_CURVES, arg=RUNS, timeout=60000)
     page.wait_for_function("() => !document.getElementById('chart-picture')", timeout=30000)
@@ -74,6 +75,15 @@ def test_other_chart_options_draw_the_live_chart_at_once(page, server):
     page.wait_for_function("() => !document.getElementById('chart-picture')", timeout=30000)
     assert page.evaluate("() => document.getElementById('chart-overlay').layout.yaxis.type") == "log"
     assert page.errors == []
+
+
+def test_a_picture_that_cannot_load_leaves_the_live_chart_to_draw_at_once(page, server):
+    cached(server)
+    page.route("**/api/picture*", lambda route: route.abort())
+    page.goto(f"{server.url}/embed?{LINK}&autoplay=true")
+    page.wait_for_function(LIVE_CURVES, arg=RUNS, timeout=60000)  # nobody reached for it
+    page.wait_for_function("() => !document.getElementById('chart-picture')", timeout=30000)
+    assert page.get_attribute("#chart-overlay", "role") == "img"
 
 
 def test_no_picture_while_a_prediction_is_asked(page, server):
