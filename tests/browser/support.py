@@ -33,6 +33,8 @@ def explore_chart(page_or_frame):
     chart = page_or_frame.locator("#chart-overlay")
     if chart.is_visible():
         chart.hover()
+        page = getattr(page_or_frame, "page", page_or_frame)  # a frame's page
+        page.mouse.move(0, 0)  # and away again: no hover label over the chart in a screenshot
 
 
 def wait_done(page_or_frame, runs, timeout=30000):
