@@ -6,7 +6,8 @@ Emulation.setCPUThrottlingRate; a fresh browser context (empty cache) per run. T
 page's own (performance.now() counts from navigation start); a curve is visible when
 `#chart-overlay` (the contract's hook) has a trace with `meta.run = i` and data, for every run i,
 or the server's picture of the comparison (`#chart-picture`, every run's curve) has loaded in its
-box. Median of 3 per page. Target: <= 3 s; the live chart's own time is reported beside it.
+box. Median of 3 per page. Target: <= 3 s. Reported beside it: the live chart's time after the
+student taps the picture (a cached comparison's live chart is drawn when reached for).
 
     .venv/bin/python bench/curves.py [--runs 3]
 """
@@ -36,20 +37,26 @@ CURVES_VISIBLE = """([runs, live]) => {
 
 
 def time_to_curves(browser, url: str, runs: int) -> tuple[float, float]:
-    """Seconds until every run's curve is visible (picture or live chart), and until the live chart."""
+    """Seconds until every run's curve is visible (picture or live chart), and from a tap on the
+    picture until the live chart shows every run."""
     context = browser.new_context(**PHONE)
     try:
         page = context.new_page()
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
-        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        # cold: a fresh context's cache is empty; not disabled, so what the page prefetched
+        # (plotly's bytes once the stream has arrived) serves the tap as in a student's browser
         cdp.send("Network.emulateNetworkConditions", SLOW_4G)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
         page.goto(url, wait_until="commit")
         # polled every 50 ms: the check itself must not be the page's main-thread cost
         seen = page.wait_for_function(CURVES_VISIBLE, arg=[runs, False], polling=50, timeout=120000).json_value()
+        # the live chart of a cached comparison is drawn when the student reaches for it: a tap
+        tapped = page.evaluate("() => performance.now()")
+        if page.locator("#chart-explore").count():
+            page.tap("#chart-explore")
         live = page.wait_for_function(CURVES_VISIBLE, arg=[runs, True], polling=50, timeout=120000).json_value()
-        return seen / 1000, live / 1000
+        return seen / 1000, max(0.0, live - tapped) / 1000
     finally:
         context.close()
 
@@ -68,10 +75,10 @@ def main() -> int:
             seen, live = zip(*[time_to_curves(browser, url + path, runs) for _ in range(args.runs)])
             t, t_live = median(list(seen)), median(list(live))
             print(f"time to curves {name}: " + ", ".join(f"{x:.2f}" for x in seen) + f" s, median {t:.2f} s;"
-                  f" live chart median {t_live:.2f} s")
+                  f" live chart after a tap, median {t_live:.2f} s")
             met &= record("curves", f"{name}: every run's curve visible, slow 4G + 4x CPU, cold <= {TARGET_S:g} s",
                           f"{t:.2f} s", t <= TARGET_S)
-            record("curves", f"{name}: the live chart drawn, same conditions (reported)", f"{t_live:.2f} s", True)
+            record("curves", f"{name}: the live chart drawn after a tap on the picture, same conditions (reported)", f"{t_live:.2f} s", True)
         browser.close()
     return 0 if met else 1
 

@@ -15,7 +15,9 @@ from jinja2.utils import htmlsafe_json_dumps
 from app import i18n
 from app.api.deps import checked
 from app.api.share import shared_link
+from app.api.table import first_rows
 from app.assets import Assets, respond, script_hash
+from app.comparison import Comparison
 from app.errors import QueryError
 from app.lessons import DEFAULT_QUERY, cards
 from app.middleware import content_security_policy
@@ -37,16 +39,16 @@ def page_config(max_runs: int, lang: str, plotly_url: str) -> str:
     return htmlsafe_json_dumps(config, dumps=json.dumps)
 
 
-def head_of(request: Request, lang: str) -> tuple[dict, bool]:
+def head_of(request: Request, lang: str) -> tuple[dict, Comparison | None, bool]:
     """Title, description, Open Graph and oEmbed discovery; an invalid link (the page shows its
-    errors) gets the app's own title. And whether the comparison's runs are cached."""
+    errors) gets the app's own title. And the comparison (None if invalid), whether it is cached."""
     settings, service = request.app.state.settings, request.app.state.service
     link = shared_link(request, settings, request.url.path, request.url.query, lang)
     try:
         comparison = checked(link.comparison_query, settings, service)
     except QueryError:
         comparison = None
-    return head(link, comparison), comparison is not None and service.cached(comparison.configs)
+    return head(link, comparison), comparison, comparison is not None and service.cached(comparison.configs)
 
 
 def placeholder(request: Request, meta: dict, cached: bool) -> dict | None:
@@ -62,15 +64,25 @@ def placeholder(request: Request, meta: dict, cached: bool) -> dict | None:
     return {"src": f"{parts.path}?{parts.query}", "alt": meta["description"], "size": meta["image_size"]}
 
 
+def table_rows(request: Request, comparison: Comparison | None, strings: dict[str, str]) -> dict | None:
+    """The run table's rows from the plan (app/api/table.py), drawn before the page's script runs;
+    none with predict=true (the table then shows "?" until a choice is made)."""
+    if comparison is None or request.query_params.get("predict") == "true":
+        return None
+    return first_rows(comparison.plan, strings)
+
+
 def render(request: Request, template: str, accept_language: str | None) -> HTMLResponse:
     """A page: `no-cache` (it names the static files' current hashed URLs), its import map
     allowed by hash in the CSP."""
     lang = i18n.pick(request.query_params.get("lang"), accept_language)
     assets: Assets = request.app.state.assets
     import_map = assets.import_map()
-    meta, cached = head_of(request, lang)
+    meta, comparison, cached = head_of(request, lang)
+    strings = i18n.strings(lang)
     response = templates.TemplateResponse(request, template, {
-        "lang": lang, "languages": i18n.LANGUAGES, "t": i18n.strings(lang),
+        "lang": lang, "languages": i18n.LANGUAGES, "t": strings, "table": table_rows(request, comparison, strings),
+        "lessons": cards(lang),
         "config": page_config(request.app.state.settings.max_runs, lang, assets.url(PLOTLY_JS)), "views": VIEWS,
         "head": meta, "picture": placeholder(request, meta, cached),
         "static_url": assets.url, "import_map": import_map, "module_preloads": assets.preloads(),

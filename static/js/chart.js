@@ -7,17 +7,31 @@ import { lossFigure, messageFigure, summary } from "./figure.js";
 import { updatesText } from "./format.js";
 import { t } from "./i18n.js";
 import { Smoother, smoothingWeight } from "./smoothing.js";
-import { plotly, plotlyReady } from "./plotly.js";
+import { plotly, plotlyReady, prefetchPlotly } from "./plotly.js";
 import { predictionPending } from "./store.js";
 import { PLOTLY_CONFIG, isNarrow } from "./theme.js";
 
 const RUN_CHANGES = new Set(["points", "eval", "done"]);
+// the chart options the server's picture is drawn with (app/picture.py): with them it shows what
+// the live chart would, so the live chart (plotly's ~1 s of script on a phone) waits until the
+// student reaches for it; with others (a log axis, updates on x) plotly loads at once
+const PICTURED = { mode: "epochs", logX: false, logY: false, smoothing: null };
+// what reaching for the chart is: a pointer over it (or moving there: it may have been there as the
+// page loaded), a touch, focus or a key on its picture
+const REACHING = ["pointerenter", "pointermove", "pointerdown", "touchstart", "focusin", "keydown"];
 
 export class LossCharts {
   constructor(store, frames, overlayEl, runsEl) {
     Object.assign(this, { store, frames, overlayEl, runsEl, tracks: [], small: [] });
     // the server's picture of the curves (not with predict=true), until the live chart shows every run
     this.picture = overlayEl.querySelector("#chart-picture");
+    // a cached comparison's picture shows every run's whole curve: the live chart is drawn when
+    // the student reaches for it (hover values, zoom), changes its options, or runs something else
+    this.waiting = Boolean(this.picture) && pictured(store.state.options);
+    for (const type of REACHING) overlayEl.addEventListener(type, () => this.explore(), { once: true, passive: true });
+    // a picture that could not load shows nothing: the live chart then, without waiting
+    if (this.picture && this.picture.complete && !this.picture.naturalWidth) this.waiting = false;
+    if (this.picture) this.picture.addEventListener("error", () => this.explore(), { once: true });
     this.overlay = frames.add(overlayEl, () => this.drawOverlay());
     frames.mark(this.overlay); // empty axes until a stream starts
     store.subscribe((change) => this.changed(change));
@@ -35,7 +49,9 @@ export class LossCharts {
 
   changed(change) {
     if (change.type === "start") this.reset();
-    else if (["options", "stopped", "card"].includes(change.type)) this.markAll();
+    else if (["options", "stopped"].includes(change.type)) this.explore(); // the picture would no longer be the chart
+    else if (change.type === "end" && this.waiting) prefetchPlotly();
+    if (["options", "stopped", "card"].includes(change.type)) this.markAll();
     else if (RUN_CHANGES.has(change.type)) {
       this.frames.mark(this.overlay);
       if (this.small[change.run]) this.frames.mark(this.small[change.run].view);
@@ -87,18 +103,35 @@ export class LossCharts {
     return plotlyReady(() => this.frames.mark(view)) !== null;
   }
 
+  // the student reached for the chart: the live one replaces the picture once it has drawn
+  explore() {
+    if (!this.waiting) return;
+    this.waiting = false;
+    this.frames.mark(this.overlay);
+  }
+
   drawOverlay() {
-    if (!this.ready(this.overlay)) return true;
+    if (this.waiting || !this.ready(this.overlay)) return true;
     const { data, layout, label } = this.figure(this.tracks, this.overlayEl, t("all_runs"));
     Plotly.react(this.overlayEl, data, layout, PLOTLY_CONFIG);
-    this.overlayEl.setAttribute("aria-label", `${t("loss_chart_name")}: ${label}`);
     if (this.picture && this.tracks.length && this.tracks.every((s) => s.run.n > 0)) this.unveil();
+    // named as an image once it is one (while the picture's button is in it, the button speaks)
+    if (!this.picture) this.overlayEl.setAttribute("aria-label", `${t("loss_chart_name")}: ${label}`);
     return true;
   }
 
+  // the picture (and its button) leave; the box is the chart's image again, focus stays in it
   unveil() {
-    this.picture.remove();
+    const box = this.picture.closest("button") || this.picture;
+    const focused = box.contains(document.activeElement);
+    box.remove();
     this.picture = null;
+    this.waiting = false;
+    this.overlayEl.setAttribute("role", "img");
+    if (focused) {
+      this.overlayEl.tabIndex = -1;
+      this.overlayEl.focus({ preventScroll: true });
+    }
   }
 
   drawSmall(track, el) {
@@ -110,7 +143,11 @@ export class LossCharts {
   }
 
   async png() {
+    this.explore();
     await plotly();
+    this.drawOverlay(); // drawn now, not at the next frame: the download reads the drawn chart
     return Plotly.downloadImage(this.overlayEl, { format: "png", filename: "gradient-descent", width: 1200, height: 600 });
   }
 }
+
+const pictured = (options) => Object.entries(PICTURED).every(([key, value]) => options[key] === value);

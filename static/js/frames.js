@@ -8,7 +8,9 @@ const browser = () => ({
   frame: (fn) => requestAnimationFrame(fn),
   later: (fn, ms) => setTimeout(fn, ms),
   now: () => performance.now(),
-  observer: (callback) => new IntersectionObserver(callback, { rootMargin: "100px" }),
+  // on screen, not near it: a chart a few pixels below a phone's first screen (the first run's
+  // own chart) would fetch and run plotly (~1 s of script at 4x CPU) for a view nobody has seen
+  observer: (callback) => new IntersectionObserver(callback),
 });
 
 export class Frames {

@@ -40,8 +40,11 @@ export function verdictText(verdict, choice) {
   return `${said} ${t("measured", { numbers: measuredText(verdict) })}`;
 }
 
+// the server writes the menu's options (templates/lesson.html: its width is there at the first
+// paint, nothing moves); any it did not write are added
 export function fillMenu(select, lessons, onPick) {
-  for (const lesson of lessons) select.append(new Option(lesson.title, lesson.name));
+  const written = new Set([...select.options].map((o) => o.value));
+  for (const lesson of lessons) if (!written.has(lesson.name)) select.append(new Option(lesson.title, lesson.name));
   select.addEventListener("change", () => select.value && onPick(lessons.find((l) => l.name === select.value)));
 }
 

@@ -43,7 +43,10 @@ bindAddress(store, new CodePanel($("code-panel"), (text) => store.say(text)), is
 bindChartOptions(store);
 bindAsking(store);
 if (!wanted.includes("loss")) $("chart-overlay").hidden = true;
-$("start").addEventListener("click", () => session.start());
+$("start").addEventListener("click", () => {
+  charts.explore(); // a student who starts the comparison watches it live
+  session.start();
+});
 $("stop").addEventListener("click", () => session.stop());
 
 // the plan's request goes out before the settings grid is built (the table waits for it)

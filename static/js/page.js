@@ -121,10 +121,10 @@ export function bindChartOptions(store) {
 export function bindWorkspace(store, session, charts) {
   const render = () => renderControls($("settings"), store.state,
     { edit: (runs, vary) => session.edit(runs, false, vary), vary: (key, on) => store.vary(key, on) });
-  render();
   // after the event that caused it: a Tab that committed an edit has moved focus by then, so the
-  // re-render puts focus back where the user is (the edited control, or the next one)
-  let pending = null;
+  // re-render puts focus back where the user is (the edited control, or the next one); the first
+  // one too, in a task of its own after the page's wiring (not one long task on a phone)
+  let pending = setTimeout(render, 0);
   store.subscribe((change) => {
     if (!["runs", "plan", "start", "errors"].includes(change.type)) return;
     clearTimeout(pending);

@@ -28,3 +28,12 @@ export const plotly = () => new Promise((resolve) => {
   const ready = plotlyReady(resolve);
   if (ready) resolve(ready);
 });
+
+// its bytes fetched at low priority but not run (rel=prefetch): once a cached comparison's
+// stream has arrived, so a student who then reaches for the chart waits for plotly's evaluation
+// only, not for its ~400 KB on a slow link
+export function prefetchPlotly() {
+  if (window.Plotly || loading || document.querySelector(`link[rel=prefetch][href="${src}"]`)) return;
+  const link = Object.assign(document.createElement("link"), { rel: "prefetch", href: src, as: "script" });
+  document.head.append(link);
+}

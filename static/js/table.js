@@ -110,22 +110,43 @@ function rows(plan, run, i, col, asking, columns) {
   return [row, formula];
 }
 
-// asking: predict=true before the answer; the columns that would answer show "?"
-export function renderTable(table, plans, results, now, asking = false) {
+// every row's texts by column, and the columns: no run holds out validation data, no column of
+// dashes; where one does, its validation loss takes the compute time's place on a phone (six
+// columns do not fit 390 px). asking: predict=true before the answer; what would answer is "?"
+function tableTexts(plans, results, now, asking) {
   const finals = plans.map((plan, i) => finalLosses(plan, results[i] || {}));
   const train = distinctNumbers(finals.map((f) => f.train));
   const vals = distinctNumbers(finals.map((f) => f.val));
-  // no run holds out validation data: no column of dashes; where one does, its validation loss
-  // takes the compute time's place on a phone (six columns do not fit 390 px)
   const val = plans.some((p) => p.n_val);
   const columns = COLUMNS.filter(([, field]) => field !== "final_val_loss" || val)
     .map(([key, field, phone]) => [key, field, phone && !(val && field === "seconds")]);
+  const cols = plans.map((plan, i) => texts(plan, results[i] || {}, { train: train[i], val: vals[i] }, now, asking));
+  return { columns, cols };
+}
+
+export function renderTable(table, plans, results, now, asking = false) {
+  const { columns, cols } = tableTexts(plans, results, now, asking);
   const body = document.createElement("tbody");
-  plans.forEach((plan, i) => {
-    const col = texts(plan, results[i] || {}, { train: train[i], val: vals[i] }, now, asking);
-    body.append(...rows(plan, results[i] || {}, i, col, asking, columns));
-  });
+  plans.forEach((plan, i) => body.append(...rows(plan, results[i] || {}, i, cols[i], asking, columns)));
   table.replaceChildren(header(columns), body);
+}
+
+// The same table brought up to date in place (its rows drawn by renderTable for these plans):
+// only a cell whose text changed is touched, so a stream's frames restyle a few cells instead
+// of rebuilding the table (most of a phone's main-thread work while a cached comparison arrives).
+export function updateTable(table, plans, results, now, asking = false) {
+  const { columns, cols } = tableTexts(plans, results, now, asking);
+  table.querySelectorAll("tr[data-run]").forEach((row) => {
+    const i = Number(row.dataset.run);
+    const run = results[i] || {};
+    if (!asking && row.dataset.status !== (run.status || "pending")) row.dataset.status = run.status || "pending";
+    for (const [, field] of columns.slice(1, -1)) {
+      const td = row.querySelector(`[data-field=${field}]`);
+      if (td.textContent !== String(cols[i][field])) td.textContent = cols[i][field];
+    }
+    const progress = row.querySelector("progress");
+    if (progress && progress.value !== (run.n || 0)) progress.value = run.n || 0;
+  });
 }
 
 const SHOWN = new Set(["plan", "start", "points", "eval", "done", "stopped", "card"]);
@@ -140,7 +161,10 @@ export class RunTable {
   draw() {
     const { plan, results, asking } = this.store.state;
     if (!plan) return;
-    renderTable(this.table, plan.runs, results, performance.now(), asking);
+    // rebuilt for a new plan or when the question is answered, else its cells brought up to date
+    const drawn = this.drawn && this.drawn.plan === plan && this.drawn.asking === asking;
+    (drawn ? updateTable : renderTable)(this.table, plan.runs, results, performance.now(), asking);
+    this.drawn = { plan, asking };
     if (results.some((r) => r.status === "running")) this.frames.markLater(this.view, TICK_MS); // live compute time
   }
 }

@@ -27,15 +27,26 @@ RUN_LINES = """(chart => { const lines = [];
     return lines.filter(Boolean); })"""
 
 
+def explore_chart(page_or_frame):
+    """Reach for the loss chart as a student would (the pointer over it): a cached comparison's
+    chart box holds the server's picture, and the live chart is drawn only when reached for."""
+    chart = page_or_frame.locator("#chart-overlay")
+    if chart.is_visible():
+        chart.hover()
+        page = getattr(page_or_frame, "page", page_or_frame)  # a frame's page
+        page.mouse.move(0, 0)  # and away again: no hover label over the chart in a screenshot
+
+
 def wait_done(page_or_frame, runs, timeout=30000):
     """Every run's status is final and #chart-overlay (unless the link's `view` hides it) has drawn
-    each run's line up to the last update the table shows received."""
+    each run's line up to the last update the table shows received (reached for, explore_chart)."""
     page_or_frame.locator("#run-table [data-field=status]").nth(runs - 1).wait_for(timeout=timeout)
     page_or_frame.wait_for_function(
         """n => { const rows = [...document.querySelectorAll('#run-table tr[data-run]')];
                   return rows.length === n && rows.every(r => !/pending|running/.test(r.dataset.status)); }""",
         arg=runs, timeout=timeout)
     on_screen(page_or_frame, "#chart-overlay")
+    explore_chart(page_or_frame)
     page_or_frame.wait_for_function(
         """() => { const chart = document.getElementById('chart-overlay');
                    if (!chart.offsetParent) return true;

@@ -3,7 +3,7 @@ every language, in the workspace and in an embed, by keyboard, with no axe viola
 import pytest
 
 from app.i18n import LANGUAGES, strings
-from tests.browser.support import serious
+from tests.browser.support import explore_chart, serious
 
 pytestmark = pytest.mark.browser
 
@@ -59,6 +59,8 @@ def test_the_panel_is_in_the_embed_reachable_by_keyboard_and_accessible(browser,
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="en-US")
     page = context.new_page()
     page.goto(f"{server.url}/embed?{QUERY}&lang=pt-BR")
+    explore_chart(page)  # the live chart's axes (a cached comparison shows the server's picture until reached for)
+    page.wait_for_function("() => document.querySelector('#chart-overlay svg')")
     summary = page.locator("#code-panel summary")
     summary.focus()
     page.keyboard.press("Enter")

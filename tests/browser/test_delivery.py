@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.support import explore_chart
+
 STATIC_JS = Path(__file__).resolve().parents[2] / "static" / "js"
 LINK = "dataset=linear&n_samples=300&epochs=3&batch_size=full,1,30"
 PAGES = [f"/?{LINK}", f"/embed?{LINK}&autoplay=true&view=loss,landscape,fit,noise"]
@@ -41,6 +43,7 @@ def test_the_bundle_registers_every_trace_type_the_page_draws(page, server):
     used = page_trace_types()
     assert {"scatter", "contour"} <= used
     page.goto(f"{server.url}{PAGES[1]}")
+    explore_chart(page)  # a cached comparison's live chart is drawn when reached for
     page.wait_for_function(CURVES_VISIBLE, arg=3, timeout=60000)
     registered = set(page.evaluate("() => Object.keys(Plotly.PlotSchema.get().traces)"))
     assert used <= registered, used - registered
@@ -60,6 +63,7 @@ def test_every_request_stays_on_the_origin_hashed_and_compressed(page, server, p
     requests = []
     page.on("requestfinished", lambda r: requests.append(r))
     page.goto(f"{server.url}{path}")
+    explore_chart(page)  # plotly's requests too: the live chart is drawn when reached for
     page.wait_for_function(CURVES_VISIBLE, arg=3, timeout=60000)
     origin = urlsplit(server.url).netloc
     urls = [r.url for r in requests]
