@@ -2,6 +2,7 @@
 comparison's query string. Routers only translate HTTP; the work is in app.services."""
 from __future__ import annotations
 
+import time
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -15,6 +16,7 @@ from app.codegen import FRAMEWORKS, script
 from app.comparison import history, history_csv
 from app.engine import Trainer
 from app.engine.landscape import linear_landscape
+from app.middleware import ARRIVED
 from app.errors import QueryError
 from app.schemas import run_schema
 from app.sending import StreamResponse
@@ -46,12 +48,21 @@ async def plan(comparison: ComparisonDep, cached: CachedDep):
 
 
 @router.get("/stream", openapi_extra=DOC, response_class=EventSourceResponse)
-async def stream(comparison: ComparisonDep, cursor: CursorDep, admit: StreamStartDep, service: ServiceDep,
-                 settings: SettingsDep):
+async def stream(request: Request, comparison: ComparisonDep, cursor: CursorDep, admit: StreamStartDep,
+                 service: ServiceDep, settings: SettingsDep):
     """Server-sent events: plan, points, eval, done per run, then end."""
+    routed = time.perf_counter()
     chunks = await service.streams.open(comparison.configs, comparison.plan, cursor, admit)
     # encoded events: bytes pass through untouched; on shutdown the stream ends with a retry hint
-    return StreamResponse(chunks, settings, ping=15, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    return StreamResponse(chunks, settings, ping=15, headers={
+        "Cache-Control": "no-store", "X-Accel-Buffering": "no", "Server-Timing": server_timing(request, routed)})
+
+
+def server_timing(request: Request, routed: float) -> str:
+    """Where a stream's start went (devtools and bench/load.py read it): the request read and
+    checked (parse), then runs found or admitted (open)."""
+    arrived = request.scope.get(ARRIVED, routed)
+    return f"parse;dur={(routed - arrived) * 1000:.1f}, open;dur={(time.perf_counter() - routed) * 1000:.1f}"
 
 
 @router.get("/history", openapi_extra=DOC, response_class=JSON)
