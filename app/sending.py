@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 
 import anyio
@@ -69,10 +70,39 @@ def pieces(chunk: bytes, size: int) -> Iterator[bytes]:
         yield chunk[start:]
 
 
+class Cuts:
+    """The pieces of recent chunks, by the chunk object: streams at the same point get one chunk
+    (app.streaming.ChunkMemo) and so the same piece objects, whose compression the middleware
+    finds by identity instead of hashing each stream's copy. Bounded in bytes (chunk and pieces)."""
+
+    def __init__(self, max_bytes: int = 32_000_000):
+        self.max_bytes, self._bytes = max_bytes, 0
+        self._cut: OrderedDict[tuple[int, int], tuple[bytes, tuple[bytes, ...]]] = OrderedDict()
+
+    def __call__(self, chunk: bytes, size: int) -> tuple[bytes, ...]:
+        if len(chunk) <= size:
+            return (chunk,)
+        key = (id(chunk), size)
+        hit = self._cut.get(key)
+        if hit is not None and hit[0] is chunk:  # the chunk is held, so its id is not reused
+            self._cut.move_to_end(key)
+            return hit[1]
+        cut = tuple(pieces(chunk, size))
+        if 2 * len(chunk) <= self.max_bytes // 4:
+            self._cut[key] = (chunk, cut)
+            self._bytes += 2 * len(chunk)
+            while self._bytes > self.max_bytes:
+                self._bytes -= 2 * len(self._cut.popitem(last=False)[1][0])
+        return cut
+
+
+CUTS = Cuts()
+
+
 async def in_pieces(chunks: AsyncIterator[bytes], size: int) -> AsyncIterator[bytes]:
     try:
         async for chunk in chunks:
-            for piece in pieces(chunk, size):
+            for piece in CUTS(chunk, size):
                 yield piece
     finally:
         await chunks.aclose()  # `async for` alone would leave the stream open when we are closed
