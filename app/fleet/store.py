@@ -39,11 +39,14 @@ ACQUIRE = """local v = redis.call('GET', KEYS[1])
 if v == false then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
 if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
 return 0"""
-# renew the lease and append a chunk (if any) only while the lease is ours: one writer per run
+# renew the lease and append a chunk (if any) only while the lease is ours: one writer per run.
+# 0 if the lease is not ours, else 1 + the workers following the run (KEYS[3], as WATCH keeps it)
 PUBLISH = """if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 if ARGV[4] ~= '' then redis.call('XADD', KEYS[2], '*', 'c', ARGV[4]) redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
-return 1"""
+local t = redis.call('TIME')
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', t[1] * 1000 + math.floor(t[2] / 1000))
+return 1 + redis.call('ZCARD', KEYS[3])"""
 RELEASE = """if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"""
 # followers: a sorted set of workers by when their interest expires, on the server's clock
 WATCH = """local t = redis.call('TIME')
@@ -146,10 +149,12 @@ class Store:
     async def acquire(self, key: str, token: str) -> bool:
         return bool(await self._do(self._acquire(keys=[f"gdv:lease:{key}"], args=[token, self.lease_ms])))
 
-    async def publish(self, key: str, token: str, data: bytes = b"") -> bool:
-        """Append a chunk (and renew the lease) if the lease is still ``token``'s."""
-        return bool(await self._do(self._publish(keys=[f"gdv:lease:{key}", f"gdv:live:{key}"],
-                                                 args=[token, self.lease_ms, LIVE_MS, data])))
+    async def publish(self, key: str, token: str, data: bytes = b"") -> int | None:
+        """Append a chunk (and renew the lease) if the lease is still ``token``'s: how many
+        workers follow the run then, or None when the lease is not ours."""
+        followers = await self._do(self._publish(keys=[f"gdv:lease:{key}", f"gdv:live:{key}", f"gdv:watch:{key}"],
+                                                 args=[token, self.lease_ms, LIVE_MS, data]))
+        return followers - 1 if followers else None
 
     async def release(self, key: str, token: str) -> None:
         await self._do(self._release(keys=[f"gdv:lease:{key}"], args=[token]))
@@ -174,7 +179,3 @@ class Store:
 
     async def unwatch(self, key: str) -> None:
         await self._do(self.client.zrem(f"gdv:watch:{key}", self.me))
-
-    async def watched(self, key: str) -> bool:
-        """Whether any worker's clients follow the run."""
-        return bool(await self._do(self._watch(keys=[f"gdv:watch:{key}"], args=[self.me, 0])))

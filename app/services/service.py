@@ -189,6 +189,8 @@ class RunService:
             job.subscribers -= 1
             if job.subscribers <= 0:
                 job.cancel.set()
+            elif job.on_leave is not None:
+                job.on_leave()
 
     def train(self, records: list[RunRecord]) -> Job:
         """Queue a job training these records here (new runs, or a fleet run taken over)."""

@@ -244,3 +244,29 @@ def test_a_full_worker_still_follows_a_run_training_elsewhere(redis_server):
 
     b = run_async(scenario)
     assert b.stats.runs_started == 1 and b.stats.rejected["busy"] == 1
+
+
+def test_a_run_nobody_follows_any_more_stops_at_once_not_at_the_next_lease_renewal(redis_server):
+    """With a 20 s lease the publisher renews every 5 s, about the whole run's length. The last
+    client leaving, on the training worker or on a follower, stops the run at once (a local
+    run stops within one update), so it ends stopped far from its 2.5 million updates."""
+    async def scenario():
+        a, b = await services(redis_server.url, fleet_lease_seconds=20)
+        ended = []
+        for seed, elsewhere in ((1, False), (2, True)):
+            cfg = train_config(**{**LONG, "epochs": 25, "seed": seed})
+            mine = await a.subscribe([cfg])
+            theirs = await b.subscribe([cfg]) if elsewhere else None
+            await until(lambda: len((theirs or mine).records[0].loss) > 0)
+            mine.close()
+            if theirs:
+                await until(lambda: len(theirs.records[0].loss) > 20_000)
+                assert not mine.jobs[0].cancel.is_set()  # followed elsewhere: it goes on
+                theirs.close()
+            await mine.jobs[0].ended.wait()
+            ended.append(mine.records[0])
+        await close(a, b)
+        return ended
+
+    for record in run_async(scenario):
+        assert record.status == RunStatus.STOPPED and len(record.loss) < 1_000_000

@@ -36,7 +36,7 @@ def test_one_lease_holder_writes_the_live_stream(redis_server):
         ta, tb, ta2 = a.token(), b.token(), a.token()
         assert await a.acquire("k", ta) and await a.acquire("k", ta)  # taken, then kept
         assert not await b.acquire("k", tb) and not await a.acquire("k", ta2)  # one writer, even within a worker
-        assert await a.publish("k", ta, chunk_bytes(3)) and not await b.publish("k", tb, chunk_bytes(3))
+        assert await a.publish("k", ta, chunk_bytes(3)) == 0 and await b.publish("k", tb, chunk_bytes(3)) is None
         assert (await b.published("k")).updates == 3
         [(first_id, chunk)] = await b.read("k", b"0-0")
         assert chunk.end.updates == 3 and await b.read("k", first_id, block=False) == []
@@ -47,7 +47,9 @@ def test_one_lease_holder_writes_the_live_stream(redis_server):
         await asyncio.sleep(0.6)  # b never renews: the lease expires
         assert not await a.leased("k")
         await b.watch("k")
-        assert await a.watched("k")
+        assert await b.acquire("k", tb) and await b.publish("k", tb) == 1  # the lease holder learns who follows
+        await b.unwatch("k")
+        assert await b.publish("k", tb) == 0
         await a.keep("k", b"stored")
         assert await b.finished(["k", "other"]) == [b"stored", None]
         assert a.errors == b.errors == 0
