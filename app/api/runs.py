@@ -10,14 +10,14 @@ from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse
 
 from app.api.caching import CachedDep, EquivalentDep
-from app.api.deps import ComparisonDep, CursorDep, FinishedDep, ServiceDep, SettingsDep, StreamStartDep
+from app.api.deps import AdmitDep, ComparisonDep, CursorDep, FinishedDep, ServiceDep, SettingsDep
 from app.api.openapi import RUN_PARAMETERS
 from app.codegen import FRAMEWORKS, script
 from app.comparison import history, history_csv
 from app.engine import Trainer
 from app.engine.landscape import linear_landscape
-from app.middleware import ARRIVED
 from app.errors import QueryError
+from app.middleware import ARRIVED
 from app.schemas import run_schema
 from app.sending import StreamResponse
 from app.streaming import dumps
@@ -48,7 +48,7 @@ async def plan(comparison: ComparisonDep, cached: CachedDep):
 
 
 @router.get("/stream", openapi_extra=DOC, response_class=EventSourceResponse)
-async def stream(request: Request, comparison: ComparisonDep, cursor: CursorDep, admit: StreamStartDep,
+async def stream(request: Request, comparison: ComparisonDep, cursor: CursorDep, admit: AdmitDep,
                  service: ServiceDep, settings: SettingsDep):
     """Server-sent events: plan, points, eval, done per run, then end."""
     routed = time.perf_counter()
@@ -68,8 +68,9 @@ def server_timing(request: Request, routed: float) -> str:
 @router.get("/history", openapi_extra=DOC, response_class=JSON)
 async def get_history(comparison: ComparisonDep, cached: EquivalentDep, records: FinishedDep,
                       format: Literal["json", "csv"] = Query("json", description="json or csv")):
-    """The whole finished comparison; trains it first unless it is cached. A client that leaves
-    stops the training it alone was waiting for."""
+    """The whole finished comparison; trains it first unless it is cached or training (new
+    training is rate-limited per address as a stream's is). A client that leaves stops the
+    training it alone was waiting for."""
     if records is None:
         return Response(status_code=499)  # nobody reads it
     keep = all(rec.status != "failed" for rec in records)  # an error is not the comparison's answer
