@@ -47,6 +47,21 @@ if ARGV[4] ~= '' then redis.call('XADD', KEYS[2], '*', 'c', ARGV[4]) redis.call(
 local t = redis.call('TIME')
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', t[1] * 1000 + math.floor(t[2] / 1000))
 return 1 + redis.call('ZCARD', KEYS[3])"""
+# per run (KEYS: run, lease, live; ARGV: lease ms, then one token per run), in one round trip:
+# {1, the finished run} | {2, the last live chunk or ''}: the lease is now ours | {3, ''}: another's
+CLAIM = """local out = {}
+for i = 1, #KEYS, 3 do
+  local data = redis.call('GET', KEYS[i])
+  if data then out[#out + 1] = {1, data} else
+    local token, held = ARGV[(i + 2) / 3 + 1], redis.call('GET', KEYS[i + 1])
+    if held == false then redis.call('SET', KEYS[i + 1], token, 'PX', ARGV[1]) held = token end
+    if held == token then
+      local last = redis.call('XREVRANGE', KEYS[i + 2], '+', '-', 'COUNT', 1)
+      out[#out + 1] = {2, last[1] and last[1][2][2] or ''}
+    else out[#out + 1] = {3, ''} end
+  end
+end
+return out"""
 RELEASE = """if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"""
 # followers: a sorted set of workers by when their interest expires, on the server's clock
 WATCH = """local t = redis.call('TIME')
@@ -78,8 +93,8 @@ class Store:
         self.state = "down"
         self.errors = 0
         self._probe: asyncio.Task | None = None
-        self._acquire, self._publish, self._release, self._watch = map(self.client.register_script,
-                                                                        (ACQUIRE, PUBLISH, RELEASE, WATCH))
+        self._acquire, self._publish, self._release, self._watch, self._claim = map(
+            self.client.register_script, (ACQUIRE, PUBLISH, RELEASE, WATCH, CLAIM))
 
     async def start(self) -> None:
         """One ping; if Redis does not answer, keep trying in the background."""
@@ -145,6 +160,15 @@ class Store:
     def token(self) -> str:
         """A lease holder's name: this worker's, and unique within it (one writer per run)."""
         return f"{self.me}:{uuid.uuid4().hex[:8]}"
+
+    async def claim(self, keys: list[str], tokens: list[str]) -> list[tuple[str, bytes | codec.Counts | None]]:
+        """For each run, in one round trip: ("finished", its bytes), ("leased", what its live
+        stream holds: the lease is now ``tokens[i]``'s) or ("elsewhere", None): another holds it."""
+        names = [f"gdv:{kind}:{key}" for key in keys for kind in ("run", "lease", "live")]
+        replies = await self._do(self._claim(keys=names, args=[self.lease_ms, *tokens]))
+        return [("finished", payload) if kind == 1 else
+                ("leased", codec.decode(payload).end if payload else codec.Counts()) if kind == 2 else
+                ("elsewhere", None) for kind, payload in replies]
 
     async def acquire(self, key: str, token: str) -> bool:
         return bool(await self._do(self._acquire(keys=[f"gdv:lease:{key}"], args=[token, self.lease_ms])))

@@ -92,3 +92,26 @@ def test_an_unreachable_redis_at_start_is_down_then_up(own_redis):
         await store.close()
 
     run_async(scenario)
+
+
+def test_a_claim_answers_every_run_in_one_call(redis_server):
+    """Finished runs come back whole; a free run's lease is taken (with what its live stream
+    already holds, for a taken-over run); a run leased by another worker is followed."""
+    async def scenario():
+        a, b = Store(redis_server.url, 1.0, 5), Store(redis_server.url, 1.0, 5)
+        await a.start()
+        await b.start()
+        await a.keep("done", b"stored")
+        ta = a.token()
+        assert await a.acquire("old", ta) and await a.publish("old", ta, chunk_bytes(3)) == 0
+        await a.release("old", ta)  # its trainer left after 3 updates
+        tb, tb2 = b.token(), b.token()
+        answers = await b.claim(["done", "old", "new"], [b.token(), tb, tb2])
+        assert answers[0] == ("finished", b"stored") and answers[1][0] == answers[2][0] == "leased"
+        assert answers[1][1].updates == 3 and answers[2][1].updates == 0
+        assert await a.claim(["new"], [a.token()]) == [("elsewhere", None)]
+        assert await b.acquire("new", tb2)  # the claim's token holds it
+        await a.close()
+        await b.close()
+
+    run_async(scenario)
