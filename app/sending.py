@@ -28,11 +28,15 @@ def farewell(retry_ms: int) -> bytes:
     return f": server stopping, reconnect\r\nretry: {random.randint(retry_ms, 2 * retry_ms)}\r\n\r\n".encode()
 
 
-async def until_shutdown(chunks: AsyncIterator[bytes], shutdown: anyio.Event, retry_ms: int) -> AsyncIterator[bytes]:
-    """The chunks, whole, until ``shutdown`` is set; then the farewell, and the end."""
-    stopping = asyncio.ensure_future(shutdown.wait())
-    following = None
+async def until_shutdown(chunks: AsyncIterator[bytes], shutdown: anyio.Event, retry_ms: int,
+                         first: bytes = b"") -> AsyncIterator[bytes]:
+    """``first`` (a chunk already made: no task to wait for it, so it goes out at once), then
+    the chunks, whole, until ``shutdown`` is set; then the farewell, and the end."""
+    stopping, following = None, None
     try:
+        if first:
+            yield first
+        stopping = asyncio.ensure_future(shutdown.wait())
         while not shutdown.is_set():
             following = asyncio.ensure_future(anext(chunks))
             await asyncio.wait({following, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -46,7 +50,8 @@ async def until_shutdown(chunks: AsyncIterator[bytes], shutdown: anyio.Event, re
             yield chunk
         yield farewell(retry_ms)
     finally:
-        stopping.cancel()
+        if stopping is not None:
+            stopping.cancel()
         if following is not None and not following.done():
             following.cancel()  # thrown into the stream where it waits: its cleanup runs there
         else:
@@ -111,7 +116,7 @@ async def in_pieces(chunks: AsyncIterator[bytes], size: int) -> AsyncIterator[by
 class StreamResponse(EventSourceResponse):
     """Server-sent events sent as the client drains and ended cleanly when the server stops."""
 
-    def __init__(self, chunks: AsyncIterator[bytes], settings: Settings, **kwargs):
+    def __init__(self, chunks: AsyncIterator[bytes], settings: Settings, first: bytes = b"", **kwargs):
         shutdown = anyio.Event()
-        body = in_pieces(until_shutdown(chunks, shutdown, settings.stream_retry_ms), settings.write_buffer_bytes)
+        body = in_pieces(until_shutdown(chunks, shutdown, settings.stream_retry_ms, first), settings.write_buffer_bytes)
         super().__init__(body, shutdown_event=shutdown, shutdown_grace_period=settings.shutdown_grace_seconds, **kwargs)

@@ -53,8 +53,10 @@ async def stream(request: Request, comparison: ComparisonDep, cursor: CursorDep,
     """Server-sent events: plan, points, eval, done per run, then end."""
     routed = time.perf_counter()
     chunks = await service.streams.open(comparison.configs, comparison.plan, cursor, admit)
+    # a new stream's first chunk is its plan, made without waiting: sent as soon as the response starts
+    first = await anext(chunks) if cursor is None else b""
     # encoded events: bytes pass through untouched; on shutdown the stream ends with a retry hint
-    return StreamResponse(chunks, settings, ping=15, headers={
+    return StreamResponse(chunks, settings, first, ping=15, headers={
         "Cache-Control": "no-store", "X-Accel-Buffering": "no", "Server-Timing": server_timing(request, routed)})
 
 
