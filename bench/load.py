@@ -12,7 +12,14 @@ training per run fleet-wide (summed from both processes' /metrics), no refusal, 
 < 1 s, zero errors and lost updates. A build without the fleet code ignores GDV_REDIS_URL: its
 processes train on their own, and the trainings target shows it.
 
-    .venv/bin/python bench/load.py [--same 100] [--different 20] [--workers 1] [--fleet]
+The client (bench/sseclient.py) stands in for browsers on other machines but shares the cores:
+it sends a browser's request, decodes each stream only until its first event (the time taken),
+and checks every update of every stream after all of them ended. It prints where the time to
+first event goes (connected, headers in, and the server's own steps from its Server-Timing
+header), server CPU per stream, its own CPU, bytes and the load average (other work on the
+machine counts in every figure). --client-nice N runs it at a lower priority, and says so.
+
+    .venv/bin/python bench/load.py [--same 100] [--different 20] [--workers 1] [--fleet] [--client-nice 10]
 """
 from __future__ import annotations
 
