@@ -31,7 +31,8 @@ EVENT_STREAM = "text/event-stream"
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"  # deflate, no name, no time, Unix (RFC 1952)
 DEFLATE_END = b"\x03\x00"  # an empty final block (fixed codes)
 SHARE_ABOVE = 256  # smaller pieces (pings) are compressed each time, not kept
-COMBINE_ABOVE = 16_384  # CRCs of larger pieces are combined, not recomputed per stream
+COMBINE_ABOVE = 16_384  # CRCs of larger pieces sent often are combined, not recomputed per stream ...
+COMBINE_AFTER = 16  # ... once this many streams took them (the combination costs 32 CRCs per length)
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
 SUFFIX = {GZIP: "-gzip", BROTLI: "-br"}
 
@@ -136,20 +137,23 @@ class SharedDeflate:
         self.max_bytes, self._bytes = max_bytes, 0
         self._memo: OrderedDict[bytes, tuple[bytes, int]] = OrderedDict()
 
-    def get(self, piece: bytes) -> tuple[bytes, int] | None:
+    def get(self, piece: bytes) -> tuple[bytes, int, int] | None:
+        """(deflate data, CRC-32, how many times it was served before) if kept."""
         hit = self._memo.get(piece)
-        if hit is not None:
-            self._memo.move_to_end(piece)
-        return hit
+        if hit is None:
+            return None
+        self._memo.move_to_end(piece)
+        hit[2] += 1
+        return hit[0], hit[1], hit[2]
 
-    def put(self, piece: bytes, compressed: tuple[bytes, int]) -> tuple[bytes, int]:
+    def put(self, piece: bytes, compressed: tuple[bytes, int]) -> tuple[bytes, int, int]:
         if len(piece) >= SHARE_ABOVE and piece not in self._memo:
-            self._memo[piece] = compressed
+            self._memo[piece] = [*compressed, 0]
             self._bytes += len(piece) + len(compressed[0])
             while self._memo and self._bytes > self.max_bytes:
-                old, (data, _) = self._memo.popitem(last=False)
+                old, (data, *_) = self._memo.popitem(last=False)
                 self._bytes -= len(old) + len(data)
-        return compressed
+        return (*compressed, 0)
 
 
 class SplicedGzip:
@@ -160,10 +164,10 @@ class SplicedGzip:
     def __init__(self):
         self.crc, self.size, self.head = 0, 0, GZIP_HEADER
 
-    def chunk(self, piece: bytes, compressed: tuple[bytes, int]) -> bytes:
-        data, crc = compressed
-        big = len(piece) > COMBINE_ABOVE
-        self.crc = crc32_combine(self.crc, crc, len(piece)) if big else zlib.crc32(piece, self.crc)
+    def chunk(self, piece: bytes, compressed: tuple[bytes, int, int]) -> bytes:
+        data, crc, served = compressed
+        combine = served >= COMBINE_AFTER and len(piece) > COMBINE_ABOVE
+        self.crc = crc32_combine(self.crc, crc, len(piece)) if combine else zlib.crc32(piece, self.crc)
         self.size += len(piece)
         out, self.head = self.head + data, b""
         return out
