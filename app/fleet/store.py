@@ -95,11 +95,17 @@ class Store:
         self._probe: asyncio.Task | None = None
         self._acquire, self._publish, self._release, self._watch, self._claim = map(
             self.client.register_script, (ACQUIRE, PUBLISH, RELEASE, WATCH, CLAIM))
+        self._claims: list[tuple[list[str], list[str], asyncio.Future]] = []  # waiting for the next call
+        self._claiming: asyncio.Task | None = None
 
     async def start(self) -> None:
         """One ping; if Redis does not answer, keep trying in the background."""
         try:
             await self.client.ping()
+            async with self.client.pipeline(transaction=False) as pipe:  # no NOSCRIPT round trips later
+                for script in (ACQUIRE, PUBLISH, RELEASE, WATCH, CLAIM):
+                    pipe.script_load(script)
+                await pipe.execute()
             self.state = "up"
         except (RedisError, OSError):
             self._lost()
@@ -162,13 +168,37 @@ class Store:
         return f"{self.me}:{uuid.uuid4().hex[:8]}"
 
     async def claim(self, keys: list[str], tokens: list[str]) -> list[tuple[str, bytes | codec.Counts | None]]:
-        """For each run, in one round trip: ("finished", its bytes), ("leased", what its live
-        stream holds: the lease is now ``tokens[i]``'s) or ("elsewhere", None): another holds it."""
-        names = [f"gdv:{kind}:{key}" for key in keys for kind in ("run", "lease", "live")]
-        replies = await self._do(self._claim(keys=names, args=[self.lease_ms, *tokens]))
-        return [("finished", payload) if kind == 1 else
-                ("leased", codec.decode(payload).end if payload else codec.Counts()) if kind == 2 else
-                ("elsewhere", None) for kind, payload in replies]
+        """For each run: ("finished", its bytes), ("leased", what its live stream holds: the lease
+        is now ``tokens[i]``'s) or ("elsewhere", None): another holds it. Claims made while one
+        is in flight go together in the next call: a class opening many links at once costs a
+        round trip or two, not one connection and round trip each."""
+        waiter = asyncio.get_running_loop().create_future()
+        self._claims.append((keys, tokens, waiter))
+        if self._claiming is None or self._claiming.done():
+            self._claiming = asyncio.get_running_loop().create_task(self._claim_waiting())
+        return await waiter
+
+    async def _claim_waiting(self) -> None:
+        while self._claims:
+            batch, self._claims = self._claims, []
+            names = [f"gdv:{kind}:{key}" for keys, _, _ in batch for key in keys for kind in ("run", "lease", "live")]
+            tokens = [token for _, tokens, _ in batch for token in tokens]
+            try:
+                replies = await self._do(self._claim(keys=names, args=[self.lease_ms, *tokens]))
+            except FleetDown:
+                replies = None
+            for keys, _, waiter in batch:
+                mine, replies = (replies[:len(keys)], replies[len(keys):]) if replies is not None else (None, None)
+                if waiter.done():
+                    continue  # its request was cancelled; the leases expire by themselves
+                try:
+                    if mine is None:
+                        raise FleetDown
+                    waiter.set_result([("finished", payload) if kind == 1 else
+                                       ("leased", codec.decode(payload).end if payload else codec.Counts())
+                                       if kind == 2 else ("elsewhere", None) for kind, payload in mine])
+                except Exception as exc:  # noqa: BLE001 - every waiter gets an answer
+                    waiter.set_exception(exc)
 
     async def acquire(self, key: str, token: str) -> bool:
         return bool(await self._do(self._acquire(keys=[f"gdv:lease:{key}"], args=[token, self.lease_ms])))

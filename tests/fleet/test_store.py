@@ -115,3 +115,19 @@ def test_a_claim_answers_every_run_in_one_call(redis_server):
         await b.close()
 
     run_async(scenario)
+
+
+def test_claims_made_at_once_are_answered_each_from_one_call(redis_server):
+    async def scenario():
+        a, b = Store(redis_server.url, 1.0, 5), Store(redis_server.url, 1.0, 5)
+        await a.start()
+        await b.start()
+        await a.keep("done", b"stored")
+        asks = [(["done", f"run{i}"], [a.token(), a.token()]) for i in range(10)]
+        answers = await asyncio.gather(*(a.claim(keys, tokens) for keys, tokens in asks))
+        assert all(answer[0] == ("finished", b"stored") and answer[1][0] == "leased" for answer in answers)
+        assert await b.claim([f"run{i}" for i in range(10)], [b.token() for _ in range(10)]) == [("elsewhere", None)] * 10
+        await a.close()
+        await b.close()
+
+    run_async(scenario)
