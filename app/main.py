@@ -63,7 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = make_registry(lambda: getattr(app.state, "service", None))
     app.state.metrics.register(ConnectionCollector(settings))
     app.state.assets = Assets(ROOT / "static")
-    app.add_middleware(CompressionMiddleware)  # inside the guard: its log counts the bytes sent
+    # inside the guard: its log counts the bytes sent
+    app.add_middleware(CompressionMiddleware, shared_bytes=settings.stream_gzip_cache_bytes)
     app.add_middleware(GuardMiddleware, settings=settings)
     handlers.install(app)
     app.include_router(runs.router)

@@ -23,6 +23,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
 EMBED_PATH = "/embed"
 WORKER = f"{os.uname().nodename}:{os.getpid()}".encode()
+ARRIVED = "gdv.arrived"  # scope key: perf_counter() when the request reached the app (Server-Timing)
 
 
 def content_security_policy(embeddable: bool, script_hashes: list[str] | tuple = ()) -> str:
@@ -51,7 +52,7 @@ class GuardMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        started = time.perf_counter()
+        started = scope[ARRIVED] = time.perf_counter()
         status = {"code": 0, "bytes": 0}
         path = scope["path"]
 
@@ -100,38 +101,44 @@ class CompressionMiddleware:
     brotli or gzip by Accept-Encoding, ``Vary: Accept-Encoding`` on every text answer. Bodies
     under ``minimum_size`` go as they are: below one packet nothing is saved. Big bodies are
     compressed in a worker thread (zlib and brotli release the GIL), so the event loop keeps
-    serving; a streamed body is compressed chunk by chunk, each flushed at once."""
+    serving; a streamed body is compressed chunk by chunk, each flushed at once. Event streams
+    prefer gzip: its pieces are compressed once for every stream that sends them
+    (``compression.SharedDeflate``), where brotli would compress each stream's copy."""
 
     THREAD_ABOVE = 256 * 1024  # ~1 ms of brotli 1, ~10 ms of gzip 1
 
-    def __init__(self, app, minimum_size: int = 1024):
+    def __init__(self, app, minimum_size: int = 1024, shared_bytes: int = 32_000_000):
         self.app = app
         self.minimum_size = minimum_size
+        self.shared = compression.SharedDeflate(shared_bytes)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        headers = dict(scope.get("headers", []))
-        coding = compression.pick(headers.get(b"accept-encoding", b"").decode("latin-1"))
-        state = {"start": None, "encoder": None}
+        accept = dict(scope.get("headers", [])).get(b"accept-encoding", b"").decode("latin-1")
+        state = {"start": None, "encoder": None, "coding": None}
 
         async def send_compressed(message):
             if message["type"] == "http.response.start":
                 start_headers = MutableHeaders(raw=list(message.get("headers", [])))
-                if compression.compressible(start_headers.get("content-type", "")) and message["status"] not in (204, 304):
+                content_type = start_headers.get("content-type", "")
+                if compression.compressible(content_type) and message["status"] not in (204, 304):
                     start_headers.add_vary_header("Accept-Encoding")
+                    events = content_type.startswith(compression.EVENT_STREAM)
+                    coding = compression.pick(accept, (compression.GZIP, compression.BROTLI) if events else
+                                              (compression.BROTLI, compression.GZIP))
                     if coding and "content-encoding" not in start_headers and scope["method"] != "HEAD":
-                        state["start"] = {**message, "headers": start_headers.raw}  # held until the body is seen
-                        return
+                        state["start"], state["coding"] = {**message, "headers": start_headers.raw}, coding
+                        return  # held until the body is seen
                 return await send({**message, "headers": start_headers.raw})
             if state["start"] is None and state["encoder"] is None:
                 return await send(message)
-            await self._body(message, state, coding, send)
+            await self._body(message, state, send)
 
         await self.app(scope, receive, send_compressed)
 
-    async def _body(self, message, state, coding, send) -> None:
-        body, more = message.get("body", b""), message.get("more_body", False)
+    async def _body(self, message, state, send) -> None:
+        body, more, coding = message.get("body", b""), message.get("more_body", False), state["coding"]
         if state["start"] is not None:  # the first body message decides
             start, state["start"] = state["start"], None
             if not more and len(body) < self.minimum_size:
@@ -147,15 +154,24 @@ class CompressionMiddleware:
                 await send({**start, "headers": headers.raw})
                 return await send({**message, "body": body})
             del headers["content-length"]
-            state["encoder"] = compression.Encoder(coding)
+            state["encoder"] = compression.SplicedGzip() if coding == compression.GZIP else compression.Encoder(coding)
             await send({**start, "headers": headers.raw})
-        encoder = state["encoder"]
-        big = len(body) > self.THREAD_ABOVE  # a catch-up of a finished comparison comes as one chunk
-        out = (await anyio.to_thread.run_sync(encoder.chunk, body) if big else encoder.chunk(body)) if body else b""
+        out = await self._chunk(state["encoder"], body) if body else b""
         if not more:
-            out += encoder.finish()
+            out += state["encoder"].finish()
         if out or not more:
             await send({"type": "http.response.body", "body": out, "more_body": more})
+
+    async def _chunk(self, encoder, body: bytes) -> bytes:
+        big = len(body) > self.THREAD_ABOVE  # a catch-up of a finished comparison may come as one chunk
+        if isinstance(encoder, compression.SplicedGzip):
+            compressed = self.shared.get(body)
+            if compressed is None:
+                made = await anyio.to_thread.run_sync(compression.deflate_piece, body) if big else \
+                    compression.deflate_piece(body)
+                compressed = self.shared.put(body, made)
+            return encoder.chunk(body, compressed)
+        return await anyio.to_thread.run_sync(encoder.chunk, body) if big else encoder.chunk(body)
 
     async def _whole(self, body: bytes, coding: str) -> bytes:
         if len(body) > self.THREAD_ABOVE:

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     stream_chunk_cache_chunks: int = 256
     stream_block_cache_chars: int = 32_000_000  # encoded blocks of updates shared by streams of one record
     stream_block_cache_records: int = 256
+    stream_gzip_cache_bytes: int = 32_000_000  # stream pieces and their gzip, compressed once for all streams
     first_event_priority_seconds: float = 0.5  # other streams' points wait at most this for new streams' plans
     # connections (app/server.py): what one slow client may hold, and how a stopping server ends
     send_buffer_bytes: int = 65_536  # SO_SNDBUF of each connection (Linux grants twice this)

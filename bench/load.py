@@ -12,7 +12,14 @@ training per run fleet-wide (summed from both processes' /metrics), no refusal, 
 < 1 s, zero errors and lost updates. A build without the fleet code ignores GDV_REDIS_URL: its
 processes train on their own, and the trainings target shows it.
 
-    .venv/bin/python bench/load.py [--same 100] [--different 20] [--workers 1] [--fleet]
+The client (bench/sseclient.py) stands in for browsers on other machines but shares the cores:
+it sends a browser's request, decodes each stream only until its first event (the time taken),
+and checks every update of every stream after all of them ended. It prints where the time to
+first event goes (connected, headers in, and the server's own steps from its Server-Timing
+header), server CPU per stream, its own CPU, bytes and the load average (other work on the
+machine counts in every figure). --client-nice N runs it at a lower priority, and says so.
+
+    .venv/bin/python bench/load.py [--same 100] [--different 20] [--workers 1] [--fleet] [--client-nice 10]
 """
 from __future__ import annotations
 
@@ -27,12 +34,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 import orjson  # noqa: E402
+import sseclient  # noqa: E402
+from sseclient import read_stream  # noqa: E402
 from targets import record  # noqa: E402
 
 from app.links import parse_comparison  # noqa: E402
@@ -43,35 +53,23 @@ LOST = "lost or extra updates"
 DIFFERENT = "dataset=linear&n_samples=1000&epochs=5&batch_size=full,1,100&seed={i}"
 
 
-async def one_stream(client: httpx.AsyncClient, url: str, deadline: float) -> dict:
-    """Read one stream as bytes, noting when its first event arrives; check it afterwards. Each
-    student's browser parses on its own machine: parsing here while 119 other streams wait to be
-    read would time this one client process, not the server."""
-    start = time.perf_counter()
-    result = {"status": None, "first": None, "complete": False, "error": None}
-    try:
-        async with client.stream("GET", url, timeout=httpx.Timeout(60, connect=30)) as r:
-            result["status"] = r.status_code
-            if r.status_code != 200:
-                await r.aread()
-                return result
-            body = bytearray()
-            async for chunk in r.aiter_bytes():  # decoded: the stream comes compressed, as to a browser
-                if time.perf_counter() > deadline:
-                    raise TimeoutError("stream still open at the time limit")
-                body += chunk
-                if result["first"] is None and b"event:" in body:
-                    result["first"] = time.perf_counter() - start
-        result["body"] = bytes(body)
-    except Exception as exc:  # noqa: BLE001 - every failure is counted and printed
-        result["error"] = f"{type(exc).__name__}: {exc}"
-    return result
+async def one_stream(url: str, deadline: float) -> dict:
+    """Read one stream, noting when its first event arrives (bench/sseclient.py); checked afterwards."""
+    address = urlsplit(url)
+    reading = await read_stream(address.hostname, address.port, f"{address.path}?{address.query}", deadline)
+    return {"status": reading.status, "first": reading.first, "complete": False, "error": reading.error,
+            "reading": reading}
 
 
 def check(result: dict) -> None:
     """Every update of the plan exactly once, in order, and an end event."""
-    body = result.pop("body", None)
-    if body is None:
+    reading = result["reading"]
+    if reading.status != 200 or result["error"]:
+        return
+    try:
+        body = sseclient.body(reading)
+    except Exception as exc:  # noqa: BLE001 - a broken transfer or coding is an error
+        result["error"] = f"{type(exc).__name__}: {exc}"
         return
     event, plan, received, done, ended = None, None, {}, {}, False
     for line in body.decode().splitlines():
@@ -130,13 +128,9 @@ def start_servers(args: argparse.Namespace, redis_url: str | None) -> list[tuple
 async def run(urls: list[str], same: int, different: int, limit_s: float) -> list[tuple[str, dict]]:
     """Every stream at once, alternating between the servers (a balancer's work)."""
     deadline = time.perf_counter() + limit_s
-    limits = httpx.Limits(max_connections=same + different + 10)
     queries = [("same", SAME) for _ in range(same)] + [("different", DIFFERENT.format(i=i + 1)) for i in range(different)]
-    async with httpx.AsyncClient(limits=limits) as client:
-        results = await asyncio.gather(*(one_stream(client, f"{urls[i % len(urls)]}/api/stream?{query}", deadline)
-                                         for i, (_, query) in enumerate(queries)))
-    for result in results:
-        check(result)
+    results = await asyncio.gather(*(one_stream(f"{urls[i % len(urls)]}/api/stream?{query}", deadline)
+                                     for i, (_, query) in enumerate(queries)))
     return [(kind, r) for (kind, _), r in zip(queries, results)]
 
 
@@ -196,6 +190,21 @@ def judge(args: argparse.Namespace, figures: dict, trained: int) -> bool:
     return ok & record("load", "fleet: lost updates", str(lost), not lost)
 
 
+def breakdown(results: list[tuple[str, dict]]) -> None:
+    """Where the time to first event goes: p50 / p95 of each step as the client saw it, and the
+    server's own steps from its Server-Timing header (sent with the first event)."""
+    readings = [r["reading"] for _, r in results if r["reading"].status == 200]
+    steps = {"connected": [x.connect for x in readings if x.connect is not None],
+             "headers in": [x.headers for x in readings if x.headers is not None],
+             "first event": [x.first for x in readings if x.first is not None]}
+    for x in readings:
+        for item in filter(None, x.server_timing.split(",")):
+            name, _, dur = item.strip().partition(";dur=")
+            steps.setdefault(f"server {name}", []).append(float(dur) / 1000)
+    print("from the request's start (s):", "; ".join(
+        f"{name} p50 {p(v, 50):.3f} p95 {p(v, 95):.3f}" for name, v in steps.items() if v))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--same", type=int)
@@ -203,6 +212,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--fleet", action="store_true", help="two app processes joined by a redis-server")
     parser.add_argument("--time-limit", type=float, default=180)
+    parser.add_argument("--client-nice", type=int, default=0,
+                        help="run this load client at a lower CPU priority (os.nice), as browsers on other machines would not take the servers' cores")
     args = parser.parse_args()
     args.same = args.same if args.same is not None else (1000 if args.fleet else 100)
     args.different = args.different if args.different is not None else (40 if args.fleet else 20)
@@ -211,22 +222,33 @@ def main() -> int:
         print("redis-server is missing (make test installs it): the two processes run without a fleet")
     servers = start_servers(args, redis_url)
     urls = [url for _, url in servers]
+    if args.client_nice:
+        os.nice(args.client_nice)  # after the servers started: they keep the normal priority
     try:
-        began = time.perf_counter()
-        cpu0 = sum(cpu_seconds(proc.pid) for proc, _ in servers)
+        began, load0 = time.perf_counter(), os.getloadavg()[0]
+        cpu0, client0 = sum(cpu_seconds(proc.pid) for proc, _ in servers), time.process_time()
         results = asyncio.run(run(urls, args.same, args.different, args.time_limit))
-        wall = time.perf_counter() - began
+        wall, client = time.perf_counter() - began, time.process_time() - client0
+        server_cpu, load1 = sum(cpu_seconds(proc.pid) for proc, _ in servers) - cpu0, os.getloadavg()[0]
         trained = trainings(urls)
         state = fleet_state(urls[0]) if args.fleet else None
-        print(f"server CPU {sum(cpu_seconds(proc.pid) for proc, _ in servers) - cpu0:.2f}s, "
-              f"this client CPU {time.process_time():.2f}s")
     finally:
         for proc in [proc for proc, _ in servers] + ([redis] if redis else []):
             proc.terminate()
             proc.wait(10)
+    checking = time.process_time()
+    for _, result in results:
+        check(result)
+    sent = sum(len(r["reading"].raw) for _, r in results)
     print(f"{args.same} clients on one link + {args.different} on different links, one address, "
           f"{len(servers)} server(s) x {args.workers} worker(s), {wall:.1f} s; trainings {trained}"
-          + (f"; redis: {state}" if args.fleet else "") + "\n")
+          + (f"; redis: {state}" if args.fleet else ""))
+    print(f"server CPU {server_cpu:.2f} s ({server_cpu / len(results) * 1000:.1f} ms a stream); load client CPU "
+          f"{client:.2f} s while streams were open" + (f" at nice {args.client_nice}" if args.client_nice else "")
+          + f", {time.process_time() - checking:.2f} s checking them afterwards; {sent / 1e6:.0f} MB received "
+          f"({sent / max(1, len(results)) / 1e3:.0f} KB a stream, {results[0][1]['reading'].coding or 'identity'}); "
+          f"load average {load0:.2f} before, {load1:.2f} after (2 cores, shared)\n")
+    breakdown(results)
     ok = judge(args, table(results), trained)
     print("\ntarget: zero errors, zero lost updates, p95 time to first event < "
           + ("1 s, one training per run, no refusal" if args.fleet else "0.5 s"))

@@ -2,6 +2,7 @@
 of every text answer and of the stream (CompressionMiddleware), also through the compose nginx."""
 import gzip
 import time
+import zlib
 
 import brotli
 import httpx
@@ -120,3 +121,21 @@ def test_through_nginx_the_stream_stays_compressed_and_every_chunk_arrives_at_on
         for path in ("/static/js/chart.js", "/api/schema"):
             r = httpx.get(url + path, headers={"Accept-Encoding": "gzip"})
             assert r.headers["content-encoding"] == "gzip" and "Accept-Encoding" in r.headers["vary"]
+
+
+def test_event_streams_prefer_gzip_and_share_its_compression(client):
+    """A browser takes br and gzip: streams get gzip, whose pieces are compressed once for every
+    stream sending them, so two streams of one finished link are byte-identical gzip members."""
+    query = "/api/stream?dataset=linear&n_samples=3000&epochs=2&batch_size=full,1"
+    client.get(query)  # trained: the next streams are catch-ups of the cached runs
+    plain = client.get(query, headers={"Accept-Encoding": "identity"}).content
+    bodies = []
+    for _ in range(2):
+        r, body = raw(client, query, "gzip, deflate, br, zstd")
+        assert r.headers["content-encoding"] == "gzip"
+        decoder = zlib.decompressobj(31)
+        assert decoder.decompress(body) == plain and decoder.eof and not decoder.unused_data
+        bodies.append(body)
+    assert bodies[0] == bodies[1]
+    r, _ = raw(client, "/api/schema", "gzip, deflate, br")
+    assert r.headers["content-encoding"] == "br"  # whole answers keep brotli

@@ -24,6 +24,23 @@ def test_new_comparisons_are_rate_limited_per_client(make_client):
     assert 'reason="rate_limit"' in client.get("/metrics").text
 
 
+def test_a_history_is_charged_only_when_it_starts_training(make_client):
+    """/api/history (and the verdict and picture that read finished runs) can start training:
+    charged from the same bucket as a stream doing so, never for runs trained or training."""
+    client = make_client(stream_burst=1, stream_starts_per_minute=1)
+    new, other = "batch_size=1&epochs=2&n_samples=3000", "batch_size=1&epochs=2&n_samples=3000&seed=2"
+    with client.stream("GET", f"/api/stream?{new}") as stream:  # the one token; still training or done
+        next(stream.iter_lines())
+        assert client.get(f"/api/history?{new}").status_code == 200
+    for _ in range(3):
+        assert client.get(f"/api/history?{new}").status_code == 200  # cached: free, however often
+    r = client.get(f"/api/history?{other}")
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+    assert client.get(f"/api/stream?{other}").status_code == 429  # one bucket for both
+    assert client.get(f"/api/verdict?lesson=batch_size&{other}").status_code == 429
+    assert client.app.state.service.stats.runs_started == 1  # the one run, trained once
+
+
 async def open_streams(url: str, queries: list[str], concurrency: int) -> list[tuple[int, bytes, dict]]:
     """Read each stream whole over real HTTP, ``concurrency`` at a time: (status, body, headers)."""
     gate = asyncio.Semaphore(concurrency)

@@ -59,3 +59,19 @@ def test_a_stream_that_ends_by_itself_is_passed_through():
         return [chunk async for chunk in until_shutdown(stream(), anyio.Event(), 500)]
 
     assert run_async(scenario) == events(1, 2)
+
+
+def test_a_chunk_already_made_goes_first_without_waiting_for_the_rest():
+    async def scenario():
+        gate = asyncio.Event()
+
+        async def stream():
+            await gate.wait()
+            yield b"later"
+
+        out = until_shutdown(stream(), anyio.Event(), 500, first=b"plan")
+        assert await anext(out) == b"plan"  # the stream's own chunks are not ready yet
+        gate.set()
+        assert [chunk async for chunk in out] == [b"later"]
+
+    run_async(scenario)

@@ -82,10 +82,11 @@ async def get_cursor(comparison: ComparisonDep,
 CursorDep = Annotated[Cursor | None, Depends(get_cursor)]
 
 
-async def stream_admission(request: Request, settings: SettingsDep, service: ServiceDep) -> Admit:
-    """What a stream pays to start training (``RunService.subscribe`` calls it only then): a
-    token of its client address's bucket, else 429 with Retry-After. Streams that follow a run
-    already trained or training cost nothing, so a lecture hall behind one address is not refused."""
+async def training_admission(request: Request, settings: SettingsDep, service: ServiceDep) -> Admit:
+    """What a request pays to start training (``RunService.subscribe`` calls it only then), be it
+    a stream, a history, a verdict or a picture: a token of its client address's bucket, else 429
+    with Retry-After. Requests for runs already trained or training cost nothing, so a lecture
+    hall behind one address is not refused."""
     client = client_key(request, settings.trust_forwarded_for)
 
     def admit(new_runs: list) -> None:
@@ -97,7 +98,7 @@ async def stream_admission(request: Request, settings: SettingsDep, service: Ser
     return admit
 
 
-StreamStartDep = Annotated[Admit, Depends(stream_admission)]
+AdmitDep = Annotated[Admit, Depends(training_admission)]
 
 
 async def client_gone(request: Request) -> None:
@@ -115,10 +116,11 @@ async def unless_gone(request: Request, work: Awaitable[T]) -> tuple[bool, T | N
     return (True, task.result()) if task.done() and not task.cancelled() else (False, None)
 
 
-async def finished_records(request: Request, service: RunService, comparison: Comparison) -> list[RunRecord] | None:
-    """The comparison's finished records (cached runs at once, else trained); None if the client
-    left first, which stops the training it alone was waiting for."""
-    subscription = await service.subscribe(comparison.configs)
+async def finished_records(request: Request, service: RunService, comparison: Comparison,
+                           admit: Admit | None = None) -> list[RunRecord] | None:
+    """The comparison's finished records (cached runs at once, else trained once ``admit`` let
+    it start); None if the client left first, which stops the training it alone was waiting for."""
+    subscription = await service.subscribe(comparison.configs, admit)
     try:
         finished, records = await unless_gone(request, subscription.finished())
     finally:
@@ -126,8 +128,9 @@ async def finished_records(request: Request, service: RunService, comparison: Co
     return records if finished else None
 
 
-async def get_finished(request: Request, comparison: ComparisonDep, service: ServiceDep) -> list[RunRecord] | None:
-    return await finished_records(request, service, comparison)
+async def get_finished(request: Request, comparison: ComparisonDep, service: ServiceDep,
+                       admit: AdmitDep) -> list[RunRecord] | None:
+    return await finished_records(request, service, comparison, admit)
 
 
 FinishedDep = Annotated[list[RunRecord] | None, Depends(get_finished)]

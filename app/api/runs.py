@@ -2,6 +2,7 @@
 comparison's query string. Routers only translate HTTP; the work is in app.services."""
 from __future__ import annotations
 
+import time
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request, Response
@@ -9,13 +10,14 @@ from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse
 
 from app.api.caching import CachedDep, EquivalentDep
-from app.api.deps import ComparisonDep, CursorDep, FinishedDep, ServiceDep, SettingsDep, StreamStartDep
+from app.api.deps import AdmitDep, ComparisonDep, CursorDep, FinishedDep, ServiceDep, SettingsDep
 from app.api.openapi import RUN_PARAMETERS
 from app.codegen import FRAMEWORKS, script
 from app.comparison import history, history_csv
 from app.engine import Trainer
 from app.engine.landscape import linear_landscape
 from app.errors import QueryError
+from app.middleware import ARRIVED
 from app.schemas import run_schema
 from app.sending import StreamResponse
 from app.streaming import dumps
@@ -46,19 +48,31 @@ async def plan(comparison: ComparisonDep, cached: CachedDep):
 
 
 @router.get("/stream", openapi_extra=DOC, response_class=EventSourceResponse)
-async def stream(comparison: ComparisonDep, cursor: CursorDep, admit: StreamStartDep, service: ServiceDep,
-                 settings: SettingsDep):
+async def stream(request: Request, comparison: ComparisonDep, cursor: CursorDep, admit: AdmitDep,
+                 service: ServiceDep, settings: SettingsDep):
     """Server-sent events: plan, points, eval, done per run, then end."""
+    routed = time.perf_counter()
     chunks = await service.streams.open(comparison.configs, comparison.plan, cursor, admit)
+    # a new stream's first chunk is its plan, made without waiting: sent as soon as the response starts
+    first = await anext(chunks) if cursor is None else b""
     # encoded events: bytes pass through untouched; on shutdown the stream ends with a retry hint
-    return StreamResponse(chunks, settings, ping=15, headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+    return StreamResponse(chunks, settings, first, ping=15, headers={
+        "Cache-Control": "no-store", "X-Accel-Buffering": "no", "Server-Timing": server_timing(request, routed)})
+
+
+def server_timing(request: Request, routed: float) -> str:
+    """Where a stream's start went (devtools and bench/load.py read it): the request read and
+    checked (parse), then runs found or admitted (open)."""
+    arrived = request.scope.get(ARRIVED, routed)
+    return f"parse;dur={(routed - arrived) * 1000:.1f}, open;dur={(time.perf_counter() - routed) * 1000:.1f}"
 
 
 @router.get("/history", openapi_extra=DOC, response_class=JSON)
 async def get_history(comparison: ComparisonDep, cached: EquivalentDep, records: FinishedDep,
                       format: Literal["json", "csv"] = Query("json", description="json or csv")):
-    """The whole finished comparison; trains it first unless it is cached. A client that leaves
-    stops the training it alone was waiting for."""
+    """The whole finished comparison; trains it first unless it is cached or training (new
+    training is rate-limited per address as a stream's is). A client that leaves stops the
+    training it alone was waiting for."""
     if records is None:
         return Response(status_code=499)  # nobody reads it
     keep = all(rec.status != "failed" for rec in records)  # an error is not the comparison's answer

@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from app import i18n, picture
-from app.api.deps import ComparisonDep, ServiceDep, SettingsDep, checked, finished_records
+from app.api.deps import AdmitDep, ComparisonDep, ServiceDep, SettingsDep, checked, finished_records
 from app.api.openapi import RUN_PARAMETERS
 from app.comparison import Comparison
 from app.lessons import texts
@@ -61,7 +61,7 @@ def matches(if_none_match: str | None, tag: str) -> bool:
 
 @router.get("/api/picture", openapi_extra={"parameters": RUN_PARAMETERS}, response_class=Response,
             responses={200: {"content": {"image/png": {}}, "description": "1200x630 PNG"}, 304: {}})
-async def get_picture(request: Request, comparison: ComparisonDep, service: ServiceDep,
+async def get_picture(request: Request, comparison: ComparisonDep, service: ServiceDep, admit: AdmitDep,
                       if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None):
     """A 1200x630 PNG of the comparison's loss curves for link previews, titled with the
     ``lesson``'s title in ``lang`` (page keys); the same bytes for the same comparison."""
@@ -81,7 +81,7 @@ async def get_picture(request: Request, comparison: ComparisonDep, service: Serv
         png = await run_in_threadpool(picture.render_question, words["title"][lang], words["question"][lang], names, lang)
         PICTURES.keep(tag, png)
     if png is None:
-        records = await finished_records(request, service, comparison)
+        records = await finished_records(request, service, comparison, admit)
         if records is None:
             return Response(status_code=499)  # nobody reads it
         title = texts()[lesson]["title"][lang] if lesson else i18n.strings(lang)["title"]

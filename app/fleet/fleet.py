@@ -48,29 +48,21 @@ class Fleet:
         """Fill ``records`` (and ``jobs``) with the runs the fleet has: finished ones (also put in
         ``port.cache``) and ones training elsewhere (followed, adopted by ``port``). Returns the
         runs this worker must train: it holds their leases, or Redis is down."""
-        keys = [run_key(cfg) for cfg in missing]
-        try:
-            stored = await self.store.finished(keys)
+        links = [Link(self.store, run_key(cfg)) for cfg in missing]
+        try:  # one round trip for all: what a class opening one link waits for
+            answers = await self.store.claim([link.key for link in links], [link.token for link in links])
         except FleetDown:
             return missing
         train = []
-        for cfg, key, data in zip(missing, keys, stored):
-            link = Link(self.store, key)
-            try:
-                if data is None and await link.take():
-                    data = (await self.store.finished([key]))[0]  # stored before the lease was free?
-                    if data is None:
-                        self._leases[cfg] = link
-                        train.append(cfg)
-                        continue
-                    await self.store.release(key, link.token)
-            except FleetDown:
-                train.append(cfg)
-                continue
-            if data is not None:
-                records[cfg] = await asyncio.to_thread(codec.record, cfg, data)  # off the event loop
+        for cfg, link, (kind, payload) in zip(missing, links, answers):
+            if kind == "finished":
+                records[cfg] = await asyncio.to_thread(codec.record, cfg, payload)  # off the event loop
                 port.cache.put(records[cfg])
                 self.hits += 1
+            elif kind == "leased":
+                link.leased, link.published = True, payload
+                self._leases[cfg] = link
+                train.append(cfg)
             else:
                 link.view = records[cfg] = RunRecord(cfg)
                 job = FleetJob(link, port)

@@ -50,6 +50,7 @@ class Link:
         self.token = store.token()
         self.leased = False
         self.published = Counts()  # what the live stream holds, as far as this worker knows
+        self.followers = 0  # workers following the run, as of our last publish
 
     async def take(self) -> bool:
         """Hold the lease (take it, or keep it) and learn what the live stream holds."""
@@ -70,7 +71,8 @@ class Link:
             chunk = codec.extract(self.view, self.published)
             if not final:
                 chunk.final = None
-        self.leased = await self.store.publish(self.key, self.token, b"" if chunk.empty else codec.encode(chunk))
+        followers = await self.store.publish(self.key, self.token, b"" if chunk.empty else codec.encode(chunk))
+        self.leased, self.followers = followers is not None, followers or 0
         if self.leased and not chunk.empty:
             self.published = chunk.end
 
@@ -97,6 +99,7 @@ class Publisher:
         loop = asyncio.get_running_loop()
         job.progressed = lambda: loop.call_soon_threadsafe(self.wake.set)  # from the training thread
         job.watchers.add(self.wake)
+        job.on_leave = self.wake.set  # a client here left: see at once whether anyone still follows
         job.subscribers += 1  # the fleet's hold (see ``_hold``)
         self.held, self.owned = True, owner is not None
         self.tick = links[0].store.block_ms / 1000
@@ -126,7 +129,7 @@ class Publisher:
                 break
             if tick:
                 checked = loop.time()
-                await self._hold()
+            self._hold()
             try:
                 await asyncio.wait_for(self.wake.wait(), self.tick)
             except asyncio.TimeoutError:
@@ -135,18 +138,16 @@ class Publisher:
         for link in self.links:
             await self.attempt(link.close())
 
-    async def _hold(self) -> None:
-        """Let the job go once no client here follows it and no worker elsewhere does."""
+    def _hold(self) -> None:
+        """Let the job go once no client here follows it and no worker elsewhere does (as the
+        publish just made says; with Redis down, nobody elsewhere can follow), so it stops
+        within one update of its last follower leaving, as a local job does."""
         if self.owned and self.owner.cancel.is_set():
             self.owned = False
             self.unsubscribe([self.job])  # the follower's own clients left
         if self.held and self.job.subscribers <= 1:
-            for link in self.links:
-                try:
-                    if link.leased and await link.store.watched(link.key):
-                        return
-                except FleetDown:
-                    pass
+            if any(link.leased and link.followers and link.store.state == "up" for link in self.links):
+                return
             self.held = False
             self.unsubscribe([self.job])
 

@@ -39,11 +39,29 @@ ACQUIRE = """local v = redis.call('GET', KEYS[1])
 if v == false then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
 if v == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
 return 0"""
-# renew the lease and append a chunk (if any) only while the lease is ours: one writer per run
+# renew the lease and append a chunk (if any) only while the lease is ours: one writer per run.
+# 0 if the lease is not ours, else 1 + the workers following the run (KEYS[3], as WATCH keeps it)
 PUBLISH = """if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 if ARGV[4] ~= '' then redis.call('XADD', KEYS[2], '*', 'c', ARGV[4]) redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
-return 1"""
+local t = redis.call('TIME')
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', t[1] * 1000 + math.floor(t[2] / 1000))
+return 1 + redis.call('ZCARD', KEYS[3])"""
+# per run (KEYS: run, lease, live; ARGV: lease ms, then one token per run), in one round trip:
+# {1, the finished run} | {2, the last live chunk or ''}: the lease is now ours | {3, ''}: another's
+CLAIM = """local out = {}
+for i = 1, #KEYS, 3 do
+  local data = redis.call('GET', KEYS[i])
+  if data then out[#out + 1] = {1, data} else
+    local token, held = ARGV[(i + 2) / 3 + 1], redis.call('GET', KEYS[i + 1])
+    if held == false then redis.call('SET', KEYS[i + 1], token, 'PX', ARGV[1]) held = token end
+    if held == token then
+      local last = redis.call('XREVRANGE', KEYS[i + 2], '+', '-', 'COUNT', 1)
+      out[#out + 1] = {2, last[1] and last[1][2][2] or ''}
+    else out[#out + 1] = {3, ''} end
+  end
+end
+return out"""
 RELEASE = """if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"""
 # followers: a sorted set of workers by when their interest expires, on the server's clock
 WATCH = """local t = redis.call('TIME')
@@ -75,13 +93,19 @@ class Store:
         self.state = "down"
         self.errors = 0
         self._probe: asyncio.Task | None = None
-        self._acquire, self._publish, self._release, self._watch = map(self.client.register_script,
-                                                                        (ACQUIRE, PUBLISH, RELEASE, WATCH))
+        self._acquire, self._publish, self._release, self._watch, self._claim = map(
+            self.client.register_script, (ACQUIRE, PUBLISH, RELEASE, WATCH, CLAIM))
+        self._claims: list[tuple[list[str], list[str], asyncio.Future]] = []  # waiting for the next call
+        self._claiming: asyncio.Task | None = None
 
     async def start(self) -> None:
         """One ping; if Redis does not answer, keep trying in the background."""
         try:
             await self.client.ping()
+            async with self.client.pipeline(transaction=False) as pipe:  # no NOSCRIPT round trips later
+                for script in (ACQUIRE, PUBLISH, RELEASE, WATCH, CLAIM):
+                    pipe.script_load(script)
+                await pipe.execute()
             self.state = "up"
         except (RedisError, OSError):
             self._lost()
@@ -143,13 +167,48 @@ class Store:
         """A lease holder's name: this worker's, and unique within it (one writer per run)."""
         return f"{self.me}:{uuid.uuid4().hex[:8]}"
 
+    async def claim(self, keys: list[str], tokens: list[str]) -> list[tuple[str, bytes | codec.Counts | None]]:
+        """For each run: ("finished", its bytes), ("leased", what its live stream holds: the lease
+        is now ``tokens[i]``'s) or ("elsewhere", None): another holds it. Claims made while one
+        is in flight go together in the next call: a class opening many links at once costs a
+        round trip or two, not one connection and round trip each."""
+        waiter = asyncio.get_running_loop().create_future()
+        self._claims.append((keys, tokens, waiter))
+        if self._claiming is None or self._claiming.done():
+            self._claiming = asyncio.get_running_loop().create_task(self._claim_waiting())
+        return await waiter
+
+    async def _claim_waiting(self) -> None:
+        while self._claims:
+            batch, self._claims = self._claims, []
+            names = [f"gdv:{kind}:{key}" for keys, _, _ in batch for key in keys for kind in ("run", "lease", "live")]
+            tokens = [token for _, tokens, _ in batch for token in tokens]
+            try:
+                replies = await self._do(self._claim(keys=names, args=[self.lease_ms, *tokens]))
+            except FleetDown:
+                replies = None
+            for keys, _, waiter in batch:
+                mine, replies = (replies[:len(keys)], replies[len(keys):]) if replies is not None else (None, None)
+                if waiter.done():
+                    continue  # its request was cancelled; the leases expire by themselves
+                try:
+                    if mine is None:
+                        raise FleetDown
+                    waiter.set_result([("finished", payload) if kind == 1 else
+                                       ("leased", codec.decode(payload).end if payload else codec.Counts())
+                                       if kind == 2 else ("elsewhere", None) for kind, payload in mine])
+                except Exception as exc:  # noqa: BLE001 - every waiter gets an answer
+                    waiter.set_exception(exc)
+
     async def acquire(self, key: str, token: str) -> bool:
         return bool(await self._do(self._acquire(keys=[f"gdv:lease:{key}"], args=[token, self.lease_ms])))
 
-    async def publish(self, key: str, token: str, data: bytes = b"") -> bool:
-        """Append a chunk (and renew the lease) if the lease is still ``token``'s."""
-        return bool(await self._do(self._publish(keys=[f"gdv:lease:{key}", f"gdv:live:{key}"],
-                                                 args=[token, self.lease_ms, LIVE_MS, data])))
+    async def publish(self, key: str, token: str, data: bytes = b"") -> int | None:
+        """Append a chunk (and renew the lease) if the lease is still ``token``'s: how many
+        workers follow the run then, or None when the lease is not ours."""
+        followers = await self._do(self._publish(keys=[f"gdv:lease:{key}", f"gdv:live:{key}", f"gdv:watch:{key}"],
+                                                 args=[token, self.lease_ms, LIVE_MS, data]))
+        return followers - 1 if followers else None
 
     async def release(self, key: str, token: str) -> None:
         await self._do(self._release(keys=[f"gdv:lease:{key}"], args=[token]))
@@ -174,7 +233,3 @@ class Store:
 
     async def unwatch(self, key: str) -> None:
         await self._do(self.client.zrem(f"gdv:watch:{key}", self.me))
-
-    async def watched(self, key: str) -> bool:
-        """Whether any worker's clients follow the run."""
-        return bool(await self._do(self._watch(keys=[f"gdv:watch:{key}"], args=[self.me, 0])))

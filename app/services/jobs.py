@@ -61,6 +61,7 @@ class Job:
         self.ended = asyncio.Event()  # set on the event loop once every run has ended
         self.watchers: set[asyncio.Event] = set()  # streams to wake when the job ends
         self.progressed = None  # called in the worker thread after each slice (the fleet publishes)
+        self.on_leave = None  # called on the event loop when a subscriber leaves (the fleet checks who follows)
 
     def run(self) -> None:
         """Worker thread: train every run to its end, or until cancelled."""

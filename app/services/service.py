@@ -63,7 +63,7 @@ class RunService:
     def __init__(self, settings: Settings, fleet=None):
         self.settings = settings
         self.fleet = fleet  # app.fleet.Fleet when GDV_REDIS_URL names a Redis, else None
-        self._resolving = asyncio.Lock()  # one fleet look-up at a time: identical requests share its answer
+        self._resolving: dict[TrainConfig, asyncio.Event] = {}  # runs being asked of the fleet, set once answered
         self.scheduler = Scheduler(settings.training_slots, settings.queue_size)
         self.cache = ResultCache(settings.cache_runs, settings.cache_updates)
         self.stats = Stats()
@@ -90,26 +90,54 @@ class RunService:
 
     async def subscribe(self, configs: list[TrainConfig],
                         admit: Callable[[list[TrainConfig]], None] | None = None) -> Subscription:
-        """Records for these runs; one new job queues for those neither cached nor training.
-        Over capacity it waits up to ``slot_wait_seconds`` for room, then raises ``Busy``.
-        ``admit(new_runs)`` is called only when training must start, and may raise to refuse
-        (a rate limit charges what costs, not streams following a run). The caller must
-        ``close()`` the subscription."""
+        """Records for these runs; one new job queues for those neither cached nor training
+        (here or, with a fleet, anywhere: the fleet is asked first, so following a run that
+        trains elsewhere never waits for a slot here). Over capacity it waits up to
+        ``slot_wait_seconds`` for room, then raises ``Busy``. ``admit(new_runs)`` is called only
+        when training must start, and may raise to refuse (a rate limit charges what costs, not
+        streams following a run). The caller must ``close()`` the subscription."""
         deadline = asyncio.get_running_loop().time() + self.settings.slot_wait_seconds
         while True:
             records, jobs, missing = self._lookup(configs)
-            if not missing or self.scheduler.has_room():
-                break
+            claimed = await self._claim(configs, missing) if missing and self.fleet is not None else []
+            try:
+                if self.fleet is not None:
+                    records, jobs, missing = self._lookup(configs)  # what others found while we waited
+                hits = sum(1 for cfg in records if cfg in self.cache)  # local hits (the fleet counts its own)
+                if claimed:
+                    missing = await self.fleet.resolve(self, missing, records, jobs)
+                if not missing or self.scheduler.has_room():
+                    return await self._join(configs, records, jobs, missing, hits, admit)
+                await self._refused(missing, jobs)  # leases back while waiting: another worker may train
+            finally:
+                self._release(claimed)
             try:
                 await self.scheduler.wait_for_room(deadline - asyncio.get_running_loop().time())
             except Busy:
                 self.reject("busy")
                 raise
-        hits = sum(1 for cfg in records if cfg in self.cache)  # local hits (the fleet counts its own)
-        if missing and self.fleet is not None:
-            async with self._resolving:
-                records, jobs, missing = self._lookup(configs)
-                missing = await self.fleet.resolve(self, missing, records, jobs) if missing else missing
+
+    async def _claim(self, configs: list[TrainConfig], missing: list[TrainConfig]) -> list[TrainConfig]:
+        """Claim the runs this request asks the fleet about. Identical requests wait for the first
+        one's answer (then find its records) instead of asking again; different runs are asked
+        about at once. Returns the runs claimed (``_release`` them), empty when none is missing."""
+        while True:
+            busy = {id(self._resolving[cfg]): self._resolving[cfg] for cfg in missing if cfg in self._resolving}
+            if not busy:
+                break
+            await asyncio.gather(*(event.wait() for event in busy.values()))
+            missing = self._lookup(configs)[2]
+        done = asyncio.Event()
+        for cfg in missing:
+            self._resolving[cfg] = done
+        return missing
+
+    def _release(self, claimed: list[TrainConfig]) -> None:
+        for cfg in claimed:
+            self._resolving.pop(cfg).set()
+
+    async def _join(self, configs, records, jobs, missing, hits, admit) -> Subscription:
+        """Charge and start the new training (the runs are claimed: nobody starts them meanwhile)."""
         if missing and admit is not None:  # charged only now: following a run trained anywhere is free
             try:
                 admit(missing)
@@ -131,11 +159,11 @@ class RunService:
 
     async def _refused(self, missing: list[TrainConfig], jobs: list[Job]) -> None:
         """Undo a refused request's fleet look-up: leases back, followers nobody asked for stopped."""
-        if self.fleet is not None:
-            await self.fleet.abandon(missing)
         for job in jobs:
             if job.subscribers <= 0:
                 job.cancel.set()
+        if self.fleet is not None:
+            await self.fleet.abandon(missing)
 
     def _lookup(self, configs: list[TrainConfig]) -> tuple[dict[TrainConfig, RunRecord], list[Job], list[TrainConfig]]:
         records: dict[TrainConfig, RunRecord] = {}
@@ -161,6 +189,8 @@ class RunService:
             job.subscribers -= 1
             if job.subscribers <= 0:
                 job.cancel.set()
+            elif job.on_leave is not None:
+                job.on_leave()
 
     def train(self, records: list[RunRecord]) -> Job:
         """Queue a job training these records here (new runs, or a fleet run taken over)."""

@@ -9,6 +9,7 @@ from app.engine import RunStatus, compiled
 from app.fleet import Fleet, codec
 from app.fleet.store import run_key
 from app.services import RunService
+from app.services.scheduler import Busy
 from app.settings import Settings
 from tests.support.configs import train_config
 from tests.support.waiting import run_async
@@ -22,8 +23,9 @@ def kernels():
     compiled.warm()  # as the app does at start: runs do not wait for the compiler
 
 
-async def services(url: str, n: int = 2) -> list[RunService]:
-    settings = Settings(redis_url=url, fleet_lease_seconds=2, training_slots=2)  # a loaded machine stalls loops
+async def services(url: str, n: int = 2, **overrides) -> list[RunService]:
+    settings = Settings(**{"redis_url": url, "fleet_lease_seconds": 2, "training_slots": 2,  # a loaded machine stalls loops
+                           **overrides})
     out = []
     for _ in range(n):
         fleet = Fleet(settings)
@@ -217,3 +219,54 @@ def test_a_rate_limit_charges_new_training_fleet_wide_and_a_refusal_gives_the_le
         await close(a, b)
 
     run_async(scenario)
+
+
+def test_a_full_worker_still_follows_a_run_training_elsewhere(redis_server):
+    """The fleet is asked before the slots: a worker with no room for new training is not
+    refused a run that trains on another worker (it follows it), and gives back the lease it took
+    for a run it had no room to train."""
+    async def scenario():
+        a, b = await services(redis_server.url, training_slots=1, queue_size=0, slot_wait_seconds=0.2)
+        run = [train_config(**LONG)]
+        sub_a = await a.subscribe(run)
+        await until(lambda: stored(redis_server, run, "lease"))
+        own = await b.subscribe([train_config(**{**LONG, "seed": 2})])  # b's only slot
+        other = [train_config(**{**LONG, "seed": 3})]
+        with pytest.raises(Busy):
+            await b.subscribe(other)
+        assert not stored(redis_server, other, "lease")
+        follower = await b.subscribe(run)
+        await until(lambda: len(follower.records[0].loss) > 0)
+        for sub in (sub_a, own, follower):
+            sub.close()
+        await close(a, b)
+        return b
+
+    b = run_async(scenario)
+    assert b.stats.runs_started == 1 and b.stats.rejected["busy"] == 1
+
+
+def test_a_run_nobody_follows_any_more_stops_at_once_not_at_the_next_lease_renewal(redis_server):
+    """With a 20 s lease the publisher renews every 5 s, about the whole run's length. The last
+    client leaving, on the training worker or on a follower, stops the run at once (a local
+    run stops within one update), so it ends stopped far from its 2.5 million updates."""
+    async def scenario():
+        a, b = await services(redis_server.url, fleet_lease_seconds=20)
+        ended = []
+        for seed, elsewhere in ((1, False), (2, True)):
+            cfg = train_config(**{**LONG, "epochs": 25, "seed": seed})
+            mine = await a.subscribe([cfg])
+            theirs = await b.subscribe([cfg]) if elsewhere else None
+            await until(lambda: len((theirs or mine).records[0].loss) > 0)
+            mine.close()
+            if theirs:
+                await until(lambda: len(theirs.records[0].loss) > 20_000)
+                assert not mine.jobs[0].cancel.is_set()  # followed elsewhere: it goes on
+                theirs.close()
+            await mine.jobs[0].ended.wait()
+            ended.append(mine.records[0])
+        await close(a, b)
+        return ended
+
+    for record in run_async(scenario):
+        assert record.status == RunStatus.STOPPED and len(record.loss) < 1_000_000

@@ -36,7 +36,7 @@ def test_one_lease_holder_writes_the_live_stream(redis_server):
         ta, tb, ta2 = a.token(), b.token(), a.token()
         assert await a.acquire("k", ta) and await a.acquire("k", ta)  # taken, then kept
         assert not await b.acquire("k", tb) and not await a.acquire("k", ta2)  # one writer, even within a worker
-        assert await a.publish("k", ta, chunk_bytes(3)) and not await b.publish("k", tb, chunk_bytes(3))
+        assert await a.publish("k", ta, chunk_bytes(3)) == 0 and await b.publish("k", tb, chunk_bytes(3)) is None
         assert (await b.published("k")).updates == 3
         [(first_id, chunk)] = await b.read("k", b"0-0")
         assert chunk.end.updates == 3 and await b.read("k", first_id, block=False) == []
@@ -47,7 +47,9 @@ def test_one_lease_holder_writes_the_live_stream(redis_server):
         await asyncio.sleep(0.6)  # b never renews: the lease expires
         assert not await a.leased("k")
         await b.watch("k")
-        assert await a.watched("k")
+        assert await b.acquire("k", tb) and await b.publish("k", tb) == 1  # the lease holder learns who follows
+        await b.unwatch("k")
+        assert await b.publish("k", tb) == 0
         await a.keep("k", b"stored")
         assert await b.finished(["k", "other"]) == [b"stored", None]
         assert a.errors == b.errors == 0
@@ -88,5 +90,44 @@ def test_an_unreachable_redis_at_start_is_down_then_up(own_redis):
         while store.state != "up":
             await asyncio.sleep(0.02)
         await store.close()
+
+    run_async(scenario)
+
+
+def test_a_claim_answers_every_run_in_one_call(redis_server):
+    """Finished runs come back whole; a free run's lease is taken (with what its live stream
+    already holds, for a taken-over run); a run leased by another worker is followed."""
+    async def scenario():
+        a, b = Store(redis_server.url, 1.0, 5), Store(redis_server.url, 1.0, 5)
+        await a.start()
+        await b.start()
+        await a.keep("done", b"stored")
+        ta = a.token()
+        assert await a.acquire("old", ta) and await a.publish("old", ta, chunk_bytes(3)) == 0
+        await a.release("old", ta)  # its trainer left after 3 updates
+        tb, tb2 = b.token(), b.token()
+        answers = await b.claim(["done", "old", "new"], [b.token(), tb, tb2])
+        assert answers[0] == ("finished", b"stored") and answers[1][0] == answers[2][0] == "leased"
+        assert answers[1][1].updates == 3 and answers[2][1].updates == 0
+        assert await a.claim(["new"], [a.token()]) == [("elsewhere", None)]
+        assert await b.acquire("new", tb2)  # the claim's token holds it
+        await a.close()
+        await b.close()
+
+    run_async(scenario)
+
+
+def test_claims_made_at_once_are_answered_each_from_one_call(redis_server):
+    async def scenario():
+        a, b = Store(redis_server.url, 1.0, 5), Store(redis_server.url, 1.0, 5)
+        await a.start()
+        await b.start()
+        await a.keep("done", b"stored")
+        asks = [(["done", f"run{i}"], [a.token(), a.token()]) for i in range(10)]
+        answers = await asyncio.gather(*(a.claim(keys, tokens) for keys, tokens in asks))
+        assert all(answer[0] == ("finished", b"stored") and answer[1][0] == "leased" for answer in answers)
+        assert await b.claim([f"run{i}" for i in range(10)], [b.token() for _ in range(10)]) == [("elsewhere", None)] * 10
+        await a.close()
+        await b.close()
 
     run_async(scenario)
