@@ -53,7 +53,9 @@ def sh(*args: str) -> str:
 
 
 def app_containers() -> list[str]:
-    return sh(*COMPOSE, "ps", "-q", "app").split()
+    """The app replicas running (compose v1 lists stopped ones too)."""
+    ids = sh(*COMPOSE, "ps", "-q", "app").split()
+    return [c for c in ids if sh("docker", "inspect", "-f", "{{.State.Running}}", c) == "true"]
 
 
 def scrape(containers: list[str]) -> dict[str, dict[str, dict[str, float]]]:
