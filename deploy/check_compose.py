@@ -27,6 +27,7 @@ STREAMS = 20
 SEED = 10_000 + os.getpid() % 80_000 + int(time.time()) % 10_000  # a link no earlier check trained
 ONE = f"dataset=digits&model=mlp&hidden=256x256&batch_size=8&epochs=8&seed={SEED}"  # trains ~4 s
 LONG = f"dataset=digits&model=mlp&hidden=256x256&batch_size=8&epochs=30&seed={SEED}"  # ~15 s
+MORE = f"dataset=digits&model=mlp&hidden=256x256&batch_size=8&epochs=8&seed={SEED + 1}"
 SCRAPE = r"""
 import json, os, re, urllib.request
 want, seen = int(os.environ.get("WEB_CONCURRENCY", "1")), {}
@@ -134,8 +135,7 @@ def runs_in(result: dict) -> int:
 async def check_one_training() -> dict:
     apps = app_containers()
     before = scrape(apps)
-    async with httpx.AsyncClient(timeout=httpx.Timeout(120, connect=10)) as client:
-        results = await asyncio.gather(*(read(client, ONE) for _ in range(STREAMS)))
+    results = await streams(ONE)
     after = scrape(apps)
     complete = [r for r in results if r["status"] == 200 and ended(r)]
     statuses = sorted(str(r["status"] or r.get("error")) for r in results if r not in complete)
@@ -197,9 +197,33 @@ async def check_sigterm() -> None:
     whole = [losses_by_run(r["events"] + s["events"]) for r, s in zip(cut, resumed)]
     report(all(w == reference for w in whole), "each cut + resumed stream has every update once, the same losses")
     after = scrape(app_containers())
+    sh("docker", "start", victim)  # back for the scale-out check, which adds a new replica
     trained = total(after, "gdv_runs_started_total") - total(before, "gdv_runs_started_total", list(after))
     report(trained == runs_in(results[0]), f"no retraining: trainings fleet-wide {trained:.0f} "
            f"for {runs_in(results[0])} run(s), trainer {[c[:12] for c in trainer]}, stopped {victim[:12]}")
+
+
+async def streams(query: str) -> list[dict]:
+    async with httpx.AsyncClient(timeout=httpx.Timeout(120, connect=10)) as client:
+        return await asyncio.gather(*(read(client, query) for _ in range(STREAMS)))
+
+
+def check_scale_out() -> None:
+    """A replica added to a running deployment serves once nginx re-resolves `app` (reload)."""
+    old = app_containers()
+    wait(lambda: healthy(old), 90)
+    sh(*COMPOSE, "up", "-d", "--no-build", "--no-recreate", "--scale", f"app={len(old) + 1}")
+    apps = app_containers()
+    new = [c for c in apps if c not in old]
+    report(len(new) >= 1 and wait(lambda: healthy(apps), 90), f"scaled to {len(apps)} replicas, every one healthy")
+    sh(*COMPOSE, "exec", "-T", "nginx", "nginx", "-s", "reload")
+    time.sleep(1)
+    before = scrape(apps)
+    results = asyncio.run(streams(MORE))
+    after = scrape(apps)
+    served = {c[:12]: int(total(after, "gdv_streams_total", [c]) - total(before, "gdv_streams_total", [c])) for c in apps}
+    report(all(ended(r) for r in results) and sum(served[c[:12]] for c in new) > 0,
+           f"after `nginx -s reload` the new replica serves too: streams per replica {served}")
 
 
 def main() -> int:
@@ -210,6 +234,7 @@ def main() -> int:
         if streamed:
             check_restart(streamed)
         asyncio.run(check_sigterm())
+        check_scale_out()
     print(f"{'FAIL' if failures else 'ok'}: {len(failures)} check(s) failed" if failures else "ok: every check passed")
     return 1 if failures else 0
 
