@@ -29,8 +29,10 @@ start)
   docker version -f 'engine {{.Server.Version}}'
   docker compose version 2>/dev/null || docker-compose version --short ;;
 stop)
-  [ -f "$PIDFILE" ] && kill "$(cat "$PIDFILE")" && rm -f "$PIDFILE"
-  for _ in $(seq 30); do docker info >/dev/null 2>&1 || exit 0; sleep 1; done
-  echo "dockerd still running"; exit 1 ;;
+  [ -f "$PIDFILE" ] || { echo "no dockerd started by $0"; exit 0; }
+  pid=$(cat "$PIDFILE")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; exit 0; }; sleep 1; done
+  echo "dockerd ($pid) still running"; exit 1 ;;
 *) echo "usage: $0 start|stop"; exit 2 ;;
 esac
