@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench check-image clean system-deps vendor-plotly
+.PHONY: run test bench check-image check-compose clean system-deps vendor-plotly
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ bench: $(VENV)/.bench system-deps $(LIGHTHOUSE)
 # with the kernels compiled at build time
 check-image:
 	deploy/check_image.sh
+
+# needs a Docker engine (not part of `make test`: CI has none): runs docker-compose.yml with 3 app
+# replicas, redis and nginx, checks the fleet through nginx (deploy/check_compose.py), then down -v
+check-compose: $(VENV)/.test
+	PYTHON=$(BIN)/python deploy/check_compose.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,7 +1,12 @@
 """Prometheus metrics (prometheus_client) read at scrape time from the run service's counters.
 
-Each uvicorn worker counts its own runs; Prometheus sums the replicas it scrapes.
+Each uvicorn worker counts its own runs, and a scrape of a replica reaches one of its workers:
+``gdv_worker_info`` names which (host:pid), so a scraper can tell the workers' counters apart and
+sum them only once it has seen each (deploy/check_compose.py does).
 """
+import os
+import socket
+
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
@@ -15,6 +20,9 @@ class ServiceCollector:
         if service is None:
             return
         s = service.stats
+        worker = GaugeMetricFamily("gdv_worker_info", "The worker process answering this scrape", labels=["worker"])
+        worker.add_metric([f"{socket.gethostname()}:{os.getpid()}"], 1)
+        yield worker
         yield CounterMetricFamily("gdv_runs_started", "Training runs started", value=s.runs_started)
         finished = CounterMetricFamily("gdv_runs_finished", "Training runs finished, by status", labels=["status"])
         for status, n in sorted(s.finished.items()):

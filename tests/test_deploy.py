@@ -30,6 +30,9 @@ def test_compose_runs_a_fleet_behind_nginx_with_sse_unbuffered():
     assert '"--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru", "--save", ""' in compose
     grace = float(re.search(r'GDV_SHUTDOWN_GRACE_SECONDS: "([\d.]+)"', compose).group(1))
     assert float(re.search(r"stop_grace_period: (\d+)s", compose).group(1)) > grace + 1  # uvicorn's own limit
+    # nginx starts once the replicas pass their health check (else 502 "no live upstreams" for a
+    # while after they are up: deploy/check_compose.sh, the compose file run for real)
+    assert re.search(r"nginx:.*depends_on:\s+app:\s+condition: service_healthy", compose, re.S)
     nginx = (ROOT / "deploy" / "nginx.conf").read_text()
     assert "proxy_buffering off" in nginx and re.search(r"^\s*least_conn;", nginx, re.M)
     assert "hash $args" not in nginx and "X-Forwarded-For" in nginx and "client_header_timeout" in nginx

@@ -1,4 +1,7 @@
 """Prometheus metrics read off the run service's counters."""
+import os
+import socket
+
 from tests.support.metrics import metric
 from tests.support.sse import read_stream
 
@@ -15,3 +18,9 @@ def test_metrics_count_runs_cache_hits_rejections_and_stream_time(client):
     assert metric(text, "gdv_cache_hits_total") == 2
     assert metric(text, "gdv_requests_rejected_total", '{reason="invalid"}') == 1
     assert metric(text, "gdv_streams_total") == 3 and metric(text, "gdv_stream_seconds_total") > 0
+
+
+def test_metrics_name_the_worker_answering(client):
+    """A replica's workers count apart; the scrape says whose counters these are."""
+    text = client.get("/metrics").text
+    assert metric(text, "gdv_worker_info", f'{{worker="{socket.gethostname()}:{os.getpid()}"}}') == 1
