@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PYTHON_FOLDERS = ("app", "tests", "bench")
+PYTHON_FOLDERS = ("app", "tests", "bench", "deploy")
 SOURCE_FOLDERS = (*PYTHON_FOLDERS, "static/js", "static/css", "templates")
 VENDORED = ROOT / "static" / "vendor"
 # bench/handloops.train is the benchmark's hand-written numpy baseline: split into calls it would

@@ -4,7 +4,6 @@ box (never with predict=true) until the student reaches for the chart, then unti
 shows every run, nothing moves while the page
 loads, and traces are decimated while the downloads keep every update."""
 import httpx
-import pytest
 
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.support import serious, wait_done
