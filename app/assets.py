@@ -9,7 +9,9 @@ served, `no-cache` with an ETag, for anything that names them.
 
 Each file is read, hashed and gzipped once (and again only when it changes on disk); brotli at
 its strongest (2.7 s for plotly's bundle) is done in a background thread at start-up, and gzip is
-served until it is ready."""
+served until it is ready. Brotli bodies are kept on disk (`Settings.asset_cache_dir`) by file
+version: the next worker, restart or replica of the image (which warms them at build) reads them
+instead of spending seconds of CPU while its first class arrives."""
 from __future__ import annotations
 
 import base64
@@ -61,8 +63,9 @@ _WARMING = threading.Lock()
 
 
 class Assets:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, cache: Path | None = None):
         self.folder = folder.resolve()
+        self.cache = cache
 
     def get(self, rel: str) -> Asset | None:
         path = (self.folder / rel).resolve()
@@ -114,7 +117,24 @@ class Assets:
         for path in sorted(self.folder.rglob("*")):
             asset = self.get(path.relative_to(self.folder).as_posix()) if path.is_file() else None
             if asset is not None and compression.GZIP in asset.encoded and compression.BROTLI not in asset.encoded:
-                asset.encoded[compression.BROTLI] = compression.compress(asset.body, compression.BROTLI, strongest=True)
+                asset.encoded[compression.BROTLI] = self._brotli(asset)
+
+    def _brotli(self, asset: Asset) -> bytes:
+        """The file at brotli's strongest: from the disk cache if a process made it, else made
+        and left there (written whole, then renamed: a reader never sees half a file)."""
+        kept = self.cache / f"{asset.url.removeprefix('/static/').replace('/', '_')}.br" if self.cache else None
+        if kept is not None and kept.is_file():
+            return kept.read_bytes()
+        body = compression.compress(asset.body, compression.BROTLI, strongest=True)
+        if kept is not None:
+            try:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                partial = kept.with_name(f"{kept.name}.{os.getpid()}.{threading.get_ident()}")
+                partial.write_bytes(body)
+                os.replace(partial, kept)
+            except OSError:  # a read-only disk: compressing at every start is slower, not wrong
+                pass
+        return body
 
     def lookup(self, path: str) -> tuple[Asset, bool] | None:
         """The asset a request path names and whether it may be cached for good: only a hashed

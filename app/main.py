@@ -62,7 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.stream_limiter = RateLimiter(settings.stream_starts_per_minute, settings.stream_burst)
     app.state.metrics = make_registry(lambda: getattr(app.state, "service", None))
     app.state.metrics.register(ConnectionCollector(settings))
-    app.state.assets = Assets(ROOT / "static")
+    # a relative cache folder is the checkout's own (an absolute one, e.g. the image's, stays)
+    app.state.assets = Assets(ROOT / "static", ROOT / settings.asset_cache_dir if settings.asset_cache_dir else None)
     # inside the guard: its log counts the bytes sent
     app.add_middleware(CompressionMiddleware, shared_bytes=settings.stream_gzip_cache_bytes)
     app.add_middleware(GuardMiddleware, settings=settings)

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     stream_burst: int = 300
     trust_forwarded_for: bool = False  # true behind the compose file's nginx
     public_url: str = ""  # e.g. https://gd.example.edu: absolute links in previews; else the request's own
+    asset_cache_dir: str = ".cache/static"  # brotli'd static files kept across processes; empty: none
     max_query_bytes: int = 4_096
     max_body_bytes: int = 1_024  # every endpoint is a GET
     redis_url: str | None = None  # e.g. redis://127.0.0.1:6379/0: every worker naming it joins one fleet

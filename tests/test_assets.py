@@ -62,3 +62,25 @@ def test_main_js_static_imports_are_preloaded(client):
     main = (STATIC / "js" / "main.js").read_text()
     imported = set(re.findall(r'^import .* from "\./([\w.]+)";', main, re.M))
     assert imported and {re.sub(r"\.[0-9a-f]{12}\.js$", ".js", p.rsplit("/", 1)[1]) for p in preloads} >= imported
+
+
+def test_brotli_bodies_are_kept_on_disk_for_the_next_process(tmp_path):
+    """A worker, a restart or the image's build leaves each file's brotli body on disk; the next
+    process reads it instead of compressing again (seconds of CPU for plotly's bundle)."""
+    import brotli
+
+    from app.assets import Assets
+
+    body = b"export const answer = 42;\n" * 200
+    first, second, cache = tmp_path / "a", tmp_path / "b", tmp_path / "cache"
+    for folder in (first, second):
+        (folder / "js").mkdir(parents=True)
+        (folder / "js" / "answer.js").write_bytes(body)
+    Assets(first, cache).warm()
+    [kept] = cache.iterdir()
+    assert brotli.decompress(kept.read_bytes()) == body and not list(cache.glob("*.br.*"))  # no partial file left
+    marked = brotli.compress(body, quality=1)  # what a process made earlier, told apart by its bytes
+    kept.write_bytes(marked)
+    assets = Assets(second, cache)
+    assets.warm()
+    assert assets.get("js/answer.js").encoded["br"] == marked

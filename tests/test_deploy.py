@@ -42,6 +42,8 @@ def test_nginx_config_proxies_streams_unbuffered_and_resumes(live_server, tmp_pa
     """The compose file's nginx config, pointed at two live app servers, passes SSE through as it
     comes, spreads streams open at once over both (least_conn) and resumes on either."""
     servers = [live_server(points_per_event=500) for _ in range(2)]
+    for server in servers:  # kernels loaded first: their loading is not what the timing below judges
+        assert httpx.get(f"{server.url}/api/history?n_samples=10&epochs=1&batch_size=1", timeout=60).status_code == 200
     with nginx_in_front_of([server.port for server in servers], tmp_path) as url:
         # long enough that the compiled engine is still training when the first events arrive
         query = "batch_size=1&n_samples=100000&epochs=3"
