@@ -4,6 +4,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from app.api.deps import ServiceDep
+from app.engine.compiled import WARMED
 
 router = APIRouter(tags=["ops"])
 
@@ -12,7 +13,9 @@ router = APIRouter(tags=["ops"])
 async def healthz(service: ServiceDep):
     return JSONResponse({"status": "ok", "training_slots_free": service.scheduler.free,
                          "active_runs": service.active_runs, "cached_runs": len(service.cache),
-                         "redis": service.fleet.state if service.fleet else "off"})
+                         "redis": service.fleet.state if service.fleet else "off",
+                         # the compiled kernels load in a thread at start (holding the GIL ~1 s)
+                         "kernels": "ready" if WARMED.is_set() else "loading"})
 
 
 @router.get("/metrics")

@@ -7,6 +7,11 @@ def test_healthz(client):
     assert body["status"] == "ok" and body["training_slots_free"] >= 1
 
 
+def test_healthz_says_when_the_kernels_have_loaded(client):
+    client.get("/api/history?batch_size=full&n_samples=20&epochs=1")  # a run waits for them
+    assert client.get("/healthz").json()["kernels"] == "ready"
+
+
 def test_healthz_counts_active_and_cached_runs(client):
     client.get("/api/history?batch_size=full&n_samples=20&epochs=1")
     body = client.get("/healthz").json()
