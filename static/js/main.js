@@ -6,7 +6,7 @@ import { Frames } from "./frames.js";
 import { t } from "./i18n.js";
 import { LessonCard } from "./lesson.js";
 import { bindAddress, bindAsking, bindChartOptions, bindMessages, bindWorkspace, showNotices } from "./page.js";
-import { chartOptions, wantedViews } from "./query.js";
+import { chartOptions, spokenAs, wantedViews } from "./query.js";
 import { Session } from "./session.js";
 import { DEFAULT_QUERY, LESSONS, VIEWS, lessonPage, parseQuery } from "./state.js";
 import { Store } from "./store.js";
@@ -24,6 +24,7 @@ function initialState() {
   // a lesson's comparison with the link's run keys on top
   const { runs, hasRunKeys, link } = parseQuery(location.search, lesson ? lesson.query : "");
   const page = lessonPage(linked, lesson); // the card's chart options, unless the link sets them
+  if (page.lang) page.lang = spokenAs(page.lang, document.documentElement.lang);
   const options = chartOptions(page);
   for (const { key } of showNotices(page, options.mode)) delete page[key];
   const fromLink = hasRunKeys ? runs : parseQuery(lesson ? lesson.query : DEFAULT_QUERY).runs;

@@ -86,6 +86,15 @@ export function wantedViews(page, isEmbed, views) {
   return (page.view || (isEmbed ? "loss" : views.join(","))).split(",").filter((v) => views.includes(v));
 }
 
+// A link's language as the page's own code: `zh`, `pt` or `ZH-cn` that the server served as
+// zh-CN or pt-BR (html lang) are written back as that code, so a shared link keeps its language;
+// anything else stays as written (and gets its notice).
+export function spokenAs(linked, served) {
+  if (!linked) return linked;
+  const primary = (tag) => tag.toLowerCase().split("-")[0];
+  return primary(linked) === primary(served) ? served : linked;
+}
+
 // What a link asks for that the page does not have (an unknown lesson, language or x axis): each
 // a notice {key, value, names} to show instead of ignoring it. known: {lesson: [...names],
 // lang: [...codes], x: [...modes]}; the page's language is the one the server picked.

@@ -186,6 +186,11 @@ def test_unknown_lesson_lang_and_x_get_a_visible_notice(sized, server, path):
     page.goto(server.url + path + "?lesson=batch_size&lang=ja&x=updates")
     page.locator(ROWS).first.wait_for()
     assert page.locator("#notices").is_hidden()
+    # a language the page speaks under another tag: no notice, and links keep it as the page's code
+    page.goto(server.url + path + "?lang=zh&batch_size=full&n_samples=50&epochs=1")
+    page.locator(ROWS).first.wait_for()
+    page.wait_for_function("() => location.search.includes('lang=zh-CN')")
+    assert page.locator("#notices").is_hidden() and page.locator("html").get_attribute("lang") == "zh-CN"
 
 
 def test_embed_snippet_keeps_every_page_key_and_names_the_comparison(sized, server):

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { plan } from "./helpers.mjs";
 import { distinctNumbers, updatesCount } from "../../static/js/format.js";
 import { tiedRuns, verdictText } from "../../static/js/lesson.js";
-import { embedSnippet, linkNotices, parseQuery } from "../../static/js/query.js";
+import { embedSnippet, linkNotices, parseQuery, spokenAs } from "../../static/js/query.js";
 import { fields, fixedSize, invalidMarks, settingsGrid, sizeKey } from "../../static/js/schema.js";
 import { finalLosses } from "../../static/js/run.js";
 
@@ -117,4 +117,13 @@ test("a verdict names the server's tie and prints the digits it says tell the ru
   const apart = { ...verdict, runs: runs.slice(0, 2), digits: 5, tied: [1] };
   assert.deepEqual(tiedRuns(apart), []);
   assert.match(verdictText(apart, "0"), /^Not quite: the answer is b\. .*a: 0\.26298; b: 0\.26295$/);
+});
+
+test("a link's language alias is written back as the language the page is in", () => {
+  assert.equal(spokenAs("zh", "zh-CN"), "zh-CN");
+  assert.equal(spokenAs("ZH-hans", "zh-CN"), "zh-CN");
+  assert.equal(spokenAs("pt", "pt-BR"), "pt-BR");
+  assert.equal(spokenAs("ja", "ja"), "ja");
+  assert.equal(spokenAs("xx", "en"), "xx"); // not this page's language: noticed, then left out
+  assert.equal(spokenAs(undefined, "en"), undefined);
 });
