@@ -29,6 +29,15 @@ export function tiedRuns(verdict) {
   return verdict.tied && verdict.tied.length > 1 ? verdict.tied : [];
 }
 
+// Without a prediction: "Which run ...? Answer: batch_size=1. Measured: ..." (the card's question
+// and what the runs showed), or the tie
+export function answerText(question, verdict) {
+  const tied = tiedRuns(verdict);
+  const said = tied.length ? t("answer_tie", { answer: tied.map((i) => verdict.runs[i].label).join(", ") })
+    : t("answer_plain", { answer: verdict.text });
+  return `${question} ${said} ${t("measured", { numbers: measuredText(verdict) })}`;
+}
+
 // "Right: batch_size=1. Measured: ..." for the user's choice (a value of #prediction's inputs);
 // a tie names every run that shares the best number
 export function verdictText(verdict, choice) {
@@ -71,7 +80,7 @@ export class LessonCard {
     $("lesson-edited").hidden = !query || query === lesson.query;
     const select = $("lesson-select");
     if (select) select.value = lesson.name;
-    $("verdict").textContent = verdict && choice !== null ? verdictText(verdict, choice) : "";
+    $("verdict").textContent = !verdict ? "" : choice !== null ? verdictText(verdict, choice) : answerText(lesson.question, verdict);
   }
 
   // Ask the card's question; onAnswer runs once the user has chosen.

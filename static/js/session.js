@@ -83,10 +83,11 @@ export class Session {
     this.judge();
   }
 
-  // the verdict on the user's prediction: judged on the server from the finished runs
+  // the card's answer, judged on the server from the finished runs: on the user's prediction, or
+  // (no prediction asked) shown under the question for everyone
   async judge() {
-    const { lesson, choice, query } = this.store.state;
-    if (!lesson || choice === null) return;
+    const { lesson, choice, query, page } = this.store.state;
+    if (!lesson || (choice === null && page.predict === "true")) return;
     const response = await fetch(`/api/verdict?lesson=${encodeURIComponent(lesson.name)}&${query}`).catch(() => null);
     if (response && response.ok && this.store.state.query === query) this.store.judged(await response.json());
   }

@@ -178,3 +178,14 @@ def test_predict_then_run_says_which_answer_was_right(sized, server, shot):
     page.get_by_role("button", name="Run and see").click()
     page.wait_for_function("() => document.getElementById('verdict').textContent.length > 0", timeout=60000)
     assert page.inner_text("#verdict").startswith("Not quite: the answer is 600")
+
+
+def test_without_a_prediction_the_card_still_gives_its_question_and_the_measured_answer(sized, server):
+    page = sized(1280, 800)
+    page.goto(server.url + "/?lesson=batch_size")
+    wait_done(page, 3)
+    page.wait_for_function("() => document.getElementById('verdict').textContent.length > 0")
+    said = page.inner_text("#verdict")
+    lessons = page.request.get(server.url + "/api/lessons").json()["lessons"]
+    question = next(lesson["question"] for lesson in lessons if lesson["name"] == "batch_size")
+    assert said.startswith(question + " Answer: batch_size=1.") and "20000 updates" in said

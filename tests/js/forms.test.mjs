@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { plan } from "./helpers.mjs";
 import { distinctNumbers, updatesCount } from "../../static/js/format.js";
-import { tiedRuns, verdictText } from "../../static/js/lesson.js";
+import { answerText, tiedRuns, verdictText } from "../../static/js/lesson.js";
 import { embedSnippet, linkNotices, parseQuery, spokenAs } from "../../static/js/query.js";
 import { fields, fixedSize, invalidMarks, settingsGrid, sizeKey } from "../../static/js/schema.js";
 import { finalLosses } from "../../static/js/run.js";
@@ -117,6 +117,9 @@ test("a verdict names the server's tie and prints the digits it says tell the ru
   const apart = { ...verdict, runs: runs.slice(0, 2), digits: 5, tied: [1] };
   assert.deepEqual(tiedRuns(apart), []);
   assert.match(verdictText(apart, "0"), /^Not quite: the answer is b\. .*a: 0\.26298; b: 0\.26295$/);
+  // no prediction asked: the question, then the answer the runs gave
+  assert.equal(answerText("Which is lowest?", apart), "Which is lowest? Answer: b. Measured: a: 0.26298; b: 0.26295");
+  assert.equal(answerText("Which is lowest?", verdict), "Which is lowest? Answer: a tie between b, c. Measured: a: 0.26298; b: 0.262954; c: 0.262954");
 });
 
 test("a link's language alias is written back as the language the page is in", () => {
