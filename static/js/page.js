@@ -79,9 +79,11 @@ export function bindAsking(store) {
     const asking = predictionPending(store.state);
     $("start").disabled = asking;
     $("start").title = asking ? t("answer_first") : "";
-    for (const id of ["downloads", "page-intro"]) if ($(id)) $(id).hidden = asking;
+    if ($("page-intro")) $("page-intro").hidden = asking;
+    // a link the server refused has nothing to download either
+    if ($("downloads")) $("downloads").hidden = asking || store.state.errors.length > 0;
   };
-  store.subscribe((change) => change.type === "card" && show());
+  store.subscribe((change) => ["card", ...QUERY_CHANGES].includes(change.type) && show());
   show();
 }
 

@@ -150,6 +150,7 @@ def test_a_bad_link_value_is_marked_on_its_field_and_long_values_wrap(sized, ser
         assert described and name in page.inner_text(f"#{described}"), name
     assert page.locator("#settings [name=batch_size][aria-invalid=true]").count() == 0
     assert page.input_value("#settings [name=learning_rate]") == "abc"  # the bad text stays visible
+    assert page.locator("#downloads").is_hidden()  # nothing to download from a refused link
     assert page.evaluate("document.documentElement.scrollWidth") <= 1440
     panel = page.locator("#settings").bounding_box()
     for selector in ("#errors", "#settings .field-error"):
