@@ -87,7 +87,8 @@ export class LossCharts {
   prepare(track) {
     const { run, plan } = track;
     track.dec.update(run.loss, run.n);
-    track.smoothed = track.smoother.update(run.loss, run.n, smoothingWeight(plan, this.store.state.options.smoothing));
+    const { smoothing, logY } = this.store.state.options;
+    track.smoothed = track.smoother.update(run.loss, run.n, smoothingWeight(plan, smoothing), logY); // log y: geometric
     return track;
   }
 

@@ -97,6 +97,7 @@ export function bindChartOptions(store) {
   const showSmoothing = () => {
     $("smoothing").value = String(o().smoothing ?? 0);
     $("smoothing-value").textContent = o().smoothing === null ? t("smooth_auto") : o().smoothing.toFixed(2);
+    $("smooth-auto").hidden = o().smoothing === null; // already auto: the value says so, once
   };
   const show = () => {
     $("x-mode").value = o().mode;

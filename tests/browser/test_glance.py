@@ -146,6 +146,11 @@ def test_the_link_reproduces_the_picture(sized, server):
     page.wait_for_url(re.compile(r"logx=true"))
     assert "logy=true" in page.url and "smooth=0.5" in page.url
     assert page.request.get(f"{server.url}/api/plan?{page.url.split('?')[1]}").status == 200  # the API ignores them
+    # a chosen weight shows with a way back to auto; auto is said once (not "auto auto")
+    assert page.inner_text("#smoothing-value") == "0.50" and page.is_visible("#smooth-auto")
+    page.click("#smooth-auto")
+    page.wait_for_url(lambda url: "smooth=" not in url)
+    assert page.inner_text("#smoothing-value") == "auto" and page.is_hidden("#smooth-auto")
 
 
 @pytest.mark.parametrize("lang", list(i18n.LANGUAGES))

@@ -167,7 +167,34 @@ def log_loss_axis_labels_apart(page, plan):
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    smoothed_ends_near_losses(page, plan)
+    assert page.inner_text("#smoothing-value") == "auto" and page.is_hidden("#smooth-auto")  # said once
     landscape_paths_told_apart(page, plan)  # its momentum runs' paths coincide: each must show
+
+
+SMOOTHED_ENDS = """() => { const ends = [];
+    for (const t of document.getElementById('chart-overlay').data)
+      if (t.meta && t.meta.series === 'smoothed') ends[t.meta.run] = t.y[t.y.length - 1];
+    return ends; }"""
+
+
+def smoothed_ends_near_losses(page, plan):
+    """On the log loss axis each run's bold line (smoothed in log space) ends within 10x of its final
+    training loss, not decades above it as a linear average of losses falling decades does; without
+    the log axis the line is TensorBoard's linear average again, never below the log-space one."""
+    finals = [float(v) for v in page.locator("#run-table [data-col=final_train_loss]").all_inner_texts()]
+    ends = page.evaluate(SMOOTHED_ENDS)
+    assert len(ends) == len(finals) == len(plan["runs"])
+    for end, final in zip(ends, finals):
+        assert final / 10 < end < final * 10, (ends, finals)
+    page.uncheck("#log-y")
+    page.wait_for_function("() => document.getElementById('chart-overlay').layout.yaxis.type === 'linear'")
+    linear = page.evaluate(SMOOTHED_ENDS)
+    assert all(a >= g * (1 - 1e-9) for a, g in zip(linear, ends)), (linear, ends)  # a mean >= a geometric mean
+    assert any(a > 100 * f for a, f in zip(linear, finals)), (linear, finals)  # what the log axis showed before
+    page.check("#log-y")
+    page.wait_for_function("() => document.getElementById('chart-overlay').layout.yaxis.type === 'log'")
+    assert page.evaluate(SMOOTHED_ENDS) == ends
 
 
 CHECKS = {"batch_size": landscape_paths_told_apart, "iterations": empty_views_say_why, "keras_sgd": log_loss_axis_labels_apart,

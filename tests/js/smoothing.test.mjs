@@ -36,3 +36,33 @@ test("each run's weight: none for the full batch, the link's, else about one epo
   assert.equal(smoothingWeight(plan({ b: 10 }), null), 0.9); // 10 updates an epoch
   assert.equal(smoothingWeight(plan({ n: 1000, b: 1 }), null), 0.99); // capped
 });
+
+test("log axis: a loss falling 1e0 -> 1e-8 is smoothed geometrically, ending near its last losses", () => {
+  // it falls eight decades in 200 updates, then stays there, noisy by a factor of 3 either way
+  const losses = Array.from({ length: 1000 }, (_, i) => Math.max(1e-8, 10 ** (-i / 25)) * (i % 2 ? 3 : 1 / 3));
+  const linear = smooth(losses, 0.99).at(-1);
+  const geometric = smooth(losses, 0.99, true).at(-1);
+  assert.ok(linear > 100 * 3e-8); // the linear average sits two decades above every late loss (the bug)
+  assert.ok(geometric > 1e-8 / 3 && geometric < 3e-8); // among the last losses
+  // it is exp of TensorBoard's average of log(loss)
+  const logs = smooth(losses.map(Math.log), 0.99);
+  smooth(losses, 0.99, true).forEach((v, i) => assert.ok(Math.abs(Math.log(v) - logs[i]) < 1e-9));
+});
+
+test("log axis: a constant stays constant; <= 0, NaN and Infinity are skipped like missing values", () => {
+  assert.ok(smooth([3, 3, 3, 3], 0.9, true).every((v) => Math.abs(v - 3) < 1e-12));
+  const out = smooth([NaN, 0, 4, -1, Infinity, 1], 0.5, true);
+  assert.ok(Number.isNaN(out[0]) && Number.isNaN(out[1]));
+  assert.ok(Math.abs(out[2] - 4) < 1e-12);
+  assert.ok(Math.abs(out[3] - 4) < 1e-12 && Math.abs(out[4] - 4) < 1e-12);
+  assert.ok(Math.abs(out[5] - Math.exp((0.25 * Math.log(4)) / 0.75)) < 1e-12); // geometric: 4^(1/3)
+});
+
+test("switching between linear and log starts over; linear is unchanged by the option", () => {
+  const values = Float64Array.from({ length: 40 }, (_, i) => Math.exp(-i / 3));
+  const s = new Smoother(40);
+  s.update(values, 20, 0.8);
+  assert.deepEqual(Array.from(s.update(values, 40, 0.8, true)), smooth(Array.from(values), 0.8, true));
+  assert.deepEqual(Array.from(s.update(values, 40, 0.8, false)), smooth(Array.from(values), 0.8));
+  assert.deepEqual(smooth([1, 2, 3], 0.5, false), smooth([1, 2, 3], 0.5));
+});
