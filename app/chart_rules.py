@@ -3,16 +3,28 @@
 Pure numpy, so a picture tells what the chart it stands in for will show."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 HEADROOM = 1.5  # static/js/theme.js: with a diverged run, the axis ends at this times the calm runs' top
 AUTORANGE_PAD = 0.05  # Plotly's autorange pads a line trace's span by 5% at each end
+MAX_BUCKETS = 800  # static/js/theme.js: a curve is drawn from at most this many buckets of updates
 BLOCK = 256  # the moving average is computed in blocks of this many values (one small matrix)
 
 
 def smoothing_weight(per_epoch: int, full_batch: bool) -> float:
     """The page's default weight: none for the full batch, else about one epoch (at most 0.99)."""
     return 0.0 if full_batch else min(0.99, 1 - 1 / per_epoch)
+
+
+def bucket_size(n: int) -> int:
+    """decimate.js: buckets of one update, doubled until at most MAX_BUCKETS hold the series, so
+    the picture's points are the chart's (its smoothed line starts at the first bucket's end)."""
+    size = 1
+    while math.ceil(n / size) > MAX_BUCKETS:
+        size *= 2
+    return size
 
 
 def smooth(values, weight: float) -> np.ndarray:

@@ -33,7 +33,7 @@ FG, MUTED, GRID = "#1a1a1a", "#555555", "#d0d0d0"
 SIZE = (1200, 630)
 PLOT_BOX = (0.085, 0.15, 0.55, 0.68)  # the axes: left, bottom, width, height (figure fractions)
 PANEL_LEFT = 0.675  # where the runs' names start
-LINE_POINTS = 600  # points per curve: finer than a thumbnail shows
+LINE_POINTS = rules.MAX_BUCKETS  # points per curve at most: the live chart's buckets
 BAND_POINTS = 120  # the noise band is coarser: its jagged edge is most of a PNG's bytes
 MAX_BANDS = 3  # more noise bands than this blur into one another: then only the lines
 VERSION = "3"  # bump when the drawing changes: it is part of the ETag
@@ -64,10 +64,10 @@ class Curve:
     full: bool = False  # a full batch: its losses are its one curve
 
 
-def buckets(loss: np.ndarray, per_epoch: int, count: int) -> tuple[np.ndarray, ...]:
-    """(epochs, mean, min, max, bucket size) of ``count`` buckets of consecutive updates."""
+def buckets(loss: np.ndarray, per_epoch: int, count: int, size: int = 0) -> tuple[np.ndarray, ...]:
+    """(epochs, mean, min, max, bucket size) of ``count`` buckets (or of ``size`` updates each)."""
     n = len(loss)
-    size = max(1, math.ceil(n / count))
+    size = size or max(1, math.ceil(n / count))
     starts = np.arange(0, n, size)
     x = (np.minimum(starts + size, n) - 1) / per_epoch  # update u stands at (u - 1) / ipe
     if not n:
@@ -83,7 +83,7 @@ def curve(name: str, status: str, losses, per_epoch: int, full_batch: bool, eval
     loss = np.asarray(losses, dtype=float)
     finite = np.isfinite(loss)
     loss = loss[:len(loss) if finite.all() else int(np.argmin(finite))]  # up to the last finite loss
-    x, _, low, high, size = buckets(loss, per_epoch, LINE_POINTS)
+    x, _, low, high, size = buckets(loss, per_epoch, LINE_POINTS, rules.bucket_size(len(loss)))
     ends = np.minimum(np.arange(len(x)) * size + size, len(loss)) - 1
     smooth = rules.smooth(loss, rules.smoothing_weight(per_epoch, full_batch))[ends] if len(loss) else np.empty(0)
     band = None if full_batch else tuple(buckets(loss, per_epoch, BAND_POINTS)[i] for i in (0, 2, 3))
