@@ -17,6 +17,7 @@ from app import i18n, picture, picture_chart
 from app.api.deps import AdmitDep, ComparisonDep, ServiceDep, SettingsDep, checked, finished_records
 from app.api.openapi import RUN_PARAMETERS
 from app.comparison import Comparison
+from app.errors import QueryError, problem
 from app.lessons import texts
 from app.settings import Settings
 from app.sharing import PAGES, SharedLink, oembed, page_key
@@ -64,11 +65,12 @@ def matches(if_none_match: str | None, tag: str) -> bool:
 async def get_picture(request: Request, comparison: ComparisonDep, service: ServiceDep, admit: AdmitDep,
                       if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None):
     """A 1200x630 PNG of the comparison's loss curves for link previews, titled with the
-    ``lesson``'s title in ``lang`` (page keys); the same bytes for the same comparison."""
+    ``lesson``'s title in ``lang`` (page keys); the same bytes for the same comparison. With
+    ``chart=wide`` (1000x440) or ``narrow`` (390x300): the page's loss chart box, as its live chart."""
     lang = i18n.pick(request.query_params.get("lang"), None)
     chart = request.query_params.get("chart", "")  # the page's chart box: drawn as its live chart
     if chart and chart not in picture_chart.SIZES:
-        return JSONResponse({"detail": f"chart must be one of {', '.join(picture_chart.SIZES)}"}, status_code=422)
+        raise QueryError([problem("chart", chart, f"chart must be one of: {', '.join(picture_chart.SIZES)}", "enum")])
     lesson = request.query_params.get("lesson", "")
     lesson = lesson if lesson in texts() else ""
     # predict=true: the question before its answer; no curve, no count, nothing trained
