@@ -38,7 +38,7 @@ def smooth(values, weight: float) -> np.ndarray:
     lags = np.arange(n)[:, None] - np.arange(n)[None, :]
     kernel = np.where(lags >= 0, (1 - weight) * weight ** np.maximum(lags, 0), 0.0)
     decay = weight ** np.arange(1, n + 1)
-    ema, out, carry = np.empty_like(v), 0.0, 0.0
+    ema, carry = np.empty_like(v), 0.0
     for start in range(0, len(v), n):
         block = v[start:start + n]
         m = len(block)

@@ -117,6 +117,14 @@ def frame(ax, curves: list[Curve], t: dict[str, str], span: tuple[float, float])
         spine.set_visible(False)
 
 
+def end_label(c: Curve, t: dict[str, str]) -> str:
+    """format.js endLabel: "SGD · 20000 updates", "SGD · diverged at update 12", and for a run
+    ended early the updates it made of its plan, then why ("· stopped at epoch 51", "· failed")."""
+    if c.status == "failed" and c.updates < c.planned:
+        return f"{c.name} · {t['updates_of'].format(k=c.updates, n=c.planned)} · {t['status_failed']}"
+    return f"{c.name} · {status_text(c, t)}"
+
+
 def end_labels(ax, curves: list[Curve], t: dict[str, str], narrow: bool, span: tuple[float, float], plot_px: float):
     """figure.js endMarks: each run's end label in a slot of its own in the upper part of the plot
     (top curve first), joined to its line's end by a dotted grey leader, opening towards the middle."""
@@ -132,7 +140,7 @@ def end_labels(ax, curves: list[Curve], t: dict[str, str], narrow: bool, span: t
     middle = max(e[1] for e in ends) / 2
     below = top
     for rank, (c, x, y, i) in enumerate(ends):
-        text = f"{c.name} · {status_text(c, t)}"
+        text = end_label(c, t)
         if narrow and c.updates < c.planned:
             text = " · ".join(text.split(" · ")[:-1]) + "\n" + text.split(" · ")[-1]
         half = (text.count("\n") + 1) * size * 1.3 / 2 * per_px + 3 * per_px

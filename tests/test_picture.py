@@ -186,3 +186,12 @@ def test_the_charts_picture_names_its_series_as_the_live_charts_legend():
     names = [name for name, _ in picture_chart.legend_entries(runs, i18n.strings("en"))]
     assert names == ["batch_size=full · loss", "batch_size=1 · smoothed", "mini-batch loss", "training loss",
                      "validation loss"]
+
+
+def test_the_charts_end_labels_are_the_live_charts():
+    t = i18n.strings("en")
+    label = lambda *args, **kw: picture_chart.end_label(picture.curve(*args, **kw), t)  # noqa: E731
+    assert label("SGD", "completed", noisy(30), 10, False, [], planned=30) == "SGD · 30 updates"
+    assert label("SGD", "diverged", [1.0, math.nan], 1, False, [], planned=30) == "SGD · diverged at update 2"
+    assert label("SGD", "stopped", [1.0] * 20, 10, False, [], planned=30) == "SGD · 20 of 30 updates · stopped at epoch 2"
+    assert label("SGD", "failed", [1.0] * 7, 10, False, [], planned=30) == "SGD · 7 of 30 updates · failed"
