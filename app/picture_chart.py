@@ -105,8 +105,12 @@ def series(ax, c: Curve, i: int, top: float) -> None:
 def frame(ax, curves: list[Curve], t: dict[str, str], span: tuple[float, float]) -> None:
     """Plotly's axes: x padded as its autorange pads lines, the zero line, a light grid, no box."""
     right = max([float(c.x[-1]) for c in curves if len(c.x)] + [1e-9])
+    from matplotlib.ticker import MultipleLocator
+
     ax.set_xlim(-0.05 * right, 1.05 * right)
     ax.set_ylim(*span)
+    ax.xaxis.set_major_locator(MultipleLocator(tick_step(1.1 * right, ax.bbox.width, 80)))
+    ax.yaxis.set_major_locator(MultipleLocator(tick_step(span[1] - span[0], ax.bbox.height, 40)))
     ax.set_xlabel(t["x_epochs"], fontsize=14 * PT, labelpad=4)
     ax.set_ylabel(t["loss_axis"], fontsize=14 * PT)
     ax.tick_params(labelsize=12 * PT, colors=TEXT, length=0)
@@ -115,6 +119,15 @@ def frame(ax, curves: list[Curve], t: dict[str, str], span: tuple[float, float])
     ax.axhline(0, color=ZERO, linewidth=PT, zorder=0.5)
     for spine in ax.spines.values():
         spine.set_visible(False)
+
+
+def tick_step(span: float, length_px: float, min_px: float) -> float:
+    """Plotly's automatic ticks: about one per ``min_px`` pixels (4 to 9 of them, plus one), the
+    step rounded up to 1, 2 or 5 times a power of ten."""
+    count = min(max(length_px / min_px, 4), 9) + 1
+    rough = span / count if span > 0 else 1.0
+    power = 10 ** math.floor(math.log10(rough))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= rough * (1 - 1e-9))
 
 
 def end_label(c: Curve, t: dict[str, str]) -> str:

@@ -195,3 +195,9 @@ def test_the_charts_end_labels_are_the_live_charts():
     assert label("SGD", "diverged", [1.0, math.nan], 1, False, [], planned=30) == "SGD · diverged at update 2"
     assert label("SGD", "stopped", [1.0] * 20, 10, False, [], planned=30) == "SGD · 20 of 30 updates · stopped at epoch 2"
     assert label("SGD", "failed", [1.0] * 7, 10, False, [], planned=30) == "SGD · 7 of 30 updates · failed"
+
+
+def test_the_charts_ticks_are_plotlys():
+    # the live chart of the default comparison: x every 5 epochs on ~1000 px, loss every 1 on ~330 px
+    assert picture_chart.tick_step(22, 935, 80) == 5 and picture_chart.tick_step(7.1, 330, 40) == 1
+    assert picture_chart.tick_step(22, 300, 80) == 5 and picture_chart.tick_step(7.1, 200, 40) == 2  # a phone
