@@ -18,6 +18,7 @@ from glob import glob
 
 import numpy as np
 
+from app import chart_rules as rules
 from app import i18n
 from app.comparison import Comparison
 from app.png import png
@@ -32,10 +33,10 @@ FG, MUTED, GRID = "#1a1a1a", "#555555", "#d0d0d0"
 SIZE = (1200, 630)
 PLOT_BOX = (0.085, 0.15, 0.55, 0.68)  # the axes: left, bottom, width, height (figure fractions)
 PANEL_LEFT = 0.675  # where the runs' names start
-LINE_POINTS = 600  # points per curve: finer than a thumbnail shows
+LINE_POINTS = rules.MAX_BUCKETS  # points per curve at most: the live chart's buckets
 BAND_POINTS = 120  # the noise band is coarser: its jagged edge is most of a PNG's bytes
 MAX_BANDS = 3  # more noise bands than this blur into one another: then only the lines
-VERSION = "2"  # bump when the drawing changes: it is part of the ETag
+VERSION = "3"  # bump when the drawing changes: it is part of the ETag
 # Debian's fonts-noto-cjk (make test installs it): Japanese and Chinese labels; DejaVu (shipped
 # with matplotlib) draws the rest and is the graceful fallback where Noto is missing
 CJK_FONTS = "/usr/share/fonts/opentype/noto/NotoSansCJK-*.ttc"
@@ -57,12 +58,16 @@ class Curve:
     end: tuple[float, float] | None  # a diverged run's last finite point
     planned: int = 0  # the plan's total updates
     per_epoch: int = 1  # iterations per epoch
+    raw: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # (epochs, min, max) of LINE_POINTS buckets
+    train: tuple[np.ndarray, np.ndarray] | None = None  # (epochs, training loss) of the evaluations
+    label: str = ""  # the plan's label (the live chart's legend)
+    full: bool = False  # a full batch: its losses are its one curve
 
 
-def buckets(loss: np.ndarray, per_epoch: int, count: int) -> tuple[np.ndarray, ...]:
-    """(epochs, mean, min, max, bucket size) of ``count`` buckets of consecutive updates."""
+def buckets(loss: np.ndarray, per_epoch: int, count: int, size: int = 0) -> tuple[np.ndarray, ...]:
+    """(epochs, mean, min, max, bucket size) of ``count`` buckets (or of ``size`` updates each)."""
     n = len(loss)
-    size = max(1, math.ceil(n / count))
+    size = size or max(1, math.ceil(n / count))
     starts = np.arange(0, n, size)
     x = (np.minimum(starts + size, n) - 1) / per_epoch  # update u stands at (u - 1) / ipe
     if not n:
@@ -71,32 +76,31 @@ def buckets(loss: np.ndarray, per_epoch: int, count: int) -> tuple[np.ndarray, .
     return x, mean, np.minimum.reduceat(loss, starts), np.maximum.reduceat(loss, starts), size
 
 
-def curve(name: str, status: str, losses, per_epoch: int, full_batch: bool, evals, planned: int = 0) -> Curve:
-    """One run's curve: bucket means of its finite losses, smoothed with the page's default weight
-    (TensorBoard's debiased moving average, over buckets), and its noise as a coarser band."""
+def curve(name: str, status: str, losses, per_epoch: int, full_batch: bool, evals, planned: int = 0,
+          label: str = "") -> Curve:
+    """One run's curve as the live chart draws it: its losses smoothed per update with the page's
+    default weight (chart_rules.smooth), taken at each bucket's end; its noise as bucket extremes."""
     loss = np.asarray(losses, dtype=float)
     finite = np.isfinite(loss)
     loss = loss[:len(loss) if finite.all() else int(np.argmin(finite))]  # up to the last finite loss
-    x, mean, _, _, size = buckets(loss, per_epoch, LINE_POINTS)
-    weight = 0.0 if full_batch else min(0.99, 1 - 1 / per_epoch) ** size
-    smooth = np.empty_like(mean)
-    value = 0.0
-    for i, v in enumerate(mean):
-        value = weight * value + (1 - weight) * v
-        smooth[i] = value / (1 - weight ** (i + 1)) if weight else v
+    x, _, low, high, size = buckets(loss, per_epoch, LINE_POINTS, rules.bucket_size(len(loss)))
+    ends = np.minimum(np.arange(len(x)) * size + size, len(loss)) - 1
+    smooth = rules.smooth(loss, rules.smoothing_weight(per_epoch, full_batch))[ends] if len(loss) else np.empty(0)
     band = None if full_batch else tuple(buckets(loss, per_epoch, BAND_POINTS)[i] for i in (0, 2, 3))
     vals = [(e.epoch, e.val_loss) for e in evals if e.val_loss is not None and math.isfinite(e.val_loss)]
+    trains = [(e.update / per_epoch, e.train_loss) for e in evals if e.train_loss is not None and math.isfinite(e.train_loss)]
     end = (x[-1], float(loss[-1])) if status == "diverged" and len(loss) else None
     if full_batch and end is None and evals and evals[-1].update == len(loss) > 0:
         # as the page: the evaluation after the last update ends a full batch's one curve
         x, smooth = np.append(x, evals[-1].update / per_epoch), np.append(smooth, evals[-1].train_loss)
-    return Curve(name, status, len(finite), x, smooth, band, tuple(np.array(v) for v in zip(*vals)) if vals else None,
-                 end, planned, per_epoch)
+    pairs = lambda items: tuple(np.array(v) for v in zip(*items)) if items else None  # noqa: E731
+    return Curve(name, status, len(finite), x, smooth, band, pairs(vals), end, planned, per_epoch,
+                 (x[:len(low)], low, high), pairs(trains), label or name, full_batch)
 
 
 def curves(comparison: Comparison, records: list[RunRecord], lang: str) -> list[Curve]:
     return [curve(name, rec.status, rec.loss, plan["iterations_per_epoch"], plan["variant"] == "full-batch", rec.evals,
-                  plan["total_updates"]) for name, rec, plan in zip(run_names(comparison, lang), records, comparison.plan["runs"])]
+                  plan["total_updates"], plan["label"]) for name, rec, plan in zip(run_names(comparison, lang), records, comparison.plan["runs"])]
 
 
 def status_text(c: Curve, t: dict[str, str]) -> str:
@@ -196,7 +200,7 @@ def draw(title: str, curves: list[Curve], t: dict[str, str]) -> bytes:
 
 def plot(ax, curves: list[Curve], t: dict[str, str]) -> None:
     bands = sum(c.band is not None for c in curves) <= MAX_BANDS
-    top = top_of(curves)
+    low, top = y_range(curves)
     for i, c in enumerate(curves):
         color, dash = COLORS[i % len(COLORS)], DASHES[i % len(DASHES)]
         if bands and c.band is not None and len(c.band[0]) > 1:
@@ -207,7 +211,7 @@ def plot(ax, curves: list[Curve], t: dict[str, str]) -> None:
         if c.end is not None:  # at the axis' top if it climbed past it, as the page marks it
             ax.plot(c.end[0], min(c.end[1], top), marker="x", markersize=22, markeredgewidth=5, color=color,
                     clip_on=False)
-    ax.set_ylim(0, top)
+    ax.set_ylim(low, top)
     ax.set_xlim(0, max([c.x[-1] for c in curves if len(c.x)] + [1e-9]))
     ax.set_xlabel(t["x_epochs"], fontsize=21)
     ax.set_ylabel(t["loss_axis"], fontsize=21)
@@ -216,14 +220,14 @@ def plot(ax, curves: list[Curve], t: dict[str, str]) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def top_of(curves: list[Curve]) -> float:
-    """The loss axis' top: the smoothed curves of the runs that did not diverge, with room for a
-    diverged run's climb (as the page: a diverged run must not flatten the others)."""
-    calm = [c for c in curves if c.status != "diverged" and len(c.smooth)] or [c for c in curves if len(c.smooth)]
-    tops = [float(np.max(c.smooth)) for c in calm] + [float(np.max(c.val[1])) for c in calm if c.val is not None]
-    top = max(tops, default=1.0)
-    top = top if math.isfinite(top) and top > 0 else 1.0
-    return top * (1.5 if len(calm) < len(curves) else 1.08)
+def y_range(curves: list[Curve]) -> tuple[float, float]:
+    """The loss axis as the live chart's (chart_rules.loss_range): every value drawn counts, the
+    faint per-update losses too, except those of a run that diverged."""
+    def drawn(c: Curve) -> list[float]:
+        parts = [c.smooth, *(c.raw[1:] if c.raw else ()), *(c.val[1:] if c.val else ()), *(c.train[1:] if c.train else ())]
+        return [float(v) for part in parts if len(part) for v in (np.min(part), np.max(part))] or [math.nan]
+    return rules.loss_range([(c.status == "diverged", float(np.max(c.raw[2])) if c.raw and len(c.raw[2]) else math.nan,
+                              max(drawn(c)), min(drawn(c))) for c in curves])
 
 
 def names(fig, curves: list[Curve], t: dict[str, str]) -> None:

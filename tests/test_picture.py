@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app import i18n, picture
+from app import chart_rules, i18n, picture, picture_chart
 from app.engine import Eval
 
 
@@ -131,3 +131,73 @@ def test_long_names_are_cut_to_fit_beside_the_plot():
     text, size = picture.fit(renderer, "x" * 200, 0.27, (22, 17))
     assert text.endswith("…") and len(text) < 60 and size == 17
     assert picture.fit(renderer, "SGD", 0.27, (22, 17)) == ("SGD", 22)
+
+
+def test_the_smoothed_line_is_the_pages_smoothed_loss_at_the_charts_bucket_ends():
+    losses = noisy(20000)
+    c = picture.curve("SGD", "completed", losses, 1000, False, [])
+    assert c.x[0] == pytest.approx(31 / 1000)  # decimate.js: buckets of 32 updates; update 32 at 31 / 1000
+    assert c.smooth == pytest.approx(chart_rules.smooth(losses, 0.99)[31::32])
+
+
+def spiky(n: int, seed: int = 0) -> np.ndarray:
+    """Losses under 1.5 but for one update at 6.5: SGD's noise, as the default comparison's."""
+    losses = noisy(n, seed)
+    losses[n // 50] = 6.5
+    return losses
+
+
+def test_the_loss_axis_shows_the_noise_of_every_run_that_did_not_diverge():
+    runs = [picture.curve("full batch", "completed", [3.4, 2.0, 1.0], 1, True, []),
+            picture.curve("SGD", "completed", spiky(3000), 1000, False, [])]
+    least = min(spiky(3000))  # the faint losses count, not only the smoothed line (which ends near 1)
+    assert picture.y_range(runs) == (pytest.approx(least - 0.05 * (6.5 - least)), pytest.approx(6.5 + 0.05 * (6.5 - least)))
+    runs.append(picture.curve("SGD, lr=9", "diverged", [1.0, 50.0, math.inf], 1000, False, []))
+    assert picture.y_range(runs) == (0.0, pytest.approx(1.5 * 6.5))  # ranges.js: the calm runs' largest loss
+
+
+@pytest.mark.parametrize("box", ["wide", "narrow"])
+def test_the_charts_picture_has_the_boxs_size_every_run_in_its_colour_and_the_same_bytes(eight_runs, box):
+    first = picture_chart.render_chart(eight_runs, "en", box)
+    assert first == picture_chart.render_chart(eight_runs, "en", box)
+    image = Image.open(io.BytesIO(first))
+    assert image.size == picture_chart.SIZES[box]
+    pixels = np.asarray(image.convert("RGB"))
+    for color in picture.COLORS:
+        assert count_color(pixels, color) > 20, color
+
+
+def test_the_charts_picture_draws_the_noise_whole_below_its_top():
+    """The faint per-update losses' spike ends inside the plot, below its top edge by the axis'
+    padding (the preview's old axis ended near the smoothed line: the spike ran off its top)."""
+    runs = [picture.curve("full batch", "completed", [3.4, 2.0, 1.0], 1, True, []),
+            picture.curve("SGD", "completed", spiky(3000), 1000, False, [])]
+    pixels = np.asarray(Image.open(io.BytesIO(picture_chart.render_chart(runs, "en", "wide"))).convert("RGB")).astype(int)
+    left = pixels[:300, 60:400]  # right of the loss axis' numbers, left of the end labels
+    r, g, b = left[..., 0], left[..., 1], left[..., 2]
+    rows = np.nonzero(((r > g + 8) & (g > b + 8)).any(axis=1))[0]  # the spike's faint orange
+    plot_top = picture_chart.MARGIN["t"]
+    assert plot_top + 8 < rows.min() < plot_top + 40, rows.min()
+
+
+def test_the_charts_picture_names_its_series_as_the_live_charts_legend():
+    runs = [picture.curve("full batch", "completed", [3.4, 2.0], 1, True, [], label="batch_size=full"),
+            picture.curve("SGD", "completed", noisy(40), 20, False, [Eval(20, 1.0, 0.5, 0.6)], label="batch_size=1")]
+    names = [name for name, _ in picture_chart.legend_entries(runs, i18n.strings("en"))]
+    assert names == ["batch_size=full · loss", "batch_size=1 · smoothed", "mini-batch loss", "training loss",
+                     "validation loss"]
+
+
+def test_the_charts_end_labels_are_the_live_charts():
+    t = i18n.strings("en")
+    label = lambda *args, **kw: picture_chart.end_label(picture.curve(*args, **kw), t)  # noqa: E731
+    assert label("SGD", "completed", noisy(30), 10, False, [], planned=30) == "SGD · 30 updates"
+    assert label("SGD", "diverged", [1.0, math.nan], 1, False, [], planned=30) == "SGD · diverged at update 2"
+    assert label("SGD", "stopped", [1.0] * 20, 10, False, [], planned=30) == "SGD · 20 of 30 updates · stopped at epoch 2"
+    assert label("SGD", "failed", [1.0] * 7, 10, False, [], planned=30) == "SGD · 7 of 30 updates · failed"
+
+
+def test_the_charts_ticks_are_plotlys():
+    # the live chart of the default comparison: x every 5 epochs on ~1000 px, loss every 1 on ~330 px
+    assert picture_chart.tick_step(22, 935, 80) == 5 and picture_chart.tick_step(7.1, 330, 40) == 1
+    assert picture_chart.tick_step(22, 300, 80) == 5 and picture_chart.tick_step(7.1, 200, 40) == 2  # a phone

@@ -21,11 +21,14 @@ from app.comparison import Comparison
 from app.errors import QueryError
 from app.lessons import DEFAULT_QUERY, cards
 from app.middleware import content_security_policy
+from app.picture_chart import SIZES
 from app.sharing import head
 from app.schemas import VIEWS, run_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 templates = Jinja2Templates(directory=ROOT / "templates")
+# a phone: the live chart is narrow (theme.js NARROW_PX 520, the page padded by ~1 rem) and drops its legend
+NARROW_MEDIA_PX = 540
 PLOTLY_JS = "vendor/plotly-cartesian.min.js"  # see static/vendor/README.md
 
 router = APIRouter(include_in_schema=False)
@@ -60,8 +63,10 @@ def placeholder(request: Request, meta: dict, cached: bool) -> dict | None:
     views = params.get("view")
     if not cached or params.get("predict") == "true" or (views and "loss" not in views.split(",")):
         return None
-    parts = urlsplit(meta["image"])
-    return {"src": f"{parts.path}?{parts.query}", "alt": meta["description"], "size": meta["image_size"]}
+    parts = urlsplit(meta["image"])  # the preview's picture, drawn as the live chart for the chart's box
+    src = f"{parts.path}?{parts.query}&chart="
+    return {"src": f"{src}wide", "narrow": f"{src}narrow", "alt": meta["description"], "size": SIZES["wide"], "narrow_size": SIZES["narrow"],
+            "media": f"(max-width: {NARROW_MEDIA_PX}px)"}
 
 
 def table_rows(request: Request, comparison: Comparison | None, strings: dict[str, str]) -> dict | None:

@@ -13,10 +13,11 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from app import i18n, picture
+from app import i18n, picture, picture_chart
 from app.api.deps import AdmitDep, ComparisonDep, ServiceDep, SettingsDep, checked, finished_records
 from app.api.openapi import RUN_PARAMETERS
 from app.comparison import Comparison
+from app.errors import QueryError, problem
 from app.lessons import texts
 from app.settings import Settings
 from app.sharing import PAGES, SharedLink, oembed, page_key
@@ -48,9 +49,9 @@ def shared_link(request: Request, settings: Settings, path: str, raw_query: str,
     return SharedLink(base_url(request, settings), path, raw_query, lang)
 
 
-def etag(comparison: Comparison, lesson: str, lang: str) -> str:
+def etag(comparison: Comparison, lesson: str, lang: str, chart: str = "") -> str:
     """From the canonical link, not the bytes: a 304 needs no training and no drawing."""
-    key = f"{RENDERER}|{comparison.query}|{lesson}|{lang}".encode()
+    key = f"{RENDERER}|{comparison.query}|{lesson}|{lang}|{chart}".encode()
     return f'"{hashlib.sha256(key).hexdigest()[:32]}"'
 
 
@@ -64,13 +65,17 @@ def matches(if_none_match: str | None, tag: str) -> bool:
 async def get_picture(request: Request, comparison: ComparisonDep, service: ServiceDep, admit: AdmitDep,
                       if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None):
     """A 1200x630 PNG of the comparison's loss curves for link previews, titled with the
-    ``lesson``'s title in ``lang`` (page keys); the same bytes for the same comparison."""
+    ``lesson``'s title in ``lang`` (page keys); the same bytes for the same comparison. With
+    ``chart=wide`` (1000x440) or ``narrow`` (390x300): the page's loss chart box, as its live chart."""
     lang = i18n.pick(request.query_params.get("lang"), None)
+    chart = request.query_params.get("chart", "")  # the page's chart box: drawn as its live chart
+    if chart and chart not in picture_chart.SIZES:
+        raise QueryError([problem("chart", chart, f"chart must be one of: {', '.join(picture_chart.SIZES)}", "enum")])
     lesson = request.query_params.get("lesson", "")
     lesson = lesson if lesson in texts() else ""
     # predict=true: the question before its answer; no curve, no count, nothing trained
     asking = bool(lesson) and request.query_params.get("predict") == "true"
-    tag = etag(comparison, lesson + ("?" if asking else ""), lang)
+    tag = etag(comparison, lesson + ("?" if asking else ""), lang, "" if asking else chart)
     headers = {"ETag": tag, "Cache-Control": f"public, max-age={MAX_AGE}"}
     if matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
@@ -84,8 +89,12 @@ async def get_picture(request: Request, comparison: ComparisonDep, service: Serv
         records = await finished_records(request, service, comparison, admit)
         if records is None:
             return Response(status_code=499)  # nobody reads it
-        title = texts()[lesson]["title"][lang] if lesson else i18n.strings(lang)["title"]
-        png = await run_in_threadpool(picture.render, title, picture.curves(comparison, records, lang), lang)
+        curves = picture.curves(comparison, records, lang)
+        if chart:
+            png = await run_in_threadpool(picture_chart.render_chart, curves, lang, chart)
+        else:
+            title = texts()[lesson]["title"][lang] if lesson else i18n.strings(lang)["title"]
+            png = await run_in_threadpool(picture.render, title, curves, lang)
         if any(rec.status == "failed" for rec in records):  # not the link's lasting picture
             return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
         PICTURES.keep(tag, png)

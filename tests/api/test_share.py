@@ -223,3 +223,14 @@ def test_behind_a_trusted_proxy_links_use_its_scheme_and_host(live_server):
     r = httpx.get(f"{server.url}/?batch_size=1", headers={"X-Forwarded-Proto": "https", "Host": "gd.example.edu"})
     og = head(r.text, "https://gd.example.edu/")["og"]
     assert og["og:url"].startswith("https://gd.example.edu/?") and og["og:image"].startswith("https://gd.example.edu/api/")
+
+
+def test_the_pages_picture_is_drawn_for_its_chart_box_with_its_own_etag(client):
+    preview = client.get(f"/api/picture?{DEFAULT_QUERY}&lang=en")
+    for box, size in (("wide", (1000, 440)), ("narrow", (390, 300))):
+        r = client.get(f"/api/picture?{DEFAULT_QUERY}&lang=en&chart={box}")
+        assert r.status_code == 200 and Image.open(io.BytesIO(r.content)).size == size
+        assert r.headers["etag"] != preview.headers["etag"]
+    r = client.get(f"/api/picture?{DEFAULT_QUERY}&chart=huge")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "chart"]
+    assert "wide, narrow" in r.json()["detail"][0]["msg"]

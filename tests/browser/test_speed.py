@@ -41,8 +41,10 @@ def test_the_picture_stands_in_until_the_student_reaches_for_the_chart(page, ser
     cached(server)
     page.goto(f"{server.url}/embed?{LINK}&autoplay=true")  # the loss chart alone (no per-run charts on screen)
     picture = page.locator("#chart-overlay #chart-picture")
-    page.wait_for_function("() => document.getElementById('chart-picture').naturalWidth === 1200", timeout=30000)
-    assert picture.get_attribute("width") == "1200" and picture.get_attribute("height") == "630"
+    # drawn for the chart's box as the live chart (chart=wide), not the 1200x630 link preview
+    page.wait_for_function("() => document.getElementById('chart-picture').naturalWidth === 1000", timeout=30000)
+    assert picture.get_attribute("width") == "1000" and picture.get_attribute("height") == "440"
+    assert "chart=wide" in picture.get_attribute("src")
     alt = picture.get_attribute("alt")
     assert all(name in alt.lower() for name in ("full batch: 3 updates", "sgd: 3000 updates", "mini-batch: 30 updates")), alt
     box, chart = picture.bounding_box(), page.locator("#chart-overlay").bounding_box()
@@ -111,6 +113,9 @@ def test_nothing_moves_while_the_pages_load(sized, server):
             page.wait_for_function(DONE_AND_PICTURED, arg=RUNS, timeout=60000)
             name = "embed" if "embed" in path else "workspace"
             page.screenshot(path=str(SCREENSHOTS / f"speed-picture-{name}-{width}.png"))  # before anyone reaches for it
+            # a phone gets the picture drawn for its narrow box (type the size of the live chart's)
+            box = "narrow" if width < 540 else "wide"
+            assert f"chart={box}" in page.evaluate("() => document.getElementById('chart-picture').currentSrc")
             wait_done(page, RUNS, timeout=60000)
             page.wait_for_timeout(300)  # let a late shift be reported (no timing is asserted)
             shifts = page.evaluate("() => window.__shifts")
