@@ -47,18 +47,25 @@ if ARGV[4] ~= '' then redis.call('XADD', KEYS[2], '*', 'c', ARGV[4]) redis.call(
 local t = redis.call('TIME')
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', t[1] * 1000 + math.floor(t[2] / 1000))
 return 1 + redis.call('ZCARD', KEYS[3])"""
-# per run (KEYS: run, lease, live; ARGV: lease ms, then one token per run), in one round trip:
-# {1, the finished run} | {2, the last live chunk or ''}: the lease is now ours | {3, ''}: another's
+# per run (KEYS: run, lease, live, watch; ARGV: lease ms, this worker, watch ms, then one token per
+# run), in one round trip: {1, the finished run} | {2, the last live chunk or ''}: the lease is
+# now ours | {3, ''}: another's, and this worker now follows it (WATCH's set), so its trainer
+# never sees nobody following between this answer and the follower's first read
 CLAIM = """local out = {}
-for i = 1, #KEYS, 3 do
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+for i = 1, #KEYS, 4 do
   local data = redis.call('GET', KEYS[i])
   if data then out[#out + 1] = {1, data} else
-    local token, held = ARGV[(i + 2) / 3 + 1], redis.call('GET', KEYS[i + 1])
+    local token, held = ARGV[(i + 3) / 4 + 3], redis.call('GET', KEYS[i + 1])
     if held == false then redis.call('SET', KEYS[i + 1], token, 'PX', ARGV[1]) held = token end
     if held == token then
       local last = redis.call('XREVRANGE', KEYS[i + 2], '+', '-', 'COUNT', 1)
       out[#out + 1] = {2, last[1] and last[1][2][2] or ''}
-    else out[#out + 1] = {3, ''} end
+    else
+      redis.call('ZADD', KEYS[i + 3], now + ARGV[3], ARGV[2]) redis.call('PEXPIRE', KEYS[i + 3], ARGV[3])
+      out[#out + 1] = {3, ''}
+    end
   end
 end
 return out"""
@@ -181,10 +188,10 @@ class Store:
     async def _claim_waiting(self) -> None:
         while self._claims:
             batch, self._claims = self._claims, []
-            names = [f"gdv:{kind}:{key}" for keys, _, _ in batch for key in keys for kind in ("run", "lease", "live")]
+            names = [f"gdv:{kind}:{key}" for keys, _, _ in batch for key in keys for kind in ("run", "lease", "live", "watch")]
             tokens = [token for _, tokens, _ in batch for token in tokens]
             try:
-                replies = await self._do(self._claim(keys=names, args=[self.lease_ms, *tokens]))
+                replies = await self._do(self._claim(keys=names, args=[self.lease_ms, self.me, 3 * self.block_ms, *tokens]))
             except FleetDown:
                 replies = None
             for keys, _, waiter in batch:

@@ -80,7 +80,9 @@ export class LessonCard {
     $("lesson-edited").hidden = !query || query === lesson.query;
     const select = $("lesson-select");
     if (select) select.value = lesson.name;
-    $("verdict").textContent = !verdict ? "" : choice !== null ? verdictText(verdict, choice) : answerText(lesson.question, verdict);
+    // an embed keeps its height for the chart: the answer nobody asked for is the workspace's
+    const unasked = document.body.classList.contains("embed") ? "" : verdict && answerText(lesson.question, verdict);
+    $("verdict").textContent = !verdict ? "" : choice !== null ? verdictText(verdict, choice) : unasked;
   }
 
   // Ask the card's question; onAnswer runs once the user has chosen.
