@@ -48,8 +48,11 @@ class SharedLink:
     def page_keys(self) -> list[tuple[str, list[str]]]:
         """The link's page-only keys in the order the page writes them (the schema's)."""
         # a page key's commas are literal, even where the link wrote %2C (the page's own links)
-        return ordered([(name, ",".join(items).split(",")) for name, items in split_query(self.raw_query)
-                        if name in PAGE_KEYS])
+        keys = [(name, ",".join(items).split(",")) for name, items in split_query(self.raw_query) if name in PAGE_KEYS]
+        # a language as the page writes it back: `zh` as zh-CN; one it does not speak left out
+        keys = [(name, [i18n.match(items[0])] if name == "lang" else items) for name, items in keys
+                if name != "lang" or i18n.match(items[0])]
+        return ordered(keys)
 
     def page_key(self, name: str) -> str | None:
         return page_key(self.raw_query, name)
