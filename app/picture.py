@@ -87,6 +87,7 @@ def curve(name: str, status: str, losses, per_epoch: int, full_batch: bool, eval
     ends = np.minimum(np.arange(len(x)) * size + size, len(loss)) - 1
     smooth = rules.smooth(loss, rules.smoothing_weight(per_epoch, full_batch))[ends] if len(loss) else np.empty(0)
     band = None if full_batch else tuple(buckets(loss, per_epoch, BAND_POINTS)[i] for i in (0, 2, 3))
+    evals = [e for e in evals if e.update % per_epoch == 0]  # the epoch ends, as the page draws them
     vals = [(e.epoch, e.val_loss) for e in evals if e.val_loss is not None and math.isfinite(e.val_loss)]
     trains = [(e.update / per_epoch, e.train_loss) for e in evals if e.train_loss is not None and math.isfinite(e.train_loss)]
     end = (x[-1], float(loss[-1])) if status == "diverged" and len(loss) else None

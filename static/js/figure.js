@@ -65,7 +65,10 @@ export function runTraces(track, mode, showLegend, ceiling = Infinity, logX = fa
   const { color, dash } = runStyle(i);
   const name = plain(plan.label);
   const { raw, smooth } = lossPoints(track, mode);
-  const evals = (key) => onAxis(points(track, mode, run.evals.map((e) => e.update), run.evals.map((e) => e[key]), 0), logX);
+  // the epoch-end evaluations (contract, section 5): the mid-epoch ones the server adds for long
+  // epochs would space the dots unevenly in a lesson about what an epoch is
+  const ends = run.evals.filter((e) => e.update % plan.iterations_per_epoch === 0);
+  const evals = (key) => onAxis(points(track, mode, ends.map((e) => e.update), ends.map((e) => e[key]), 0), logX);
   const base = { type: "scatter", legendgroup: `run${i}`, hovertemplate: hover() };
   const of = (series, pts) => ({ ...base, meta: { run: i, series }, ...pts });
   const out = [exact(track)

@@ -165,3 +165,12 @@ test("x in every unit; the text alternative lists each run", () => {
   runs[0].run.evals = [{ update: 10, epoch: 1, train_loss: 2.5, val_loss: null }, { update: 15, epoch: 1.5, train_loss: 2, val_loss: null }];
   assert.equal(summary(runs), "calm: 20 updates, completed, final training loss 2.5; wild: 4 of 20 updates, diverged at update 4, final training loss —");
 });
+
+test("train_eval marks the epoch-end evaluations only, not the mid-epoch ones of long epochs", () => {
+  const p = plan({ n: 100, b: 10, epochs: 2 }); // 10 updates per epoch
+  const evals = [0, 4, 10, 14, 20].map((update) => ({ update, train_loss: 1 / (update + 1), val_loss: null }));
+  const runs = [track(0, p, Array.from({ length: 20 }, (_, k) => 1 / (k + 1)), { evals })];
+  const { data } = lossFigure(runs, OPTIONS, { title: "all", width: 1000 });
+  const marks = data.find((d) => d.meta && d.meta.series === "train_eval");
+  assert.deepEqual(marks.x, [0, 1, 2]); // epochs 0, 1, 2: updates 4 and 14 left out
+});
