@@ -5,6 +5,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.support import RUN_LINES, column, run_traces, wait_done
 
@@ -102,7 +103,8 @@ def test_embed_renders_inside_an_iframe_of_another_origin(page, server, other_or
 
 def test_embed_without_autoplay_waits_for_start(page, server):
     page.goto(server.url + "/embed?batch_size=full&n_samples=100&epochs=2")
-    assert page.locator("#status-message").inner_text() == "Press Start to train."
+    # said once the plan has answered (a request after the page's load): wait for it, not race it
+    expect(page.locator("#status-message")).to_have_text("Press Start to train.")
     page.get_by_role("button", name="Start").click()
     wait_done(page, 1)
 
@@ -256,7 +258,7 @@ def test_copy_link_embed_snippet_and_downloads(page, server):
     wait_done(page, 2)
     page.get_by_role("button", name="Copy link").click()
     assert page.evaluate("() => navigator.clipboard.readText()") == page.url
-    assert page.locator("#status-message").inner_text() == "Link copied"
+    expect(page.locator("#status-message")).to_have_text("Link copied")  # said once the clipboard answered
     page.get_by_role("button", name="Embed").click()
     snippet = page.locator("#embed-code").input_value()
     assert snippet.startswith("<iframe src=\"" + server.url + "/embed?") and "batch_size=full,10" in snippet
