@@ -81,8 +81,9 @@ export class LessonCard {
     const select = $("lesson-select");
     if (select) select.value = lesson.name;
     // an embed keeps its height for the chart: the answer nobody asked for is the workspace's
-    const unasked = document.body.classList.contains("embed") ? "" : verdict && answerText(lesson.question, verdict);
-    $("verdict").textContent = !verdict ? "" : choice !== null ? verdictText(verdict, choice) : unasked;
+    const embed = document.body.classList.contains("embed");
+    $("verdict").textContent = !verdict ? "" : choice !== null ? verdictText(verdict, choice)
+      : embed ? "" : answerText(lesson.question, verdict);
   }
 
   // Ask the card's question; onAnswer runs once the user has chosen.
