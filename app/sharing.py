@@ -16,6 +16,7 @@ from app.comparison import Comparison
 from app.lessons import BY_NAME, DEFAULT_QUERY, Lesson, texts
 from app.links import split_query
 from app.schemas import PAGE_KEYS
+from app.services.records import RunRecord
 
 PICTURE_SIZE = (1200, 630)  # the usual large link-preview card (Open Graph, twitter:card)
 IFRAME_SIZE = (900, 520)  # the oEmbed iframe unless maxwidth/maxheight ask for less
@@ -126,22 +127,40 @@ def title(comparison: Comparison, lesson: Lesson | None, lang: str) -> str:
     return capitalized(comparison, joined(run_names(comparison, lang), i18n.strings(lang)["share_versus"]))
 
 
-def description(comparison: Comparison, lesson: Lesson | None, lang: str, predict: bool) -> str:
-    """The runs and their update counts ("Full batch: 20 updates, SGD: 20000 updates, ..."), after
-    the lesson's question. With predict=true only the question: the counts may be its answer."""
+def outcome(plan: dict, record: RunRecord | None, t: dict[str, str]) -> str:
+    """A finished run's end in the words of the page's table (format.js statusText): "640
+    updates", "diverged at update 12", "stopped at epoch 51". A run not in the cache is not
+    trained to say it: its planned count, as the most it makes (it may diverge or stop early)."""
+    if record is None:
+        return t["share_up_to"].format(n=plan["total_updates"])
+    k = len(record.loss)
+    if record.status in ("diverged", "failed"):
+        return t[f"status_{record.status}"].format(k=k)
+    if record.status == "stopped" and k < plan["total_updates"]:
+        epoch = k / plan["iterations_per_epoch"]
+        return t["stopped_at_epoch"].format(e=int(epoch)) if epoch.is_integer() else t["stopped_at_update"].format(k=k)
+    return t["share_updates"].format(n=k)
+
+
+def description(comparison: Comparison, lesson: Lesson | None, lang: str, predict: bool,
+                records: list[RunRecord | None] | None = None) -> str:
+    """The runs and how they end ("Full batch: 20 updates, SGD: diverged at update 12") from
+    their cached records (one per run, None where not cached), after the lesson's question. With
+    predict=true only the question: the counts may be its answer."""
     t = i18n.strings(lang)
     question = texts()[lesson.name]["question"][lang] if lesson else ""
     if lesson and predict:
         return question
-    runs = [t["share_run"].format(name=name, n=plan["total_updates"])
-            for name, plan in zip(run_names(comparison, lang), comparison.plan["runs"])]
+    records = records or [None] * len(comparison.runs)
+    runs = [t["share_run"].format(name=name, outcome=outcome(plan, record, t))
+            for name, plan, record in zip(run_names(comparison, lang), comparison.plan["runs"], records)]
     runs_text = capitalized(comparison, joined(runs, t["share_list"]))
     return " ".join(filter(None, [question, t["share_description"].format(runs=runs_text)]))
 
 
-def head(link: SharedLink, comparison: Comparison | None) -> dict:
-    """The page's <head> metadata; an invalid comparison (the page shows its errors) gets the
-    app's own title and no picture."""
+def head(link: SharedLink, comparison: Comparison | None, records: list[RunRecord | None] | None = None) -> dict:
+    """The page's <head> metadata (``records``: the runs' cached records, see ``description``);
+    an invalid comparison (the page shows its errors) gets the app's own title and no picture."""
     t = i18n.strings(link.lang)
     if comparison is None:
         return {"title": t["title"], "name": t["title"], "description": t["subtitle"], "site": t["title"],
@@ -150,7 +169,7 @@ def head(link: SharedLink, comparison: Comparison | None) -> dict:
     name = title(comparison, lesson, link.lang)
     url = link.url(link.path, comparison.query)
     return {"title": f"{name} · {t['title']}", "name": name, "site": t["title"], "url": url,
-            "description": description(comparison, lesson, link.lang, link.page_key("predict") == "true"),
+            "description": description(comparison, lesson, link.lang, link.page_key("predict") == "true", records),
             "image": link.picture_url(comparison.query), "image_size": PICTURE_SIZE,
             "image_alt": name, "oembed": link.oembed_url(url)}
 

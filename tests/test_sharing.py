@@ -1,10 +1,14 @@
 """The words and links of a shared link: run names, titles, descriptions, page keys, iframe size."""
+from array import array
+
 import pytest
 
 from app import sharing
 from app.comparison import Comparison
+from app.engine import RunStatus
 from app.lessons import BY_NAME, DEFAULT_QUERY
 from app.links import parse_comparison
+from app.services.records import RunRecord
 
 
 def comparison(query: str) -> Comparison:
@@ -25,19 +29,44 @@ def test_titles_and_descriptions_in_each_language():
     c = comparison(DEFAULT_QUERY)
     assert sharing.title(c, None, "en") == "Full batch vs SGD vs mini-batch"
     assert sharing.title(c, None, "pt-BR") == "Lote completo x SGD x minilote"
-    assert sharing.description(c, None, "zh-CN", False).startswith("全批量：20 次更新，SGD：20000 次更新，小批量：200 次更新。")
-    assert sharing.description(c, None, "ja", False).startswith("フルバッチ：更新 20 回、SGD：更新 20000 回、")
+    assert sharing.description(c, None, "zh-CN", False).startswith("全批量：最多 20 次更新，SGD：最多 20000 次更新，小批量：最多 200 次更新。")
+    assert sharing.description(c, None, "ja", False).startswith("フルバッチ：更新 20 回まで、SGD：更新 20000 回まで、")
     lesson = BY_NAME["batch_size"]
     assert sharing.title(c, lesson, "en") == "Batch size: full batch, SGD and mini-batch"
     question = sharing.description(c, lesson, "en", predict=True)
     assert question.endswith("?") and "20000" not in question
-    assert sharing.description(c, lesson, "en", predict=False).startswith(question + " Full batch: 20 updates")
+    assert sharing.description(c, lesson, "en", predict=False).startswith(question + " Full batch: up to 20 updates")
+
+
+def ended(c: Comparison, i: int, status: str, updates: int) -> RunRecord:
+    rec = RunRecord(c.configs[i], loss=array("d", [1.0] * updates))
+    rec.status = RunStatus(status)
+    return rec
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", "Full batch: 20 updates, SGD: diverged at update 12, mini-batch: stopped at epoch 5."),
+    ("pt-BR", "Lote completo: 20 atualizações, SGD: divergiu na atualização 12, minilote: parou na época 5."),
+    ("ja", "フルバッチ：更新 20 回、SGD：更新 12 で発散、ミニバッチ：エポック 5 で停止。"),
+    ("zh-CN", "全批量：20 次更新，SGD：在第 12 次更新时发散，小批量：在第 5 个 epoch 停止。"),
+])
+def test_cached_runs_are_worded_by_how_they_ended_as_the_table_words_them(lang, words):
+    c = comparison(DEFAULT_QUERY)  # 20, 20000 and 200 updates planned; 1, 1000 and 10 an epoch
+    records = [ended(c, 0, "completed", 20), ended(c, 1, "diverged", 12), ended(c, 2, "stopped", 50)]
+    assert sharing.description(c, None, lang, False, records).startswith(words)
+
+
+def test_a_run_not_cached_is_worded_by_its_plan_as_the_most_it_makes():
+    c = comparison(DEFAULT_QUERY)
+    records = [ended(c, 0, "completed", 20), None, ended(c, 2, "stopped", 55)]  # stopped inside an epoch
+    assert sharing.description(c, None, "en", False, records).startswith(
+        "Full batch: 20 updates, SGD: up to 20000 updates, mini-batch: stopped at update 55.")
 
 
 def test_a_label_is_never_capitalized():
     c = comparison("batch_size=1,2&label=mine,yours")
     assert sharing.title(c, None, "en") == "mine vs yours"
-    assert sharing.description(c, None, "en", False).startswith("mine: 20000 updates, yours: 10000 updates.")
+    assert sharing.description(c, None, "en", False).startswith("mine: up to 20000 updates, yours: up to 10000 updates.")
 
 
 def test_a_link_runs_its_lesson_with_its_run_keys_on_top_or_the_default():

@@ -50,8 +50,10 @@ def head_of(request: Request, lang: str) -> tuple[dict, Comparison | None, bool]
     try:
         comparison = checked(link.comparison_query, settings, service)
     except QueryError:
-        comparison = None
-    return head(link, comparison), comparison, comparison is not None and service.cached(comparison.configs)
+        return head(link, None), None, False
+    # finished runs already in the cache say how they ended; a page's head never trains
+    records = [service.cache.get(cfg) for cfg in comparison.configs]
+    return head(link, comparison, records), comparison, service.cached(comparison.configs)
 
 
 def placeholder(request: Request, meta: dict, cached: bool) -> dict | None:

@@ -41,7 +41,8 @@ def test_the_pages_head_names_the_comparison_with_absolute_og_tags(client, path)
     url = f"http://testserver{path}?batch_size=full,1,100&n_samples=1000&dataset=linear&epochs=20&logy=true&view=loss,fit"
     h = head(client.get(url).text, url)
     assert h["title"] == "Full batch vs SGD vs mini-batch · Gradient descent, visible"
-    assert h["description"].startswith("Full batch: 20 updates, SGD: 20000 updates, mini-batch: 200 updates.")
+    # nothing trained yet: the planned counts, as the most each run makes
+    assert h["description"].startswith("Full batch: up to 20 updates, SGD: up to 20000 updates, mini-batch: up to 200 updates.")
     og = h["og"]
     assert og["og:title"] == "Full batch vs SGD vs mini-batch" and og["og:description"] == h["description"]
     # the canonical link, then every page key in the order the page writes them, commas literal
@@ -56,16 +57,32 @@ def test_the_head_speaks_the_page_language_and_names_the_lesson(client):
     url = "http://testserver/?lesson=learning_rate&lang=ja"
     h = head(client.get(url).text, url)
     assert h["og"]["og:title"] == texts()["learning_rate"]["title"]["ja"]
-    assert h["title"].endswith("· 見える勾配降下法") and "更新 640 回" in h["description"]
+    assert h["title"].endswith("· 見える勾配降下法") and "更新 640 回まで" in h["description"]
     lesson = LESSONS[2]
     assert h["og"]["og:url"] == f"http://testserver/?{lesson.query}&lang=ja&lesson=learning_rate"
     assert keys(h["og"]["og:image"]) == {**keys(f"?{lesson.query}"), "lesson": "learning_rate", "lang": "ja"}
 
 
+@pytest.mark.parametrize("path", ["/", "/embed"])
+def test_once_cached_the_description_says_how_each_run_ended_and_a_page_never_trains(client, path):
+    service = client.app.state.service
+    page = f"http://testserver{path}?lesson=learning_rate"
+    assert "learning_rate=0.5: up to 640 updates" in head(client.get(page).text, page)["description"]
+    assert service.stats.runs_started == 0  # the page's head asked the cache, it did not train
+    runs = client.get(f"/api/history?{LESSONS[2].query}").json()["runs"]
+    assert [(run["status"], run["updates"]) for run in runs][-1] == ("diverged", 12)
+    words = {"en": "learning_rate=0.02: 640 updates, learning_rate=0.3: 640 updates, learning_rate=0.5: diverged at update 12.",
+             "ja": "learning_rate=0.3：更新 640 回、learning_rate=0.5：更新 12 で発散。",
+             "pt-BR": "learning_rate=0.5: divergiu na atualização 12.", "zh-CN": "learning_rate=0.5：在第 12 次更新时发散。"}
+    for lang, text in words.items():
+        h = head(client.get(f"{page}&lang={lang}").text, page)
+        assert text in h["description"] and h["og"]["og:description"] == h["description"], lang
+
+
 def test_without_keys_the_head_names_the_default_comparison(client):
     h = head(client.get("/").text, "http://testserver/")
     assert h["og"]["og:url"] == f"http://testserver/?{DEFAULT_QUERY}"
-    assert "SGD: 20000 updates" in h["description"]
+    assert "SGD: up to 20000 updates" in h["description"]
 
 
 def test_a_question_asked_first_is_not_answered_by_the_preview(client):
