@@ -88,7 +88,7 @@ def render(request: Request, template: str, accept_language: str | None) -> HTML
     meta, comparison, cached = head_of(request, lang)
     strings = i18n.strings(lang)
     response = templates.TemplateResponse(request, template, {
-        "lang": lang, "languages": i18n.LANGUAGES, "t": strings, "table": table_rows(request, comparison, strings),
+        "lang": lang, "languages": i18n.LANGUAGES, "locales": i18n.LOCALES, "t": strings, "table": table_rows(request, comparison, strings),
         "lessons": cards(lang),
         "config": page_config(request.app.state.settings.max_runs, lang, assets.url(PLOTLY_JS)), "views": VIEWS,
         "head": meta, "picture": placeholder(request, meta, cached),

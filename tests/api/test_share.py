@@ -25,6 +25,7 @@ def head(html: str, url: str) -> dict:
     doc = lxml.html.fromstring(html)
     return {
         "og": dict(og[0]["properties"]),
+        "og_all": og[0]["properties"],  # repeated properties too (og:locale:alternate)
         "title": doc.findtext(".//title"),
         "description": doc.xpath('//meta[@name="description"]/@content')[0],
         "twitter": doc.xpath('//meta[@name="twitter:card"]/@content')[0],
@@ -77,6 +78,15 @@ def test_once_cached_the_description_says_how_each_run_ended_and_a_page_never_tr
     for lang, text in words.items():
         h = head(client.get(f"{page}&lang={lang}").text, page)
         assert text in h["description"] and h["og"]["og:description"] == h["description"], lang
+
+
+@pytest.mark.parametrize("query, locale", [("lang=en", "en_US"), ("lang=ja", "ja_JP"), ("lang=pt", "pt_BR"),
+                                           ("lang=zh-CN", "zh_CN"), ("batch_size=0&lang=ja", "ja_JP")])
+def test_og_locale_is_language_territory_with_the_other_languages_as_alternates(client, query, locale):
+    properties = head(client.get(f"/embed?{query}").text, "http://testserver/embed")["og_all"]
+    assert [value for name, value in properties if name == "og:locale"] == [locale]
+    alternates = [value for name, value in properties if name == "og:locale:alternate"]
+    assert sorted(alternates) == sorted({"en_US", "ja_JP", "pt_BR", "zh_CN"} - {locale})
 
 
 def test_without_keys_the_head_names_the_default_comparison(client):
