@@ -182,11 +182,13 @@ def iframe_size(maxwidth: int | None, maxheight: int | None) -> tuple[int, int]:
 
 
 def oembed(link: SharedLink, comparison: Comparison, maxwidth: int | None, maxheight: int | None) -> dict:
-    """oEmbed 1.0, type rich: an iframe of /embed with the link's comparison and page keys."""
+    """oEmbed 1.0, type rich: an iframe of /embed with the link's comparison and page keys, and
+    ``lang`` (the answer's language) when the link has none."""
     t = i18n.strings(link.lang)
     width, height = iframe_size(maxwidth, maxheight)
     name = title(comparison, link.lesson, link.lang)
-    src = link.url("/embed", comparison.query, {"autoplay": "true"})
+    # one answer for every viewer (consumers cache it): the iframe speaks its title's language
+    src = link.url("/embed", comparison.query, {"autoplay": "true", "lang": link.lang})
     html = (f'<iframe src="{escape(src)}" width="{width}" height="{height}" title="{escape(name)}" '
             f'style="border:0" loading="lazy" allowfullscreen></iframe>')
     return {"version": "1.0", "type": "rich", "title": name, "provider_name": t["title"],

@@ -3,10 +3,12 @@ extractor (extruct) and an HTML parser (lxml), oEmbed resolved by a real consume
 against a live uvicorn, the picture fetched and looked at."""
 import io
 from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.request import Request
 
 import extruct
 import lxml.html
 import micawber
+import micawber.providers
 import numpy as np
 import pytest
 from PIL import Image
@@ -160,6 +162,33 @@ def test_oembed_answers_with_an_iframe_of_the_embed_within_the_asked_size(client
     assert keys(data["thumbnail_url"])["lang"] == "pt-BR"
 
 
+class Speaking(micawber.Provider):
+    """micawber's consumer on a server that sends Accept-Language (its fetch, one header more)."""
+
+    def __init__(self, endpoint: str, language: str):
+        super().__init__(endpoint, timeout=30)
+        self.language = language
+
+    def fetch(self, url):
+        return micawber.providers.fetch(Request(url, headers={"User-Agent": self.user_agent,
+                                                              "Accept-Language": self.language}), self.socket_timeout)
+
+
+def test_an_answer_in_the_consumers_language_embeds_the_page_in_it(live_server):
+    """A consumer asking in Japanese gets a Japanese title and thumbnail, and an iframe that says
+    lang=ja (else each viewer's browser would pick); a link's own lang is kept as it is."""
+    server = live_server()
+    provider = micawber.Provider(f"{server.url}/oembed")
+    data = Speaking(f"{server.url}/oembed", "ja,en;q=0.5").request(f"{server.url}/?lesson=learning_rate&x=updates")
+    assert data["title"] == texts()["learning_rate"]["title"]["ja"] and keys(data["thumbnail_url"])["lang"] == "ja"
+    src = keys(lxml.html.fragment_fromstring(data["html"]).get("src"))
+    assert src["lang"] == "ja" and src["lesson"] == "learning_rate" and src["x"] == "updates"
+    own = provider.request(f"{server.url}/embed?lesson=learning_rate&lang=pt-BR&x=updates")
+    src = lxml.html.fragment_fromstring(own["html"]).get("src")
+    assert src.count("lang=") == 1 and keys(src)["lang"] == "pt-BR" and keys(src)["x"] == "updates"
+    assert own["title"] == texts()["learning_rate"]["title"]["pt-BR"]
+
+
 @pytest.mark.parametrize("url, status", [
     ("https://elsewhere.example/?batch_size=1", 404),
     ("http://testserver/api/history?batch_size=1", 404),
@@ -228,7 +257,8 @@ def test_a_real_oembed_consumer_embeds_a_shared_link(live_server):
     data = registry.request(page, maxwidth=600)
     assert data["type"] == "rich" and data["width"] <= 600 and data["height"] <= 600 * 16 // 9
     src = lxml.html.fragment_fromstring(data["html"]).get("src")
-    assert src == f"{server.url}/embed?{DEFAULT_QUERY}&autoplay=true&lesson=batch_size"
+    # the link has no lang: the answer's (micawber asks in no language: the default), as its title
+    assert src == f"{server.url}/embed?{DEFAULT_QUERY}&lang=en&autoplay=true&lesson=batch_size"
     # a course page with the bare link in it: the consumer puts the iframe in its place
     html = micawber.parse_html(f"<p>Today:</p><p>{page}</p>", registry, maxwidth=600)
     assert "<iframe" in html and "/embed?" in html
