@@ -19,7 +19,14 @@ from app.schemas import PAGE_KEYS
 from app.services.records import RunRecord
 
 PICTURE_SIZE = (1200, 630)  # the usual large link-preview card (Open Graph, twitter:card)
-IFRAME_SIZE = (900, 520)  # the oEmbed iframe unless maxwidth/maxheight ask for less
+IFRAME_WIDTH = 900  # the oEmbed iframe's widest
+# The /embed's height that shows all of it (lesson card, toolbar, a 220 px chart, the whole run
+# table; nothing scrolls) from this width up: measured in chromium by bench/embed_heights.py (the
+# lessons in en, ja and pt-BR, the tallest), made non-increasing with width, plus a few px.
+# (up to 4 runs, up to 8 runs): with more runs the table and the card's choices grow.
+EMBED_HEIGHTS = ((320, (680, 840)), (366, (660, 820)), (390, (610, 770)), (440, (580, 750)), (480, (580, 730)),
+                 (540, (570, 710)), (600, (530, 640)), (700, (520, 640)), (800, (520, 640)), (900, (520, 600)))
+ROW_PX = 24  # each run over 8 (GDV_MAX_RUNS above its default): a table row and a choice
 PAGES = ("/", "/embed")
 
 
@@ -174,18 +181,26 @@ def head(link: SharedLink, comparison: Comparison | None, records: list[RunRecor
             "image_alt": name, "oembed": link.oembed_url(url)}
 
 
-def iframe_size(maxwidth: int | None, maxheight: int | None) -> tuple[int, int]:
-    """The default size, scaled down (keeping its shape) to fit within maxwidth and maxheight."""
-    width, height = IFRAME_SIZE
-    scale = min(1.0, (maxwidth or width) / width, (maxheight or height) / height)
-    return max(1, int(width * scale)), max(1, int(height * scale))
+def embed_height(width: int, runs: int) -> int:
+    """The embed's height at this width that shows it whole, taken at the nearest measured width
+    at or below it (narrower needs more); below the narrowest, the narrowest's (it then scrolls)."""
+    heights = next((h for w, h in reversed(EMBED_HEIGHTS) if w <= width), EMBED_HEIGHTS[0][1])
+    return heights[0] if runs <= 4 else heights[1] + ROW_PX * max(0, runs - 8)
+
+
+def iframe_size(maxwidth: int | None, maxheight: int | None, runs: int) -> tuple[int, int]:
+    """As wide as allowed up to 900 px, as tall as the embed is at that width, within maxheight
+    (a consumer allowing less gets an embed that scrolls)."""
+    width = min(maxwidth or IFRAME_WIDTH, IFRAME_WIDTH)
+    height = embed_height(width, runs)
+    return width, min(height, maxheight or height)
 
 
 def oembed(link: SharedLink, comparison: Comparison, maxwidth: int | None, maxheight: int | None) -> dict:
     """oEmbed 1.0, type rich: an iframe of /embed with the link's comparison and page keys, and
     ``lang`` (the answer's language) when the link has none."""
     t = i18n.strings(link.lang)
-    width, height = iframe_size(maxwidth, maxheight)
+    width, height = iframe_size(maxwidth, maxheight, len(comparison.runs))
     name = title(comparison, link.lesson, link.lang)
     # one answer for every viewer (consumers cache it): the iframe speaks its title's language
     src = link.url("/embed", comparison.query, {"autoplay": "true", "lang": link.lang})

@@ -93,9 +93,17 @@ def test_links_keep_page_keys_in_the_pages_order_with_literal_commas():
         "https://gd.example.edu/oembed?url=https%3A%2F%2Fgd.example.edu%2F%3Fa%3D1%2C2&format=json"
 
 
-@pytest.mark.parametrize("maxwidth, maxheight, size", [
-    (None, None, (900, 520)), (2000, 2000, (900, 520)), (450, None, (450, 260)), (None, 260, (450, 260)),
-    (600, 100, (173, 100)), (1, 1, (1, 1)),
+@pytest.mark.parametrize("maxwidth, maxheight, runs, size", [
+    (None, None, 3, (900, 520)), (2000, 2000, 3, (900, 520)), (600, None, 3, (600, 530)),
+    (366, 650, 3, (366, 650)), (366, None, 2, (366, 660)), (380, None, 4, (380, 660)),
+    (390, None, 4, (390, 610)), (366, None, 8, (366, 820)), (900, None, 5, (900, 600)), (900, None, 10, (900, 648)),
+    (200, None, 1, (200, 680)), (600, 100, 3, (600, 100)), (1, 1, 1, (1, 1)),
 ])
-def test_the_iframe_keeps_its_shape_within_maxwidth_and_maxheight(maxwidth, maxheight, size):
-    assert sharing.iframe_size(maxwidth, maxheight) == size
+def test_the_iframe_is_as_tall_as_the_embed_at_its_width_within_maxheight(maxwidth, maxheight, runs, size):
+    assert sharing.iframe_size(maxwidth, maxheight, runs) == size
+
+
+def test_narrower_embeds_are_never_shorter():
+    for runs in (1, 4, 5, 8):
+        heights = [sharing.embed_height(width, runs) for width in range(200, 901)]
+        assert heights == sorted(heights, reverse=True) and heights[-1] >= 520

@@ -151,14 +151,14 @@ def test_oembed_answers_with_an_iframe_of_the_embed_within_the_asked_size(client
     data = r.json()
     assert data["version"] == "1.0" and data["type"] == "rich"
     assert data["provider_name"] == "Gradiente descendente, visível" and data["provider_url"] == "http://testserver/"
-    assert (data["width"], data["height"]) == (450, 260)  # 900x520 scaled to fit
+    assert (data["width"], data["height"]) == (450, 580)  # the embed's whole height at 450 px
     assert (data["thumbnail_width"], data["thumbnail_height"]) == (1200, 630)
     iframe = lxml.html.fragment_fromstring(data["html"])
     src = iframe.get("src")
     # as the page's Embed control: autoplay=true, then the link's own keys
     assert src == f"http://testserver/embed?{DEFAULT_QUERY}&lang=pt-BR&autoplay=true&view=loss,fit&x=updates&lesson=batch_size"
     assert iframe.get("title") == data["title"] == "Tamanho do lote: lote completo, SGD e minilote"
-    assert (iframe.get("width"), iframe.get("height")) == ("450", "260")
+    assert (iframe.get("width"), iframe.get("height")) == ("450", "580")
     assert keys(data["thumbnail_url"])["lang"] == "pt-BR"
 
 
@@ -254,8 +254,10 @@ def test_a_real_oembed_consumer_embeds_a_shared_link(live_server):
     page = f"{server.url}/?{DEFAULT_QUERY}&lesson=batch_size"
     registry = micawber.ProviderRegistry()
     registry.register(rf"{server.url}/(embed)?\?.*", micawber.Provider(f"{server.url}/oembed", timeout=30))
-    data = registry.request(page, maxwidth=600)
-    assert data["type"] == "rich" and data["width"] <= 600 and data["height"] <= 600 * 16 // 9
+    data = registry.request(page, maxwidth=600)  # WordPress' content width; micawber asks maxheight 1066
+    assert data["type"] == "rich" and (data["width"], data["height"]) == (600, 530)
+    phone = registry.request(page, maxwidth=366)  # micawber asks maxheight 650: the embed is 660 tall
+    assert (phone["width"], phone["height"]) == (366, 650)
     src = lxml.html.fragment_fromstring(data["html"]).get("src")
     # the link has no lang: the answer's (micawber asks in no language: the default), as its title
     assert src == f"{server.url}/embed?{DEFAULT_QUERY}&lang=en&autoplay=true&lesson=batch_size"
