@@ -88,7 +88,8 @@ export class Session {
   async judge() {
     const { lesson, choice, query, page } = this.store.state;
     if (!lesson || (choice === null && page.predict === "true")) return;
-    const response = await fetch(`/api/verdict?lesson=${encodeURIComponent(lesson.name)}&${query}`).catch(() => null);
+    const asked = choice === null ? "" : `&choice=${encodeURIComponent(choice)}`; // judged there, with the verdict
+    const response = await fetch(`/api/verdict?lesson=${encodeURIComponent(lesson.name)}&${query}${asked}`).catch(() => null);
     if (response && response.ok && this.store.state.query === query) this.store.judged(await response.json());
   }
 }
