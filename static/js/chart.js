@@ -51,7 +51,7 @@ export class LossCharts {
     if (change.type === "start") this.reset();
     else if (["options", "stopped"].includes(change.type)) this.explore(); // the picture would no longer be the chart
     else if (change.type === "end" && this.waiting) prefetchPlotly();
-    if (["options", "stopped", "card"].includes(change.type)) this.markAll();
+    if (["options", "stopped", "asking"].includes(change.type)) this.markAll();
     else if (RUN_CHANGES.has(change.type)) {
       this.frames.mark(this.overlay);
       if (this.small[change.run]) this.frames.mark(this.small[change.run].view);

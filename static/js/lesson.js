@@ -60,7 +60,7 @@ export class LessonCard {
   constructor(store) {
     this.store = store;
     this.folded = false;
-    store.subscribe((change) => ["card", "plan", "start", "errors"].includes(change.type) && this.render());
+    store.subscribe((change) => ["lesson", "asking", "verdict", "plan", "start", "errors"].includes(change.type) && this.render());
     this.render();
   }
 

@@ -83,7 +83,7 @@ export function bindAsking(store) {
     // a link the server refused has nothing to download either
     if ($("downloads")) $("downloads").hidden = asking || store.state.errors.length > 0;
   };
-  store.subscribe((change) => ["card", ...QUERY_CHANGES].includes(change.type) && show());
+  store.subscribe((change) => ["asking", ...QUERY_CHANGES].includes(change.type) && show());
   show();
 }
 

@@ -149,7 +149,7 @@ export function updateTable(table, plans, results, now, asking = false) {
   });
 }
 
-const SHOWN = new Set(["plan", "start", "points", "eval", "done", "stopped", "card"]);
+const SHOWN = new Set(["plan", "start", "points", "eval", "done", "stopped", "asking"]);
 
 export class RunTable {
   constructor(store, frames, table) {
