@@ -3,6 +3,7 @@
 // (/api/verdict), quoting the measured numbers in the page's language.
 import { formatNumber, statusText } from "./format.js";
 import { t } from "./i18n.js";
+import { FOLD_QUERY } from "./theme.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -70,7 +71,7 @@ export class LessonCard {
     if (!lesson) return;
     $("lesson-title").textContent = lesson.title;
     // on a phone and in an embed the explanation folds away (once), so the chart keeps the screen
-    const small = window.matchMedia("(max-width: 720px)").matches || document.body.classList.contains("embed");
+    const small = window.matchMedia(FOLD_QUERY).matches || document.body.classList.contains("embed");
     if (!this.folded && small) $("lesson-details").open = false;
     this.folded = true;
     $("lesson-text").textContent = lesson.text;

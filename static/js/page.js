@@ -2,6 +2,7 @@
 // links (always the server's plan.query, then the page keys), errors, the status line, chart
 // options, and the workspace's buttons.
 import { copyText } from "./code.js";
+import { smoothingText } from "./format.js";
 import { renderControls } from "./controls.js";
 import { t } from "./i18n.js";
 import { fillMenu } from "./lesson.js";
@@ -96,7 +97,7 @@ export function bindChartOptions(store) {
   };
   const showSmoothing = () => {
     $("smoothing").value = String(o().smoothing ?? 0);
-    $("smoothing-value").textContent = o().smoothing === null ? t("smooth_auto") : o().smoothing.toFixed(2);
+    $("smoothing-value").textContent = o().smoothing === null ? t("smooth_auto") : smoothingText(o().smoothing);
     $("smooth-auto").hidden = o().smoothing === null; // already auto: the value says so, once
   };
   const show = () => {

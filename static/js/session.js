@@ -1,5 +1,6 @@
 // The comparison's life: plan (validated by /api/plan), one stream feeding the store, stop,
 // restarts after edits, and the lesson's verdict fetched from the server once the runs are done.
+import { statusText } from "./format.js";
 import { t } from "./i18n.js";
 import { pictureSettled } from "./picture.js";
 import { runsQuery } from "./state.js";
@@ -43,7 +44,7 @@ export class Session {
     if (!plan) return;
     const store = this.store;
     store.planned(plan, true);
-    store.say(t("status_running"));
+    store.say(statusText({ status: "running" }));
     await pictureSettled(); // the picture of a cached comparison first (its rows show the plan meanwhile)
     if (this.store.state.query !== plan.query || this.stream) return; // edited or restarted meanwhile
     this.stream = openStream(plan.query, {
@@ -55,7 +56,7 @@ export class Session {
       done: (d) => store.done(d),
       error: (detail) => store.refused([{ msg: String(detail) }], store.state.query),
       end: () => this.ended(),
-      lost: () => { this.stream = null; store.say(t("status_stopped")); },
+      lost: () => { this.stream = null; store.say(statusText({ status: "stopped" })); },
     });
   }
 
@@ -79,7 +80,7 @@ export class Session {
   ended() {
     this.stream = null;
     this.store.ended();
-    this.store.say(t("status_completed"));
+    this.store.say(statusText({ status: "completed" }));
     this.judge();
   }
 

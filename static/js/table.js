@@ -5,7 +5,7 @@
 import { distinctNumbers, secondsText, statusText, updatesCount } from "./format.js";
 import { t } from "./i18n.js";
 import { finalLosses } from "./run.js";
-import { COLORS, TICK_MS } from "./theme.js";
+import { TICK_MS, runColor } from "./theme.js";
 
 // [header key, data field, shown on phones too]; validation loss is a column only where some run
 // holds out validation data, and there it is on phones too (overfitting's question is about it)
@@ -58,7 +58,7 @@ function nameCell(plan, i) {
   name.scope = "row";
   const swatch = document.createElement("span");
   swatch.className = "swatch";
-  swatch.style.background = COLORS[i % COLORS.length];
+  swatch.style.background = runColor(i);
   swatch.setAttribute("aria-hidden", "true");
   name.prepend(swatch);
   name.append(cell("small", ` ${t(`variant_${plan.variant}`)}`, "variant"));
