@@ -67,6 +67,22 @@ export class Session {
     this.store.stopped(performance.now());
   }
 
+  // What the page does first. predict=true: the card asks its question (ask(runs, onAnswer)) and
+  // nothing answers it (counts, text, curves) until it is answered; the runs start then. Else the
+  // runs start, unless an embed without autoplay waits for Start. The plan's request goes out
+  // before the settings grid is built (the table waits for it).
+  begin(isEmbed, ask) {
+    const { lesson, page } = this.store.state;
+    if (lesson && page.predict === "true") {
+      this.store.ask();
+      this.preview().then((plan) => plan && ask(plan.runs, () => this.start()));
+    } else if (!isEmbed || page.autoplay === "true") {
+      this.start();
+    } else {
+      this.preview().then(() => this.store.say(t("press_start")));
+    }
+  }
+
   restart(delay = EDIT_DELAY_MS) {
     clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => this.start(), delay);
