@@ -113,7 +113,7 @@ function rows(plan, run, i, col, asking, columns) {
 // every row's texts by column, and the columns: no run holds out validation data, no column of
 // dashes; where one does, its validation loss takes the compute time's place on a phone (six
 // columns do not fit 390 px). asking: predict=true before the answer; what would answer is "?"
-function tableTexts(plans, results, now, asking) {
+export function tableTexts(plans, results, now, asking = false) {
   const finals = plans.map((plan, i) => finalLosses(plan, results[i] || {}));
   const train = distinctNumbers(finals.map((f) => f.train));
   const vals = distinctNumbers(finals.map((f) => f.val));
