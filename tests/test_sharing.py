@@ -5,6 +5,7 @@ from app import sharing
 from app.comparison import Comparison
 from app.lessons import BY_NAME, DEFAULT_QUERY
 from app.links import parse_comparison
+from tests.support import cases
 
 
 def comparison(query: str) -> Comparison:
@@ -70,3 +71,11 @@ def test_links_keep_page_keys_in_the_pages_order_with_literal_commas():
 ])
 def test_the_iframe_keeps_its_shape_within_maxwidth_and_maxheight(maxwidth, maxheight, size):
     assert sharing.iframe_size(maxwidth, maxheight) == size
+
+
+@pytest.mark.parametrize("case", [c for c in cases.load("broadcasting") if "base" in c], ids=cases.about)
+def test_a_lessons_comparison_takes_the_links_run_keys_as_the_page_does(case):
+    """tests/cases/broadcasting.json, also run against query.js parseQuery (tests/js/query.test.mjs)."""
+    link = sharing.SharedLink("http://x", "/", case["query"], "en")
+    assert link.lesson.query == case["base"]
+    assert link.comparison_query == case["link"]

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { cases } from "./cases.mjs";
 import { chartOptions, configTexts, lessonPage, parseQuery, runsQuery, splitQuery, wantedViews, withPage } from "../../static/js/query.js";
 
 const PAGE = ["lang", "autoplay", "x", "logx", "logy", "smooth", "view", "lesson", "predict", "v"];
@@ -66,4 +67,12 @@ test("a lesson link with run keys: the lesson's comparison, the link's lists rep
   const bare = parseQuery("?lesson=batch_size", PAGE, lesson);
   assert.equal(bare.hasRunKeys, false); // the lesson's own comparison, as written in its card
   assert.equal(bare.runs.length, 3);
+});
+
+test("lists broadcast as the server reads them (tests/cases/broadcasting.json)", () => {
+  for (const c of cases("broadcasting")) {
+    const { runs, link } = parseQuery(`?${c.query}`, PAGE, c.base ?? "");
+    if (c.runs) assert.deepEqual(runs, c.runs, c.about);
+    if (c.link) assert.equal(link, c.link, c.about);
+  }
 });
