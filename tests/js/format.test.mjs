@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { endLabel, formatNumber, plain, secondsText, statusText, updatesCount, wrapText } from "../../static/js/format.js";
+import { caseFile, cases } from "./cases.mjs";
+import { distinctNumbers, endLabel, formatNumber, plain, secondsText, statusText, updatesCount, wrapText } from "../../static/js/format.js";
 import { plan } from "./helpers.mjs";
 
 test("numbers: four significant digits, exponents for the very large and small, a dash for none", () => {
@@ -64,4 +65,19 @@ test("a chart's message wraps at spaces, CJK anywhere, each line within its widt
   assert.ok(ja.length === 3 && ja.every((l) => [...l].length <= 10), ja); // two units a character
   assert.equal(ja.join(""), "まず予想してください。答えを選ぶと曲線が表示されます。");
   assert.deepEqual(wrapText("", 10), []);
+});
+
+test("numbers print as the server prints them (tests/cases/numbers.json)", () => {
+  for (const c of cases("numbers")) assert.equal(formatNumber(c.x, c.digits), c.text, c.about);
+});
+
+test("a verdict's digits tell its numbers apart on the page, as the table does (tests/cases/numbers.json)", () => {
+  for (const c of caseFile("numbers").distinct) {
+    const texts = c.values.map((x) => formatNumber(x, c.digits ?? 6));
+    assert.deepEqual(texts, c.texts, c.about);
+    if (c.digits !== null) {
+      assert.equal(new Set(texts).size, texts.length, c.about);
+      assert.deepEqual(distinctNumbers(c.values, c.least), c.texts, c.about);
+    }
+  }
 });

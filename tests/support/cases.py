@@ -9,9 +9,9 @@ from pathlib import Path
 CASES = Path(__file__).resolve().parent.parent / "cases"
 
 
-def load(rule: str) -> list[dict]:
-    """The cases of ``rule`` (tests/cases/<rule>.json)."""
-    return json.loads((CASES / f"{rule}.json").read_text(encoding="utf-8"))["cases"]
+def load(rule: str, part: str = "cases") -> list[dict]:
+    """The cases of ``rule`` (tests/cases/<rule>.json), or another list of that file."""
+    return json.loads((CASES / f"{rule}.json").read_text(encoding="utf-8"))[part]
 
 
 def about(case: dict) -> str:
