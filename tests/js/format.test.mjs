@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { readFileSync } from "node:fs";
+import { setStrings } from "../../static/js/i18n.js";
 import { caseFile, cases } from "./cases.mjs";
 import { distinctNumbers, endLabel, formatNumber, plain, secondsText, statusText, updatesCount, wrapText } from "../../static/js/format.js";
 import { plan } from "./helpers.mjs";
@@ -79,5 +81,17 @@ test("a verdict's digits tell its numbers apart on the page, as the table does (
       assert.equal(new Set(texts).size, texts.length, c.about);
       assert.deepEqual(distinctNumbers(c.values, c.least), c.texts, c.about);
     }
+  }
+});
+
+test("end labels as the server's picture words them, in four languages (tests/cases/end_labels.json)", () => {
+  const table = JSON.parse(readFileSync(new URL("../../app/i18n/strings.json", import.meta.url), "utf-8"));
+  try {
+    for (const c of cases("end_labels")) {
+      setStrings(Object.fromEntries(Object.entries(table).map(([key, langs]) => [key, langs[c.lang]])));
+      assert.equal(endLabel(c.plan, c.run, c.named), c.label, c.about);
+    }
+  } finally {
+    setStrings(Object.fromEntries(Object.entries(table).map(([key, langs]) => [key, langs.en])));
   }
 });
