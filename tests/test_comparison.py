@@ -93,3 +93,11 @@ def test_a_verdicts_digits_are_those_the_page_tells_the_values_apart_at(case):
     """tests/cases/numbers.json: the page prints the values with these digits (tests/js/format.test.mjs)."""
     assert significant_digits(case["values"], least=case["least"]) == case["digits"]
     assert [js_number(v, case["digits"] or 6) for v in case["values"]] == case["texts"]
+
+
+@pytest.mark.parametrize("case", cases.load("final_losses"), ids=cases.about)
+def test_the_final_losses_are_the_pages(case):
+    """tests/cases/final_losses.json, also run against run.js finalLosses (tests/js/run.test.mjs)."""
+    ipe = case["iterations_per_epoch"]
+    evals = [Eval(update, update / ipe, train, val) for update, train, val in case["evals"]]
+    assert final_losses(evals, ipe, RunStatus(case["status"])) == (case["train"], case["val"])

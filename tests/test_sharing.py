@@ -79,3 +79,8 @@ def test_a_lessons_comparison_takes_the_links_run_keys_as_the_page_does(case):
     link = sharing.SharedLink("http://x", "/", case["query"], "en")
     assert link.lesson.query == case["base"]
     assert link.comparison_query == case["link"]
+
+
+def test_the_oembed_iframe_is_as_tall_as_the_embed_buttons():
+    """tests/cases/constants.json, also checked against query.js embedSnippet (tests/js/query.test.mjs)."""
+    assert sharing.IFRAME_SIZE[1] == cases.load("constants", "embed_height")

@@ -9,8 +9,8 @@ from pathlib import Path
 CASES = Path(__file__).resolve().parent.parent / "cases"
 
 
-def load(rule: str, part: str = "cases") -> list[dict]:
-    """The cases of ``rule`` (tests/cases/<rule>.json), or another list of that file."""
+def load(rule: str, part: str = "cases"):
+    """The cases of ``rule`` (tests/cases/<rule>.json), or another entry of that file."""
     return json.loads((CASES / f"{rule}.json").read_text(encoding="utf-8"))[part]
 
 
