@@ -126,7 +126,7 @@ def not_found(detail: str) -> JSONResponse:
 
 
 @router.get("/oembed")
-async def get_oembed(request: Request, settings: SettingsDep, service: ServiceDep,
+async def get_oembed(request: Request, settings: SettingsDep,
                      url: str = Query(description="a page of this app: / or /embed with its link's keys"),
                      format: str = Query("json", description="json (xml: 501)"),
                      maxwidth: int | None = Query(None, ge=1), maxheight: int | None = Query(None, ge=1),
@@ -144,5 +144,5 @@ async def get_oembed(request: Request, settings: SettingsDep, service: ServiceDe
     if path not in PAGES:
         return not_found(f"{url} is not a page of this app: its pages are {' and '.join(PAGES)}")
     link = shared_link(request, settings, path, page.query, i18n.pick(page_key(page.query, "lang"), accept_language))
-    comparison = checked(link.comparison_query, settings, service)  # invalid: 422 naming the key
+    comparison = checked(request, link.comparison_query)  # invalid: 422 naming the key
     return JSONResponse(oembed(link, comparison, maxwidth, maxheight), headers={"Access-Control-Allow-Origin": "*"})

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { chartOptions, configTexts, lessonPage, parseQuery, runsQuery, splitQuery, wantedViews, withPage } from "../../static/js/query.js";
+import { caseFile, cases } from "./cases.mjs";
+import { chartOptions, configTexts, embedSnippet, lessonPage, parseQuery, runsQuery, spokenAs, splitQuery, wantedViews, withPage } from "../../static/js/query.js";
 
 const PAGE = ["lang", "autoplay", "x", "logx", "logy", "smooth", "view", "lesson", "predict", "v"];
 
@@ -66,4 +67,21 @@ test("a lesson link with run keys: the lesson's comparison, the link's lists rep
   const bare = parseQuery("?lesson=batch_size", PAGE, lesson);
   assert.equal(bare.hasRunKeys, false); // the lesson's own comparison, as written in its card
   assert.equal(bare.runs.length, 3);
+});
+
+test("lists broadcast as the server reads them (tests/cases/broadcasting.json)", () => {
+  for (const c of cases("broadcasting")) {
+    const { runs, link } = parseQuery(`?${c.query}`, PAGE, c.base ?? "");
+    if (c.runs) assert.deepEqual(runs, c.runs, c.about);
+    if (c.link) assert.equal(link, c.link, c.about);
+  }
+});
+
+test("a link's language is written back as the server serves it (tests/cases/languages.json)", () => {
+  for (const c of cases("languages")) assert.equal(spokenAs(c.tag, c.match ?? "en"), c.match ?? c.tag, c.about);
+});
+
+test("the Embed button's iframe is as tall as the oEmbed one (tests/cases/constants.json)", () => {
+  const snippet = embedSnippet("https://x", "dataset=linear", {}, PAGE, "t");
+  assert.match(snippet, new RegExp(` height="${caseFile("constants").embed_height}"`));
 });
