@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from app.comparison import TIE_DIGITS, significant_digits
+from app.comparison import TIE_DIGITS, js_number, significant_digits
 
 RULES = ("most_updates", "lowest_train_loss", "lowest_val_loss", "iterations_per_epoch")
 
@@ -62,6 +62,7 @@ def _verdict(rule: str, plan: Mapping, runs: Sequence[Mapping]) -> dict:
     scores = [float("inf") if r[key] is None else r[key] for r in quoted]
     best = scores.index(min(scores))
     shown = [s for s in scores if s != float("inf")]
-    tied = [i for i, s in enumerate(scores) if s != float("inf") and f"{s:.{TIE_DIGITS}g}" == f"{scores[best]:.{TIE_DIGITS}g}"]
+    alike = lambda s: js_number(s, TIE_DIGITS) == js_number(scores[best], TIE_DIGITS)  # noqa: E731 (as the page prints)
+    tied = [i for i, s in enumerate(scores) if s != float("inf") and alike(s)]
     return {"answer": rule, "value": str(best), "text": quoted[best]["label"], "runs": quoted,
             "digits": significant_digits(shown, least=4), "tied": tied or [best]}

@@ -12,8 +12,9 @@ import pytest
 from PIL import Image
 
 from app import picture
+from app.api import share
 from app.api.share import PICTURES
-from app.lessons import DEFAULT_QUERY, LESSONS, texts
+from app.lessons import BY_NAME, DEFAULT_QUERY, LESSONS, texts
 
 HOSTILE = '"><script>alert(1)</script>'
 HOSTILE_LINK = f"batch_size=full,1&label={quote(HOSTILE, safe='')},b&view=loss,fit&lang=en"
@@ -123,7 +124,8 @@ def test_oembed_answers_with_an_iframe_of_the_embed_within_the_asked_size(client
     assert data["version"] == "1.0" and data["type"] == "rich"
     assert data["provider_name"] == "Gradiente descendente, visível" and data["provider_url"] == "http://testserver/"
     assert (data["width"], data["height"]) == (450, 260)  # 900x520 scaled to fit
-    assert (data["thumbnail_width"], data["thumbnail_height"]) == (1200, 630)
+    assert (data["thumbnail_width"], data["thumbnail_height"]) == (450, 236)  # the picture drawn that size
+    assert keys(data["thumbnail_url"])["width"] == "450"
     iframe = lxml.html.fragment_fromstring(data["html"])
     src = iframe.get("src")
     # as the page's Embed control: autoplay=true, then the link's own keys
@@ -234,3 +236,59 @@ def test_the_pages_picture_is_drawn_for_its_chart_box_with_its_own_etag(client):
     r = client.get(f"/api/picture?{DEFAULT_QUERY}&chart=huge")
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "chart"]
     assert "wide, narrow" in r.json()["detail"][0]["msg"]
+
+
+def test_the_picture_is_titled_and_drawn_as_the_page_and_its_card(client, monkeypatch):
+    """Title as og:title (the lesson's, else the runs'), and keras_sgd's log loss axis (its card's page keys)."""
+    drawn = []
+    PICTURES.clear()  # each one drawn here, not kept from another test
+    render = picture.render
+    monkeypatch.setattr(picture, "render", lambda title, curves, lang, logy, width: drawn.append((title, logy))
+                        or render(title, curves, lang, logy, width))
+    keras = BY_NAME["keras_sgd"].query
+    for link in (f"{keras}&lesson=keras_sgd&lang=zh-CN", keras, f"{DEFAULT_QUERY}&lang=en"):
+        assert client.get(f"/api/picture?{link}").status_code == 200
+        url = f"http://testserver/?{link}"
+        drawn[-1] += (head(client.get(f"/?{link}").text, url)["og"]["og:title"],)
+    assert len(drawn) == 3
+    assert drawn[0] == (texts()["keras_sgd"]["title"]["zh-CN"], True, texts()["keras_sgd"]["title"]["zh-CN"])
+    assert drawn[1][1] is False and drawn[1][0] == drawn[1][2] and "momentum=0.9" in drawn[1][0]
+    assert drawn[2] == ("Full batch vs SGD vs mini-batch", False, "Full batch vs SGD vs mini-batch")
+    assert share.lesson_logy("keras_sgd") and not share.lesson_logy("batch_size") and not share.lesson_logy("")
+
+
+def test_a_thumbnail_width_draws_the_picture_that_size_with_its_own_etag(client):
+    full = client.get(f"/api/picture?{DEFAULT_QUERY}&lang=en")
+    for width, height in ((400, 210), (250, 131), (200, 105)):
+        r = client.get(f"/api/picture?{DEFAULT_QUERY}&lang=en&width={width}")
+        assert r.status_code == 200 and Image.open(io.BytesIO(r.content)).size == (width, height)
+        assert r.headers["etag"] != full.headers["etag"]
+        again = client.get(f"/api/picture?{DEFAULT_QUERY}&lang=en&width={width}", headers={"If-None-Match": r.headers["etag"]})
+        assert again.status_code == 304
+    r = client.get(f"/api/picture?{DEFAULT_QUERY}&lesson=batch_size&predict=true&width=400")
+    assert Image.open(io.BytesIO(r.content)).size == (400, 210)
+
+
+@pytest.mark.parametrize("width", ["199", "1201", "wide", "-5", "400.5", "4²"])
+def test_a_thumbnail_width_out_of_range_is_a_422_naming_it(client, width):
+    r = client.get(f"/api/picture?{DEFAULT_QUERY}&width={width}")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "width"]
+    assert "200 to 1200" in r.json()["detail"][0]["msg"]
+
+
+@pytest.mark.parametrize("maxwidth, maxheight, size", [
+    (None, None, (1200, 630)), (2000, 1000, (1200, 630)), (600, None, (600, 315)), (None, 210, (400, 210)),
+    (500, 150, (286, 150)), (199, None, None), (900, 100, None),
+])
+def test_the_oembed_thumbnail_fits_maxwidth_and_maxheight(client, maxwidth, maxheight, size):
+    params = {"url": "http://testserver/?lesson=batch_size", **({"maxwidth": maxwidth} if maxwidth else {}),
+              **({"maxheight": maxheight} if maxheight else {})}
+    data = client.get("/oembed", params=params).json()
+    if size is None:  # narrower than 200: no thumbnail at all (oEmbed: its three fields go together)
+        assert not {"thumbnail_url", "thumbnail_width", "thumbnail_height"} & set(data)
+        return
+    assert (data["thumbnail_width"], data["thumbnail_height"]) == size
+    assert data["thumbnail_width"] <= (maxwidth or 1200) and data["thumbnail_height"] <= (maxheight or 630)
+    thumb = urlsplit(data["thumbnail_url"])
+    assert ("width" in keys(data["thumbnail_url"])) == (size[0] < 1200)
+    assert Image.open(io.BytesIO(client.get(f"{thumb.path}?{thumb.query}").content)).size == size

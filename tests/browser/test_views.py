@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.browser.support import on_screen, wait_done
+from tests.support.browser import on_screen, wait_done
 
 pytestmark = pytest.mark.browser
 

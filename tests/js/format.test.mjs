@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { HOVER, endLabel, formatNumber, plain, secondsText, smoothingText, statusText, updatesCount, wrapText } from "../../static/js/format.js";
+import { readFileSync } from "node:fs";
+import { setStrings } from "../../static/js/i18n.js";
+import { caseFile, cases } from "./cases.mjs";
+import { HOVER, distinctNumbers, endLabel, formatNumber, plain, secondsText, smoothingText, statusText, updatesCount, wrapText } from "../../static/js/format.js";
 import { plan } from "./helpers.mjs";
 
 test("numbers: four significant digits, exponents for the very large and small, a dash for none", () => {
@@ -75,4 +78,31 @@ test("hover formats and the smoothing weight are written one way", () => {
 test("the status line's words are the statuses' own", () => {
   assert.equal(statusText({ status: "stopped" }), "stopped");
   assert.equal(statusText({ status: "completed" }), "completed");
+});
+
+test("numbers print as the server prints them (tests/cases/numbers.json)", () => {
+  for (const c of cases("numbers")) assert.equal(formatNumber(c.x, c.digits), c.text, c.about);
+});
+
+test("a verdict's digits tell its numbers apart on the page, as the table does (tests/cases/numbers.json)", () => {
+  for (const c of caseFile("numbers").distinct) {
+    const texts = c.values.map((x) => formatNumber(x, c.digits ?? 6));
+    assert.deepEqual(texts, c.texts, c.about);
+    if (c.digits !== null) {
+      assert.equal(new Set(texts).size, texts.length, c.about);
+      assert.deepEqual(distinctNumbers(c.values, c.least), c.texts, c.about);
+    }
+  }
+});
+
+test("end labels as the server's picture words them, in four languages (tests/cases/end_labels.json)", () => {
+  const table = JSON.parse(readFileSync(new URL("../../app/i18n/strings.json", import.meta.url), "utf-8"));
+  try {
+    for (const c of cases("end_labels")) {
+      setStrings(Object.fromEntries(Object.entries(table).map(([key, langs]) => [key, langs[c.lang]])));
+      assert.equal(endLabel(c.plan, c.run, c.named), c.label, c.about);
+    }
+  } finally {
+    setStrings(Object.fromEntries(Object.entries(table).map(([key, langs]) => [key, langs.en])));
+  }
 });

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { chartOptions, configTexts, initialState, lessonPage, parseQuery, runsQuery, splitQuery, wantedViews, withPage } from "../../static/js/query.js";
+import { caseFile, cases } from "./cases.mjs";
+import { chartOptions, configTexts, embedSnippet, initialState, lessonPage, parseQuery, runsQuery, spokenAs, splitQuery, wantedViews,
+  withPage } from "../../static/js/query.js";
 
 const PAGE = ["lang", "autoplay", "x", "logx", "logy", "smooth", "view", "lesson", "predict", "v"];
 
@@ -98,4 +100,21 @@ test("the first state: unknown lesson, language or x axis are notices and left o
   assert.deepEqual(state.page, { logx: "true" });
   assert.equal(state.options.mode, "epochs");
   assert.equal(linked("?lang=zh", "zh-CN").state.page.lang, "zh-CN"); // an alias written back, no notice
+});
+
+test("lists broadcast as the server reads them (tests/cases/broadcasting.json)", () => {
+  for (const c of cases("broadcasting")) {
+    const { runs, link } = parseQuery(`?${c.query}`, PAGE, c.base ?? "");
+    if (c.runs) assert.deepEqual(runs, c.runs, c.about);
+    if (c.link) assert.equal(link, c.link, c.about);
+  }
+});
+
+test("a link's language is written back as the server serves it (tests/cases/languages.json)", () => {
+  for (const c of cases("languages")) assert.equal(spokenAs(c.tag, c.match ?? "en"), c.match ?? c.tag, c.about);
+});
+
+test("the Embed button's iframe is as tall as the oEmbed one (tests/cases/constants.json)", () => {
+  const snippet = embedSnippet("https://x", "dataset=linear", {}, PAGE, "t");
+  assert.match(snippet, new RegExp(` height="${caseFile("constants").embed_height}"`));
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { finalTrainLoss, lossX, maxFinite, minPositive, newRun, writeAt } from "../../static/js/run.js";
+import { finalLosses, finalTrainLoss, lossX, maxFinite, minPositive, newRun, writeAt } from "../../static/js/run.js";
+import { cases } from "./cases.mjs";
 import { plan } from "./helpers.mjs";
 
 test("a new run has room for every planned loss and nothing received", () => {
@@ -39,4 +40,12 @@ test("the final training loss is the last epoch end's, none for a diverged run",
   const evals = [{ update: 10, train_loss: 1, val_loss: null }, { update: 15, train_loss: 0.9, val_loss: null }];
   assert.equal(finalTrainLoss(p, { status: "stopped", evals }), 1);
   assert.equal(finalTrainLoss(p, { status: "diverged", evals }), null);
+});
+
+test("the final losses are the server's (tests/cases/final_losses.json)", () => {
+  for (const c of cases("final_losses")) {
+    const evals = c.evals.map(([update, train, val]) => ({ update, train_loss: train, val_loss: val }));
+    const got = finalLosses({ iterations_per_epoch: c.iterations_per_epoch }, { status: c.status, evals });
+    assert.deepEqual(got, c.page ?? { train: c.train, val: c.val }, c.about);
+  }
 });
