@@ -19,7 +19,7 @@ from app.services import RunRecord, RunService
 from app.settings import Settings
 from app.streaming import Cursor
 
-ENDPOINT_KEYS = frozenset({"format", "framework", "chart", "width"})  # keys of an endpoint, not of the runs
+ENDPOINT_KEYS = frozenset({"format", "framework", "chart", "width", "choice"})  # keys of an endpoint, not of the runs
 T = TypeVar("T")
 Admit = Callable[[list], None]  # charges the client for the new runs a stream starts, or raises
 

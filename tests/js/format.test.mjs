@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { readFileSync } from "node:fs";
 import { setStrings } from "../../static/js/i18n.js";
 import { caseFile, cases } from "./cases.mjs";
-import { distinctNumbers, endLabel, formatNumber, plain, secondsText, statusText, updatesCount, wrapText } from "../../static/js/format.js";
+import { HOVER, distinctNumbers, endLabel, formatNumber, plain, secondsText, smoothingText, statusText, updatesCount, wrapText } from "../../static/js/format.js";
 import { plan } from "./helpers.mjs";
 
 test("numbers: four significant digits, exponents for the very large and small, a dash for none", () => {
@@ -67,6 +67,17 @@ test("a chart's message wraps at spaces, CJK anywhere, each line within its widt
   assert.ok(ja.length === 3 && ja.every((l) => [...l].length <= 10), ja); // two units a character
   assert.equal(ja.join(""), "まず予想してください。答えを選ぶと曲線が表示されます。");
   assert.deepEqual(wrapText("", 10), []);
+});
+
+test("hover formats and the smoothing weight are written one way", () => {
+  assert.deepEqual(HOVER, { loss: ".5g", epoch: ".3f", weight: ".4f" });
+  assert.equal(smoothingText(0.9), "0.90");
+  assert.equal(smoothingText(0), "0.00");
+});
+
+test("the status line's words are the statuses' own", () => {
+  assert.equal(statusText({ status: "stopped" }), "stopped");
+  assert.equal(statusText({ status: "completed" }), "completed");
 });
 
 test("numbers print as the server prints them (tests/cases/numbers.json)", () => {
