@@ -17,7 +17,7 @@ def test_end_labels_are_the_live_charts_in_every_language(case):
 
 
 def test_the_charts_sizes_and_colours_are_the_pages():
-    """tests/cases/constants.json, also checked against theme.js and figure.js (tests/js/theme.test.mjs)."""
+    """tests/cases/constants.json, also checked against theme.js (tests/js/theme.test.mjs)."""
     assert picture_chart.LEGEND_ROW == cases.load("constants", "legend_row")
     assert picture_chart.MARGIN == cases.load("constants", "margin")
     assert list(picture.COLORS) == cases.load("constants", "colors")
