@@ -5,6 +5,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from app.engine import Eval, RunStatus, TrainConfig, make_plan
@@ -53,7 +54,7 @@ class Comparison:
 
 
 NO_FINAL_LOSS = (RunStatus.DIVERGED, RunStatus.FAILED)
-TIE_DIGITS = 6  # values printing alike at this many significant digits are a tie
+TIE_DIGITS = 6  # values the page prints alike at this many significant digits are a tie
 
 
 def final_eval(evals: Sequence[Eval], iterations_per_epoch: int, status: RunStatus) -> Eval | None:
@@ -78,13 +79,24 @@ def final_fields(rec: RunRecord, plan: dict) -> dict[str, float | None]:
     return dict(zip(("final_train_loss", "final_val_loss"), final_losses(rec.evals, plan["iterations_per_epoch"], rec.status)))
 
 
+def js_number(x: float, digits: int) -> str:
+    """format.js formatNumber: `digits` significant digits, exponent form outside [1e-3, 1e5)."""
+    if x != 0 and (abs(x) >= 1e5 or abs(x) < 1e-3):
+        mantissa, exponent = f"{x:.{max(2, digits - 2)}e}".split("e")
+        return f"{mantissa}e{int(exponent):+d}"
+    exact = Decimal(x)  # toPrecision rounds the double's exact value, a tie away from zero
+    text = repr(float(exact.quantize(Decimal(1).scaleb(exact.adjusted() - digits + 1), rounding=ROUND_HALF_UP)))
+    return text[:-2] if text.endswith(".0") else text
+
+
 def significant_digits(values: Iterable[float | None], least: int = 3, most: int = TIE_DIGITS) -> int | None:
-    """The fewest significant digits (``least`` at least) at which the values all print
-    differently; None when two of them print alike even at ``most`` digits: a tie. A verdict
-    never calls two runs different where they print alike. None values (no final loss) are left out."""
+    """The fewest significant digits (``least`` at least) at which the page prints the values all
+    differently (``js_number``: outside [1e-3, 1e5) it shows one digit fewer than %g); None when two
+    of them print alike even at ``most`` digits: a tie. A verdict never calls two runs different
+    where they print alike. None values (no final loss) are left out."""
     shown = [float(v) for v in values if v is not None]
     for digits in range(least, most + 1):
-        if len({f"{v:.{digits}g}" for v in shown}) == len(shown):
+        if len({js_number(v, digits) for v in shown}) == len(shown):
             return digits
     return None
 

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app.api import handlers, lessons, ops, pages, runs, share
+from app.api.deps import Links
 from app.api.pages import ROOT
 from app.assets import Assets
 from app.engine import compiled
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Gradient descent, visible", version="1", lifespan=lifespan,
                   description="Compare full-batch GD, SGD and mini-batch SGD; a comparison is a query string.")
     app.state.settings = settings
+    app.state.links = Links(settings)
     app.state.stream_limiter = RateLimiter(settings.stream_starts_per_minute, settings.stream_burst)
     app.state.metrics = make_registry(lambda: getattr(app.state, "service", None))
     app.state.metrics.register(ConnectionCollector(settings))

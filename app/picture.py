@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-import textwrap
 import threading
 import warnings
 from dataclasses import dataclass
@@ -31,18 +30,20 @@ DASHES = ("-", (0, (4, 1.5)), (0, (1, 1.2)), (0, (4, 1.5, 1, 1.5)), (0, (7, 2)),
           (0, (5, 3, 1, 3)), (0, (1, 3)))
 FG, MUTED, GRID = "#1a1a1a", "#555555", "#d0d0d0"
 SIZE = (1200, 630)
-PLOT_BOX = (0.085, 0.15, 0.55, 0.68)  # the axes: left, bottom, width, height (figure fractions)
-PANEL_LEFT = 0.675  # where the runs' names start
+PLOT_BOX = (0.092, 0.125, 0.568, 0.72)  # the axes: left, bottom, width, height (figure fractions)
+PANEL_LEFT = 0.69  # where the runs' names start (app/picture_panel.py)
 LINE_POINTS = rules.MAX_BUCKETS  # points per curve at most: the live chart's buckets
 BAND_POINTS = 120  # the noise band is coarser: its jagged edge is most of a PNG's bytes
 MAX_BANDS = 3  # more noise bands than this blur into one another: then only the lines
-VERSION = "3"  # bump when the drawing changes: it is part of the ETag
+MAX_MARKS = 24  # validation diamonds per run at most: 300 epochs' would merge into one thick line
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+VERSION = "4"  # bump when the drawing changes: it is part of the ETag
 # Debian's fonts-noto-cjk (make test installs it): Japanese and Chinese labels; DejaVu (shipped
 # with matplotlib) draws the rest and is the graceful fallback where Noto is missing
 CJK_FONTS = "/usr/share/fonts/opentype/noto/NotoSansCJK-*.ttc"
 CJK_FAMILY = {"zh-CN": "Noto Sans CJK SC"}
 WORDS = ("x_epochs", "loss_axis", "share_updates", "updates_of", "stopped_at_epoch", "stopped_at_update", "status_diverged",
-         "status_failed", "share_dotted")
+         "status_failed", "share_band", "val_loss")
 _lock = threading.Lock()  # matplotlib's text and font caches are not thread-safe
 
 
@@ -132,17 +133,19 @@ def needs_cjk(texts: list[str]) -> bool:
     return any(ord(ch) >= 0x2E80 for text in texts for ch in text)
 
 
-def render(title: str, curves: list[Curve], lang: str) -> bytes:
-    """The PNG (1200x630) of the curves, titled."""
+def render(title: str, curves: list[Curve], lang: str, logy: bool = False, width: int = SIZE[0]) -> bytes:
+    """The PNG (1200x630, or ``width`` wide in the same shape) of the curves, titled."""
     strings = i18n.strings(lang)
     texts = [title, *(strings[k] for k in WORDS), *(c.name for c in curves)]
-    return styled(texts, lang, lambda: draw(title, curves, strings))
+    return styled(texts, lang, lambda: draw(title, curves, strings, logy, width))
 
 
-def render_question(title: str, question: str, runs: list[str], lang: str) -> bytes:
-    """The PNG (1200x630) of a lesson's question before it is answered (``predict=true``): the
-    title, the question and the runs' names, no curve and no count that would answer it."""
-    return styled([title, question, *runs], lang, lambda: ask(title, question, runs))
+def render_question(title: str, question: str, runs: list[str], lang: str, width: int = SIZE[0]) -> bytes:
+    """The PNG of a lesson's question before it is answered (``predict=true``): the title, the
+    question and the runs' names, no curve and no count that would answer it."""
+    from app.picture_panel import ask  # all text: drawn by the panel's module
+
+    return styled([title, question, *runs], lang, lambda: ask(title, question, runs, width))
 
 
 def styled(texts: list[str], lang: str, drawing) -> bytes:
@@ -160,127 +163,133 @@ def styled(texts: list[str], lang: str, drawing) -> bytes:
             return drawing()
 
 
-def ask(title: str, question: str, runs: list[str]) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-
-    fig = Figure(figsize=(SIZE[0] / 100, SIZE[1] / 100), dpi=100, facecolor="white")
-    canvas = FigureCanvasAgg(fig)
-    renderer = canvas.get_renderer()
-    text, size = fit(renderer, title, 0.93, (30, 26, 22))
-    fig.text(0.035, 0.955, text, fontsize=size, fontweight="bold", va="top")
-    wide = needs_cjk([question])  # no spaces to break at: cut by characters
-    lines = [question[i:i + 30] for i in range(0, len(question), 30)] if wide else textwrap.wrap(question, 60)
-    for i, line in enumerate(lines[:3]):
-        text, size = fit(renderer, line, 0.93, (28, 24), bold=False)
-        fig.text(0.035, 0.8 - i * 0.085, text, fontsize=size, va="top")
-    step = min(0.09, 0.42 / max(len(runs), 1))
-    for i, name in enumerate(runs):
-        y = 0.47 - i * step
-        color, dash = COLORS[i % len(COLORS)], DASHES[i % len(DASHES)]
-        fig.add_artist(Line2D([0.04, 0.09], [y, y], color=color, linestyle=dash, linewidth=6, transform=fig.transFigure))
-        text, size = fit(renderer, name, 0.8, (22, 19, 17))
-        fig.text(0.105, y, text, fontsize=size, fontweight="bold", va="center")
-    return png(canvas, ("#ffffff", *COLORS))
-
-
-def draw(title: str, curves: list[Curve], t: dict[str, str]) -> bytes:
+def figure(width: int):
+    """A white figure of the picture's layout, ``width`` pixels wide: drawn at a lower dpi (fonts
+    and lines in points scale with it), not a bitmap scaled down afterwards."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(SIZE[0] / 100, SIZE[1] / 100), dpi=100, facecolor="white")
-    canvas = FigureCanvasAgg(fig)
-    text, size = fit(canvas.get_renderer(), title, 0.93, (30, 26, 22))
+    dpi = 100 * width / SIZE[0]
+    height = round(width * SIZE[1] / SIZE[0])
+    # + 0.25 px: the canvas truncates inches times dpi to whole pixels
+    fig = Figure(figsize=((width + 0.25) / dpi, (height + 0.25) / dpi), dpi=dpi, facecolor="white")
+    return fig, FigureCanvasAgg(fig)
+
+
+def draw(title: str, curves: list[Curve], t: dict[str, str], logy: bool, width: int) -> bytes:
+    from app import picture_panel as panel  # it draws in this module's colours: imported once both exist
+
+    fig, canvas = figure(width)
+    text, size = panel.fit(canvas.get_renderer(), title, 0.93, (30, 26, 22))
     fig.text(0.035, 0.955, text, fontsize=size, fontweight="bold", va="top")
     ax = fig.add_axes(PLOT_BOX)
-    plot(ax, curves, t)
-    names(fig, curves, t)
-    return png(canvas, ("#ffffff", *COLORS))
+    banded = plot(ax, curves, t, logy)
+    keys = [k for k, shown in (("band", banded), ("val", any(c.val is not None for c in curves))) if shown]
+    panel.names(fig, curves, t, keys)
+    # only the colours drawn: an absent one would take the palette entry of the grey text's edges
+    return png(canvas, ("#ffffff", *COLORS[:len(curves)], FG, MUTED))
 
 
-def plot(ax, curves: list[Curve], t: dict[str, str]) -> None:
+def plot(ax, curves: list[Curve], t: dict[str, str], logy: bool) -> bool:
+    """The curves; True when noise bands are drawn."""
     bands = sum(c.band is not None for c in curves) <= MAX_BANDS
-    low, top = y_range(curves)
+    low, top = line_range(curves, logy)
+    drawn = False
     for i, c in enumerate(curves):
         color, dash = COLORS[i % len(COLORS)], DASHES[i % len(DASHES)]
-        if bands and c.band is not None and len(c.band[0]) > 1:
-            ax.fill_between(*c.band, color=color, alpha=0.14, linewidth=0)
+        if bands and c.band is not None and len(c.band[0]) > 1:  # may run past the axis: the lines set it
+            ax.fill_between(c.band[0], np.maximum(c.band[1], low), c.band[2], color=color, alpha=0.14, linewidth=0)
+            drawn = True
         ax.plot(c.x, c.smooth, color=color, linestyle=dash, linewidth=5, solid_capstyle="round")
-        if c.val is not None:
-            ax.plot(*c.val, color=color, linestyle=(0, (1, 1.5)), linewidth=3)
+        if c.val is not None:  # open diamonds, as the page: no dash of a run's line
+            ax.plot(*c.val, linestyle="none", marker="D", markersize=11, markerfacecolor="white", markeredgecolor=color,
+                    markeredgewidth=2.5, markevery=max(1, math.ceil(len(c.val[0]) / MAX_MARKS)))
         if c.end is not None:  # at the axis' top if it climbed past it, as the page marks it
-            ax.plot(c.end[0], min(c.end[1], top), marker="x", markersize=22, markeredgewidth=5, color=color,
+            ax.plot(c.end[0], min(c.end[1], top), marker="x", markersize=18, markeredgewidth=5, color=color,
                     clip_on=False)
-    ax.set_ylim(low, top)
-    ax.set_xlim(0, max([c.x[-1] for c in curves if len(c.x)] + [1e-9]))
-    ax.set_xlabel(t["x_epochs"], fontsize=21)
+    axes(ax, curves, t, (low, top), logy)
+    return drawn
+
+
+def axes(ax, curves: list[Curve], t: dict[str, str], span: tuple[float, float], logy: bool) -> None:
+    """Few ticks, large: x from 0 to the last epoch (a tick there), the loss linear or log."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator
+
+    if logy:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(numticks=5))
+        ax.yaxis.set_minor_locator(FixedLocator([]))
+        ax.yaxis.set_major_formatter(FuncFormatter(power_of_ten))
+    else:
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+    ax.set_ylim(*span)
+    right = last_epoch(curves)
+    ax.set_xlim(0, right)
+    ax.xaxis.set_major_locator(FixedLocator(epoch_ticks(right)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.set_xlabel(t["x_epochs"], fontsize=21, labelpad=2)
     ax.set_ylabel(t["loss_axis"], fontsize=21)
-    ax.tick_params(labelsize=18, width=1.5, length=6)
+    ax.yaxis.set_label_coords((0.04 - PLOT_BOX[0]) / PLOT_BOX[2], 0.5)  # at the edge: clear of wide log ticks
+    ax.tick_params(labelsize=21, width=1.5, length=6)
     ax.grid(True, color=GRID, linewidth=1)
     ax.spines[["top", "right"]].set_visible(False)
 
 
+def power_of_ten(value: float, _=None) -> str:
+    """10⁻⁸ in plain text (no mathtext: a label is never parsed as TeX)."""
+    exponent = round(math.log10(value)) if value > 0 else 0
+    return "1" if exponent == 0 else "10" if exponent == 1 else "10" + str(exponent).translate(SUPERSCRIPT)
+
+
+def last_epoch(curves: list[Curve]) -> float:
+    """The plan's last epoch (the axis ends where the comparison does), else the last point."""
+    ends = [c.planned / c.per_epoch for c in curves if c.planned] or [float(c.x[-1]) for c in curves if len(c.x)]
+    return max(ends + [1e-9])
+
+
+def epoch_ticks(right: float) -> list[float]:
+    """2 to 5 steps of 1, 2, 2.5 or 5 times a power of ten that end on ``right`` when one does,
+    whole epochs if it is one (20: 0 5 10 15 20; 10: 0 2 4 6 8 10), else about four steps below it."""
+    power = 10 ** math.floor(math.log10(right)) if right > 0 else 1
+    steps = [m * p for p in (power / 10, power) for m in (1, 2, 2.5, 5, 10)]
+    whole = float(right).is_integer()
+    ending = [s for s in steps if 2 <= right / s <= 5 and abs(right / s - round(right / s)) < 1e-9
+              and (not whole or float(s).is_integer())]
+    step = min(ending or steps, key=lambda s: abs(right / s - 4))
+    return [i * step for i in range(int(right / step + 1e-9) + 1)]
+
+
+def line_range(curves: list[Curve], logy: bool = False) -> tuple[float, float]:
+    """The loss axis bounded by the lines drawn (smoothed and validation losses), not by the noise
+    band (keyed beside the plot): at thumbnail size the curves, not one spike, fill the plot. With
+    a diverged run, the page's rule (chart_rules.loss_range) on the calm runs' lines: 0 (log: their
+    least loss over 10^0.2) to 1.5 times their top. Else the lines' span padded 5% (log: in decades)."""
+    def values(c: Curve) -> np.ndarray:
+        v = np.concatenate([c.smooth, c.val[1] if c.val is not None else np.empty(0)])
+        v = v[np.isfinite(v)]
+        return v[v > 0] if logy else v
+    spans = [(c.status == "diverged", values(c)) for c in curves]
+    every = [v for _, v in spans if len(v)]
+    calm = [v for diverged, v in spans if not diverged and len(v)]
+    if not every:
+        return (0.1, 10.0) if logy else (0.0, 1.0)
+    diverged = bool(calm) and len(calm) < len(every)
+    pool = np.concatenate(calm if diverged else every)
+    low, high = float(pool.min()), float(pool.max())
+    if logy:
+        low, high = math.log10(low), math.log10(high)
+    if diverged:
+        return (10 ** (low - 0.2), 10 ** high * rules.HEADROOM) if logy else (0.0, high * rules.HEADROOM)
+    pad = rules.AUTORANGE_PAD * (high - low) if high > low else max(abs(high), 1.0) * rules.AUTORANGE_PAD
+    return (10 ** (low - pad), 10 ** (high + pad)) if logy else (low - pad, high + pad)
+
+
 def y_range(curves: list[Curve]) -> tuple[float, float]:
-    """The loss axis as the live chart's (chart_rules.loss_range): every value drawn counts, the
-    faint per-update losses too, except those of a run that diverged."""
+    """The loss axis as the live chart's (chart_rules.loss_range), for the chart's picture
+    (app/picture_chart.py): every value drawn counts, the faint per-update losses too, except
+    those of a run that diverged."""
     def drawn(c: Curve) -> list[float]:
         parts = [c.smooth, *(c.raw[1:] if c.raw else ()), *(c.val[1:] if c.val else ()), *(c.train[1:] if c.train else ())]
         return [float(v) for part in parts if len(part) for v in (np.min(part), np.max(part))] or [math.nan]
     return rules.loss_range([(c.status == "diverged", float(np.max(c.raw[2])) if c.raw and len(c.raw[2]) else math.nan,
                               max(drawn(c)), min(drawn(c))) for c in curves])
-
-
-def names(fig, curves: list[Curve], t: dict[str, str]) -> None:
-    """Each run's colour and dash, its name and its update count (or how it ended), top down;
-    names that all set one key (``learning_rate=0.02``) show the key once above its values."""
-    from matplotlib.lines import Line2D
-
-    renderer = fig.canvas.get_renderer()
-    key, shown = common_key([c.name for c in curves])
-    top = 0.83
-    if key:
-        text, size = fit(renderer, key, 1 - PANEL_LEFT - 0.02, (20, 16))
-        fig.text(PANEL_LEFT, top + 0.01, text, fontsize=size, color=MUTED, va="center")
-        top -= 0.08
-    step = min(0.17, (top - 0.1) / len(curves))
-    sizes = (22, 19, 17) if len(curves) <= 4 else (17, 15)
-    for i, (c, name) in enumerate(zip(curves, shown)):
-        y = top - i * step
-        color, dash = COLORS[i % len(COLORS)], DASHES[i % len(DASHES)]
-        fig.add_artist(Line2D([PANEL_LEFT, PANEL_LEFT + 0.04], [y - 0.012, y - 0.012], color=color,
-                              linestyle=dash, linewidth=6, transform=fig.transFigure))
-        text, size = fit(renderer, name, 0.98 - PANEL_LEFT - 0.055, sizes)
-        fig.text(PANEL_LEFT + 0.055, y, text, fontsize=size, fontweight="bold", va="center")
-        text, size = fit(renderer, status_text(c, t), 0.98 - PANEL_LEFT - 0.055, tuple(s - 3 for s in sizes), bold=False)
-        fig.text(PANEL_LEFT + 0.055, y - step * 0.42, text, fontsize=size, color=MUTED, va="center")
-    if any(c.val is not None for c in curves):
-        fig.text(PANEL_LEFT, 0.05, fit(renderer, t["share_dotted"], 0.96 - PANEL_LEFT, (16,), bold=False)[0],
-                 fontsize=16, color=MUTED)
-
-
-def common_key(names: list[str]) -> tuple[str, list[str]]:
-    """("learning_rate", ["0.0002", "0.02"]) when every name is ``learning_rate=<value>``, else ("", names)."""
-    keys = {name.partition("=")[0] for name in names}
-    if len(keys) == 1 and all("=" in name and ", " not in name for name in names):
-        return keys.pop(), [name.partition("=")[2] for name in names]
-    return "", names
-
-
-def fit(renderer, text: str, width: float, sizes: tuple[float, ...], bold: bool = True) -> tuple[str, float]:
-    """``text`` at the first of ``sizes`` (points) that fits ``width`` (a figure fraction), else at
-    the last, cut with an ellipsis (measured by the Agg renderer: no drawing)."""
-    from matplotlib.font_manager import FontProperties
-
-    def fits(candidate: str, size: float) -> bool:
-        prop = FontProperties(weight="bold" if bold else "normal", size=size)
-        return renderer.get_text_width_height_descent(candidate, prop, ismath=False)[0] <= width * SIZE[0]
-
-    for size in sizes:
-        if fits(text, size):
-            return text, size
-    low, high = 0, len(text)  # the longest cut that fits: binary search
-    while low < high:
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if fits(text[:middle].rstrip() + "…", sizes[-1]) else (low, middle - 1)
-    return text[:low].rstrip() + "…", sizes[-1]

@@ -132,9 +132,12 @@ def tick_step(span: float, length_px: float, min_px: float) -> float:
 
 def end_label(c: Curve, t: dict[str, str]) -> str:
     """format.js endLabel: "SGD · 20000 updates", "SGD · diverged at update 12", and for a run
-    ended early the updates it made of its plan, then why ("· stopped at epoch 51", "· failed")."""
-    if c.status == "failed" and c.updates < c.planned:
-        return f"{c.name} · {t['updates_of'].format(k=c.updates, n=c.planned)} · {t['status_failed']}"
+    ended early the updates it made of its plan, then why ("· stopped at epoch 51", "· failed").
+    tests/cases/end_labels.json holds both to the same words."""
+    if c.status == "failed":  # "failed" only where it cost updates, as endLabel
+        if c.updates < c.planned:
+            return f"{c.name} · {t['updates_of'].format(k=c.updates, n=c.planned)} · {t['status_failed']}"
+        return f"{c.name} · {t['share_updates'].format(n=c.updates)}"
     return f"{c.name} · {status_text(c, t)}"
 
 

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     max_seconds: float = 30.0  # predicted CPU-seconds of one comparison (app/engine/cost.py)
     cache_runs: int = 256  # finished runs kept for identical links
     cache_updates: int = 20_000_000  # losses kept in the cache in all
+    parsed_links: int = 512  # links kept parsed and planned (a class opening one link parses it once)
     stream_tick_seconds: float = 0.05  # how often a stream looks for new points
     points_per_event: int = 5_000  # largest `points` event
     stream_chunk_cache_bytes: int = 64_000_000  # encoded catch-ups shared by streams at the same point

@@ -19,7 +19,8 @@ from app.schemas import PAGE_KEYS
 from app.services.records import RunRecord
 
 PICTURE_SIZE = (1200, 630)  # the usual large link-preview card (Open Graph, twitter:card)
-IFRAME_WIDTH = 900  # the oEmbed iframe's widest
+THUMBNAIL_WIDTHS = (200, 1200)  # /api/picture's `width`: narrower has no readable word left
+IFRAME_SIZE = (900, 520)  # the Embed button's iframe (query.js embedSnippet), oEmbed's widest
 # The /embed's height that shows all of it (lesson card, toolbar, a 220 px chart, the whole run
 # table; nothing scrolls) from this width up: measured in chromium by bench/embed_heights.py (the
 # lessons in en, ja and pt-BR, the tallest), made non-increasing with width, plus a few px.
@@ -88,12 +89,14 @@ class SharedLink:
             pairs.setdefault(name, [value])
         return f"{self.base}{path}?{'&'.join([query, *(encode(n, items) for n, items in ordered(pairs.items()))])}"
 
-    def picture_url(self, query: str) -> str:
-        """The picture of the same comparison, titled with the link's lesson in the page's language."""
+    def picture_url(self, query: str, width: int = PICTURE_SIZE[0]) -> str:
+        """The picture of the same comparison, titled with the link's lesson in the page's language
+        (``width`` pixels wide: a thumbnail's)."""
         keys = [f"lesson={self.lesson.name}"] if self.lesson else []
         if self.lesson and self.page_key("predict") == "true":
             keys.append("predict=true")  # the question's picture: a preview must not give the answer away
-        return f"{self.base}/api/picture?{'&'.join([query, *keys, f'lang={quote(self.lang)}'])}"
+        size = [f"width={width}"] if width != PICTURE_SIZE[0] else []
+        return f"{self.base}/api/picture?{'&'.join([query, *keys, f'lang={quote(self.lang)}', *size])}"
 
     def oembed_url(self, page_url: str) -> str:
         return f"{self.base}/oembed?url={quote(page_url, safe='')}&format=json"
@@ -189,11 +192,28 @@ def embed_height(width: int, runs: int) -> int:
 
 
 def iframe_size(maxwidth: int | None, maxheight: int | None, runs: int) -> tuple[int, int]:
-    """As wide as allowed up to 900 px, as tall as the embed is at that width, within maxheight
-    (a consumer allowing less gets an embed that scrolls)."""
-    width = min(maxwidth or IFRAME_WIDTH, IFRAME_WIDTH)
+    """As wide as allowed up to 900 px, as tall as the embed is at that width (900x520, the Embed
+    button's, for up to 4 runs), within maxheight (a consumer allowing less gets an embed that scrolls)."""
+    width = min(maxwidth or IFRAME_SIZE[0], IFRAME_SIZE[0])
     height = embed_height(width, runs)
     return width, min(height, maxheight or height)
+
+
+def picture_height(width: int) -> int:
+    """The height of the picture drawn ``width`` pixels wide (its shape kept, as /api/picture draws it)."""
+    return round(width * PICTURE_SIZE[1] / PICTURE_SIZE[0])
+
+
+def thumbnail(link: SharedLink, query: str, maxwidth: int | None, maxheight: int | None) -> dict:
+    """oEmbed's thumbnail (2.3.4: within maxwidth and maxheight): the picture drawn at the widest
+    size that fits, with its true size; none if that would be narrower than THUMBNAIL_WIDTHS allows."""
+    width = min(PICTURE_SIZE[0], maxwidth or PICTURE_SIZE[0])
+    while width >= THUMBNAIL_WIDTHS[0] and maxheight and picture_height(width) > maxheight:
+        width -= 1
+    if width < THUMBNAIL_WIDTHS[0]:
+        return {}
+    return {"thumbnail_url": link.picture_url(query, width), "thumbnail_width": width,
+            "thumbnail_height": picture_height(width)}
 
 
 def oembed(link: SharedLink, comparison: Comparison, maxwidth: int | None, maxheight: int | None) -> dict:
@@ -208,5 +228,4 @@ def oembed(link: SharedLink, comparison: Comparison, maxwidth: int | None, maxhe
             f'style="border:0" loading="lazy" allowfullscreen></iframe>')
     return {"version": "1.0", "type": "rich", "title": name, "provider_name": t["title"],
             "provider_url": f"{link.base}/", "html": html, "width": width, "height": height,
-            "thumbnail_url": link.picture_url(comparison.query),
-            "thumbnail_width": PICTURE_SIZE[0], "thumbnail_height": PICTURE_SIZE[1], "cache_age": 86400}
+            **thumbnail(link, comparison.query, maxwidth, maxheight), "cache_age": 86400}

@@ -1,45 +1,34 @@
-"""The live chart's rules ported for the pictures: smoothing.js, decimate.js and ranges.js."""
-import math
-
-import numpy as np
+"""The live chart's rules as the pictures follow them. The cases (tests/cases/chart_rules.json)
+are also run by node against smoothing.js, decimate.js, ranges.js and theme.js
+(tests/js/chart_rules.test.mjs), so the two cannot drift apart."""
 import pytest
 
 from app import chart_rules
+from tests.support import cases
 
 
-def smoothed_as_the_page(values, weight):
-    """smoothing.js's Smoother, value by value: the debiased moving average."""
-    out, ema = [], 0.0
-    for count, v in enumerate(values, start=1):
-        ema = weight * ema + (1 - weight) * v
-        out.append(ema / (1 - weight ** count))
-    return out
+def test_the_pages_constants():
+    want = cases.load("chart_rules", "constants")
+    assert {"HEADROOM": chart_rules.HEADROOM, "MAX_BUCKETS": chart_rules.MAX_BUCKETS} == want
 
 
-@pytest.mark.parametrize("weight", [0.5, 0.9, 0.99, 0.999])
-def test_smoothing_is_the_pages_debiased_moving_average_from_the_first_loss(weight):
-    values = np.random.default_rng(0).random(1000) * 3
-    got = chart_rules.smooth(values, weight)
-    assert got[0] == values[0]  # the line starts at the first loss, not near the later ones
-    assert got == pytest.approx(smoothed_as_the_page(values, weight), rel=1e-12)
+@pytest.mark.parametrize("case", cases.load("chart_rules", "smoothing"), ids=cases.about)
+def test_smoothing_is_the_pages_debiased_moving_average_from_the_first_loss(case):
+    got = chart_rules.smooth(case["values"], case["weight"])
+    assert list(got) == pytest.approx(case["smoothed"], rel=1e-12)
 
 
-def test_the_page_smooths_every_run_but_a_full_batch():
-    assert chart_rules.smoothing_weight(1000, False) == 0.99  # capped
-    assert chart_rules.smoothing_weight(10, False) == pytest.approx(0.9)
-    assert chart_rules.smoothing_weight(1, True) == 0
-    assert list(chart_rules.smooth([3.0, 2.0], 0)) == [3.0, 2.0]
+@pytest.mark.parametrize("case", cases.load("chart_rules", "weights"), ids=cases.about)
+def test_the_page_smooths_every_run_but_a_full_batch(case):
+    assert chart_rules.smoothing_weight(case["iterations_per_epoch"], case["full_batch"]) == pytest.approx(case["weight"])
 
 
-def test_buckets_double_as_decimate_js_until_800_hold_the_run():
-    assert [chart_rules.bucket_size(n) for n in (0, 800, 801, 1600, 1601, 20000)] == [1, 1, 2, 2, 4, 32]
+@pytest.mark.parametrize("case", cases.load("chart_rules", "buckets"), ids=cases.about)
+def test_buckets_double_as_decimate_js_until_800_hold_the_run(case):
+    assert chart_rules.bucket_size(case["n"]) == case["size"]
 
 
-def test_without_a_diverged_run_the_axis_spans_every_value_drawn_as_plotly_autorange():
-    # (diverged, largest loss, largest value drawn, smallest value drawn)
-    assert chart_rules.loss_range([(False, 6.0, 6.0, 0.2), (False, 3.4, 3.4, 0.25)]) == pytest.approx((-0.09, 6.29))
-
-
-def test_a_diverged_run_leaves_the_axis_to_the_others_largest_loss_with_headroom():
-    span = chart_rules.loss_range([(False, 4.0, 4.0, 0.1), (True, 1e30, math.inf, 0.1)])
-    assert span == (0.0, pytest.approx(6.0))
+@pytest.mark.parametrize("case", cases.load("chart_rules", "ranges"), ids=cases.about)
+def test_the_loss_axis_comes_from_the_runs_that_did_not_diverge(case):
+    runs = [(r["diverged"], r["top"], r["top"], r["low"]) for r in case["runs"]]
+    assert chart_rules.loss_range(runs) == pytest.approx(tuple(case["range"] or case["autorange"]))

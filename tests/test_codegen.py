@@ -11,10 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from app.api.deps import parsed
+from app.api.deps import Links
 from app.codegen import DEFAULT_ORIGIN, FRAMEWORKS, python_literal, script
 from app.errors import QueryError
 from app.lessons import LESSONS
+from app.settings import Settings
+
+parse = Links(Settings(max_runs=8)).parse  # as the app parses a link
 
 OPTIONS = ("batch_norm=true,false,false,true,false,false,true,false&normalize=false,true,false,true,false,true,false,true"
            "&decay=0,0.01,0,0.01,0,0,0.001,0&momentum=0,0.9,0.9,0,0.5,0,0.9,0&nesterov=false,true,false,false,true,false,true,false"
@@ -30,7 +33,7 @@ def comparisons():
         query = (f"dataset={dataset}&model={model}&loss={loss}&optimizer={optimizer}&hidden=4x3"
                  f"&activation=relu,tanh,sigmoid,relu,tanh,sigmoid,relu,tanh&n_samples=60&{OPTIONS}")
         try:
-            yield parsed(query, 8)
+            yield parse(query)
         except QueryError:
             continue  # e.g. cross-entropy on a regression set: refused by the schema, no script
 
@@ -47,13 +50,13 @@ def test_every_combination_gives_a_script_that_compiles(framework):
 
 
 def test_a_script_names_only_what_its_runs_use():
-    source = script(parsed("dataset=moons&model=mlp&hidden=8&optimizer=adam&epochs=2", 8), "pytorch", DEFAULT_ORIGIN)
+    source = script(parse("dataset=moons&model=mlp&hidden=8&optimizer=adam&epochs=2"), "pytorch", DEFAULT_ORIGIN)
     assert "def make_moons" in source and "def make_linear" not in source and "load_digits" not in source
     assert '"adam"' in source and '"rmsprop"' not in source and "KerasBatchNorm" not in source
 
 
 def test_the_origin_is_written_only_when_plain():
-    comparison = parsed("epochs=2", 8)
+    comparison = parse("epochs=2")
     assert 'APP = "https://gd.example.org:8443"' in script(comparison, "keras", "https://gd.example.org:8443")
     assert f'APP = "{DEFAULT_ORIGIN}"' in script(comparison, "keras", 'http://x"; import os #')
 
@@ -61,7 +64,7 @@ def test_the_origin_is_written_only_when_plain():
 def test_settings_are_python_literals_wrapped_under_100_columns():
     text = python_literal({"label": "a 'quoted' \"label\"", "hidden": [16, 16], "patience": None, "rate": 1e-05})
     assert eval(text) == {"label": "a 'quoted' \"label\"", "hidden": [16, 16], "patience": None, "rate": 1e-05}
-    source = script(parsed("dataset=digits&model=mlp&hidden=32x32&batch_norm=true&epochs=2", 8), "keras", DEFAULT_ORIGIN)
+    source = script(parse("dataset=digits&model=mlp&hidden=32x32&batch_norm=true&epochs=2"), "keras", DEFAULT_ORIGIN)
     assert max(len(line) for line in source.splitlines()) <= 120
 
 

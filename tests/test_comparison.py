@@ -1,8 +1,11 @@
 """A comparison's labels and plan, and its finished history as JSON and CSV."""
-from app.comparison import Comparison, final_eval, final_losses, history, history_csv, significant_digits
+import pytest
+
+from app.comparison import Comparison, final_eval, final_losses, history, history_csv, js_number, significant_digits
 from app.engine import Eval, RunStatus
 from app.links import parse_comparison
 from app.services import RunRecord
+from tests.support import cases
 
 
 def comparison(query):
@@ -77,3 +80,24 @@ def test_significant_digits_tell_values_apart_or_call_a_tie():
     assert significant_digits([0.123456, 0.123457, None]) == 6  # runs without a final loss left out
     assert significant_digits([0.1234, 0.1235], least=1, most=4) == 4
     assert significant_digits([2.0]) == 3 and significant_digits([]) == 3
+
+
+@pytest.mark.parametrize("case", cases.load("numbers"), ids=cases.about)
+def test_numbers_print_as_format_js_prints_them(case):
+    """tests/cases/numbers.json, also run against format.js formatNumber (tests/js/format.test.mjs)."""
+    assert js_number(case["x"], case["digits"]) == case["text"]
+
+
+@pytest.mark.parametrize("case", cases.load("numbers", "distinct"), ids=cases.about)
+def test_a_verdicts_digits_are_those_the_page_tells_the_values_apart_at(case):
+    """tests/cases/numbers.json: the page prints the values with these digits (tests/js/format.test.mjs)."""
+    assert significant_digits(case["values"], least=case["least"]) == case["digits"]
+    assert [js_number(v, case["digits"] or 6) for v in case["values"]] == case["texts"]
+
+
+@pytest.mark.parametrize("case", cases.load("final_losses"), ids=cases.about)
+def test_the_final_losses_are_the_pages(case):
+    """tests/cases/final_losses.json, also run against run.js finalLosses (tests/js/run.test.mjs)."""
+    ipe = case["iterations_per_epoch"]
+    evals = [Eval(update, update / ipe, train, val) for update, train, val in case["evals"]]
+    assert final_losses(evals, ipe, RunStatus(case["status"])) == (case["train"], case["val"])

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from app import i18n
+from tests.support import cases
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,3 +38,9 @@ def test_every_string_the_front_end_asks_for_exists():
     for path in (ROOT / "templates").glob("*.html"):
         used |= set(re.findall(r"\bt\.(\w+)", path.read_text()))
     assert used and used <= set(i18n.table()), used - set(i18n.table())
+
+
+@pytest.mark.parametrize("case", cases.load("languages"), ids=cases.about)
+def test_a_links_language_is_matched_as_the_page_writes_it_back(case):
+    """tests/cases/languages.json, also run against query.js spokenAs (tests/js/query.test.mjs)."""
+    assert i18n.match(case["tag"]) == case["match"]

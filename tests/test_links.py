@@ -4,6 +4,7 @@ import pytest
 from app.errors import QueryError
 from app.links import parse_comparison, split_query, to_query, value_text
 from app.schemas import RunConfig
+from tests.support import cases
 
 
 def parse(query: str):
@@ -133,3 +134,14 @@ def test_values_are_written_in_their_shortest_form():
 def test_page_only_keys_of_the_contract_never_fail():
     for key in ("x=epochs", "logx=true", "logy=true", "smooth=0.6", "lesson=batch_size", "predict=true"):
         assert parse(key) == [RunConfig()]
+
+
+BROADCASTING = cases.load("broadcasting")
+
+
+@pytest.mark.parametrize("case", [c for c in BROADCASTING if "runs" in c], ids=cases.about)
+def test_lists_broadcast_as_the_page_reads_them(case):
+    """tests/cases/broadcasting.json, also run against query.js parseQuery (tests/js/query.test.mjs)."""
+    runs = parse_comparison(case["query"])
+    assert [{key: value_text(getattr(run, key)) for key in want} for run, want in zip(runs, case["runs"])] == case["runs"]
+    assert len(runs) == len(case["runs"])

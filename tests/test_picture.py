@@ -61,12 +61,6 @@ def test_status_says_how_a_run_ended():
     assert picture.status_text(picture.curve("a", "completed", [1.0] * 20, 1, True, []), t) == "20 updates"
 
 
-def test_names_that_set_one_key_show_the_key_once():
-    assert picture.common_key(["learning_rate=0.1", "learning_rate=0.5"]) == ("learning_rate", ["0.1", "0.5"])
-    assert picture.common_key(["a=1, b=2", "a=2, b=3"]) == ("", ["a=1, b=2", "a=2, b=3"])
-    assert picture.common_key(["SGD", "full batch"]) == ("", ["SGD", "full batch"])
-
-
 @pytest.fixture(scope="module")
 def eight_runs():
     """Eight runs of different lengths, the fourth diverged, the last a full batch."""
@@ -121,16 +115,6 @@ def test_a_label_is_plain_text_not_mathtext():
 def test_a_run_without_a_finite_loss_is_named_not_drawn():
     runs = [picture.curve("failed", "failed", [], 1, False, []), picture.curve("nan", "diverged", [math.nan], 1, False, [])]
     assert Image.open(io.BytesIO(picture.render("x", runs, "en"))).size == (1200, 630)
-
-
-def test_long_names_are_cut_to_fit_beside_the_plot():
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    renderer = FigureCanvasAgg(Figure(figsize=(12, 6.3), dpi=100)).get_renderer()
-    text, size = picture.fit(renderer, "x" * 200, 0.27, (22, 17))
-    assert text.endswith("…") and len(text) < 60 and size == 17
-    assert picture.fit(renderer, "SGD", 0.27, (22, 17)) == ("SGD", 22)
 
 
 def test_the_smoothed_line_is_the_pages_smoothed_loss_at_the_charts_bucket_ends():
@@ -201,3 +185,58 @@ def test_the_charts_ticks_are_plotlys():
     # the live chart of the default comparison: x every 5 epochs on ~1000 px, loss every 1 on ~330 px
     assert picture_chart.tick_step(22, 935, 80) == 5 and picture_chart.tick_step(7.1, 330, 40) == 1
     assert picture_chart.tick_step(22, 300, 80) == 5 and picture_chart.tick_step(7.1, 200, 40) == 2  # a phone
+
+
+def test_the_previews_loss_axis_is_set_by_the_lines_not_by_one_spike_of_the_noise():
+    runs = [picture.curve("full batch", "completed", [3.4, 2.0, 1.0], 1, True, []),
+            picture.curve("SGD", "completed", spiky(3000), 1000, False, [])]
+    low, top = picture.line_range(runs)
+    assert top == pytest.approx(3.4 + 0.05 * (3.4 - low / 1), rel=0.05) and top < 4  # not the spike's 6.5
+    log_low, log_top = picture.line_range(runs, logy=True)
+    assert 0 < log_low < min(runs[1].smooth) and log_top > 3.4
+    runs.append(picture.curve("SGD, lr=9", "diverged", [1.0, 50.0, math.inf], 1000, False, []))
+    assert picture.line_range(runs) == (0.0, pytest.approx(1.5 * 3.4))  # the calm runs' lines, as ranges.js
+
+
+def test_the_x_axis_ends_at_the_last_epoch_with_a_tick_there():
+    sgd = picture.curve("SGD", "completed", noisy(20000), 1000, False, [], planned=20000)
+    assert sgd.x[-1] < 20 and picture.last_epoch([sgd]) == 20  # the last update stands at 19.999
+    assert picture.epoch_ticks(20) == [0, 5, 10, 15, 20] and picture.epoch_ticks(5) == [0, 1, 2, 3, 4, 5]
+    assert picture.epoch_ticks(10) == [0, 2, 4, 6, 8, 10] and picture.epoch_ticks(300) == [0, 100, 200, 300]
+    assert picture.epoch_ticks(30)[-1] == 30
+
+
+def test_a_log_axis_labels_its_decades_in_plain_text():
+    assert [picture.power_of_ten(v) for v in (1e-8, 0.1, 1, 10, 100)] == ["10⁻⁸", "10⁻¹", "1", "10", "10²"]
+    runs = [picture.curve("a", "completed", np.geomspace(10, 1e-6, 200), 10, False, [], planned=200)]
+    assert picture.render("t", runs, "en", logy=True) != picture.render("t", runs, "en")
+
+
+def test_validation_losses_are_open_diamonds_not_a_dash_of_any_run():
+    from matplotlib.figure import Figure
+
+    evals = [Eval(k * 10, k, 0.5, 0.6) for k in range(1, 21)]
+    runs = [picture.curve(f"run {i}", "completed", noisy(200, i), 10, False, evals, planned=200) for i in range(3)]
+    ax = Figure().add_axes(picture.PLOT_BOX)
+    picture.plot(ax, runs, i18n.strings("en"), False)
+    marked = [line for line in ax.get_lines() if line.get_marker() == "D"]
+    assert len(marked) == 3
+    assert all(line.get_linestyle() == "None" and line.get_markerfacecolor() == "white" for line in marked)
+    dashed = [line for line in ax.get_lines() if line.get_marker() in ("None", None, "")]
+    assert len(dashed) == 3 and all(line.get_linestyle() != "None" for line in dashed)
+    for lang in i18n.LANGUAGES:  # the key's words: no "dotted" left anywhere
+        assert i18n.strings(lang)["val_loss"] and i18n.strings(lang)["share_band"]
+    assert "share_dotted" not in i18n.strings("en")
+
+
+@pytest.mark.parametrize("width, height", [(400, 210), (250, 131), (200, 105), (1200, 630)])
+def test_a_thumbnail_is_drawn_at_its_own_size_with_every_run_in_its_colour(eight_runs, width, height):
+    png = picture.render("Gradient descent, visible", eight_runs[:3], "en", width=width)
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (width, height) and png == picture.render("Gradient descent, visible", eight_runs[:3], "en",
+                                                                   width=width)
+    pixels = np.asarray(image.convert("RGB"))
+    for color in picture.COLORS[:3]:
+        assert count_color(pixels, color) > width // 40, color
+    question = picture.render_question("Batch size", "Which run makes the most updates?", ["a", "b"], "en", width)
+    assert Image.open(io.BytesIO(question)).size == (width, height)

@@ -9,6 +9,7 @@ from app.engine import RunStatus
 from app.lessons import BY_NAME, DEFAULT_QUERY
 from app.links import parse_comparison
 from app.services.records import RunRecord
+from tests.support import cases
 
 
 def comparison(query: str) -> Comparison:
@@ -106,4 +107,34 @@ def test_the_iframe_is_as_tall_as_the_embed_at_its_width_within_maxheight(maxwid
 def test_narrower_embeds_are_never_shorter():
     for runs in (1, 4, 5, 8):
         heights = [sharing.embed_height(width, runs) for width in range(200, 901)]
-        assert heights == sorted(heights, reverse=True) and heights[-1] >= 520
+        assert heights == sorted(heights, reverse=True) and heights[-1] >= sharing.IFRAME_SIZE[1]
+    assert sharing.embed_height(900, 4) == sharing.IFRAME_SIZE[1]  # the Embed button's 900x520
+
+
+@pytest.mark.parametrize("maxwidth, maxheight, width", [
+    (None, None, None), (1200, 630, None), (450, None, 450), (None, 105, 200), (None, 104, "none"), (199, 630, "none"),
+])
+def test_the_thumbnail_is_the_picture_drawn_within_maxwidth_and_maxheight(maxwidth, maxheight, width):
+    link = sharing.SharedLink("http://h", "/", "lesson=iterations", "en")
+    thumb = sharing.thumbnail(link, "q=1", maxwidth, maxheight)
+    if width == "none":  # below 200 wide: no thumbnail rather than an unreadable one
+        assert thumb == {}
+        return
+    shown = width or 1200
+    assert thumb == {"thumbnail_url": link.picture_url("q=1", shown), "thumbnail_width": shown,
+                     "thumbnail_height": sharing.picture_height(shown)}
+    assert thumb["thumbnail_url"].endswith("&lang=en" if width is None else f"&lang=en&width={width}")
+    assert thumb["thumbnail_height"] <= (maxheight or 630)
+
+
+@pytest.mark.parametrize("case", [c for c in cases.load("broadcasting") if "base" in c], ids=cases.about)
+def test_a_lessons_comparison_takes_the_links_run_keys_as_the_page_does(case):
+    """tests/cases/broadcasting.json, also run against query.js parseQuery (tests/js/query.test.mjs)."""
+    link = sharing.SharedLink("http://x", "/", case["query"], "en")
+    assert link.lesson.query == case["base"]
+    assert link.comparison_query == case["link"]
+
+
+def test_the_oembed_iframe_is_as_tall_as_the_embed_buttons():
+    """tests/cases/constants.json, also checked against query.js embedSnippet (tests/js/query.test.mjs)."""
+    assert sharing.IFRAME_SIZE[1] == cases.load("constants", "embed_height")

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from app.verdicts import RULES, judge
+from app.verdicts import RULES, choices, judge
 
 
 def plan(*runs):
@@ -76,3 +76,25 @@ def test_an_unknown_rule_is_refused():
     assert "most_updates" in RULES
     with pytest.raises(ValueError, match="unknown rule"):
         judge("best_vibes", plan(("a", 10, 10)), [run("completed", 1)])
+
+
+def test_a_choice_is_judged_right_or_wrong():
+    p = plan(("full", 1000, 1000), ("sgd", 1000, 1))
+    runs = [run("completed", 20), run("completed", 20000)]
+    assert judge("most_updates", p, runs, "1")["right"] is True
+    assert judge("most_updates", p, runs, "0")["right"] is False
+    assert "right" not in judge("most_updates", p, runs)  # no choice, nothing to judge
+    ipe = plan(("r", 60000, 100))
+    assert judge("iterations_per_epoch", ipe, [run("completed", 6000)], "600")["right"] is True
+    assert judge("iterations_per_epoch", ipe, [run("completed", 6000)], "60")["right"] is False
+
+
+def test_in_a_tie_any_tied_run_is_right():
+    p = plan(("plain", 10, 10), ("momentum", 10, 10), ("nesterov", 10, 10))
+    runs = [run("completed", 1, 0.1234567), run("completed", 1, 0.1234568), run("completed", 1, 0.5)]
+    assert [judge("lowest_train_loss", p, runs, c)["right"] for c in "012"] == [True, True, False]
+
+
+def test_choices_are_the_options_else_the_runs_indices():
+    assert choices(("6", "60"), 1) == ["6", "60"]
+    assert choices((), 3) == ["0", "1", "2"]

@@ -19,7 +19,7 @@ from app.services import RunRecord, RunService
 from app.settings import Settings
 from app.streaming import Cursor
 
-ENDPOINT_KEYS = frozenset({"format", "framework", "chart"})  # keys of an endpoint, not of the runs
+ENDPOINT_KEYS = frozenset({"format", "framework", "chart", "width", "choice"})  # keys of an endpoint, not of the runs
 T = TypeVar("T")
 Admit = Callable[[list], None]  # charges the client for the new runs a stream starts, or raises
 
@@ -36,16 +36,22 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[RunService, Depends(get_service)]
 
 
-@lru_cache(maxsize=512)
-def parsed(raw_query: str, max_runs: int) -> Comparison:
-    """One parse (and plan) per distinct link: a class opening the same link shares it."""
-    return Comparison(parse_comparison(raw_query, ENDPOINT_KEYS, max_runs))
+class Links:
+    """The app's parsed links: one parse (and plan) per distinct link, so a class opening the same
+    link shares it; the last ``settings.parsed_links`` are kept (``app.state.links``)."""
+
+    def __init__(self, settings: Settings):
+        self.max_runs = settings.max_runs
+        self.parse = lru_cache(maxsize=settings.parsed_links)(self._parse)  # this app's own cache
+
+    def _parse(self, raw_query: str) -> Comparison:
+        return Comparison(parse_comparison(raw_query, ENDPOINT_KEYS, self.max_runs))
 
 
-async def get_comparison(request: Request, settings: SettingsDep, service: ServiceDep) -> Comparison:
+async def get_comparison(request: Request, service: ServiceDep) -> Comparison:
     """The comparison of the raw query string; QueryError (422) if it is invalid or too big."""
     try:
-        comparison = parsed(request.url.query, settings.max_runs)
+        comparison = request.app.state.links.parse(request.url.query)
     except QueryError:
         service.reject("invalid")
         raise
@@ -59,10 +65,10 @@ async def get_comparison(request: Request, settings: SettingsDep, service: Servi
 ComparisonDep = Annotated[Comparison, Depends(get_comparison)]
 
 
-def checked(raw_query: str, settings: Settings, service: RunService) -> Comparison:
+def checked(request: Request, raw_query: str) -> Comparison:
     """The comparison of a link that is not the request's own (a page's, an oEmbed url); QueryError if invalid."""
-    comparison = parsed(raw_query, settings.max_runs)
-    if problems := service.check(comparison.configs):
+    comparison = request.app.state.links.parse(raw_query)
+    if problems := request.app.state.service.check(comparison.configs):
         raise QueryError(problems)
     return comparison
 

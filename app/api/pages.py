@@ -48,7 +48,7 @@ def head_of(request: Request, lang: str) -> tuple[dict, Comparison | None, bool]
     settings, service = request.app.state.settings, request.app.state.service
     link = shared_link(request, settings, request.url.path, request.url.query, lang)
     try:
-        comparison = checked(link.comparison_query, settings, service)
+        comparison = checked(request, link.comparison_query)
     except QueryError:
         return head(link, None), None, False
     # finished runs already in the cache say how they ended; a page's head never trains

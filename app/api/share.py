@@ -18,9 +18,9 @@ from app.api.deps import AdmitDep, ComparisonDep, ServiceDep, SettingsDep, check
 from app.api.openapi import RUN_PARAMETERS
 from app.comparison import Comparison
 from app.errors import QueryError, problem
-from app.lessons import texts
+from app.lessons import BY_NAME, texts
 from app.settings import Settings
-from app.sharing import PAGES, SharedLink, oembed, page_key
+from app.sharing import PAGES, THUMBNAIL_WIDTHS, SharedLink, oembed, page_key, title
 
 router = APIRouter(tags=["sharing"])
 MAX_AGE = 7 * 86400  # a link's picture never changes; a new drawing or engine changes its ETag
@@ -49,10 +49,26 @@ def shared_link(request: Request, settings: Settings, path: str, raw_query: str,
     return SharedLink(base_url(request, settings), path, raw_query, lang)
 
 
-def etag(comparison: Comparison, lesson: str, lang: str, chart: str = "") -> str:
+def etag(comparison: Comparison, lesson: str, lang: str, chart: str = "", width: int = picture.SIZE[0]) -> str:
     """From the canonical link, not the bytes: a 304 needs no training and no drawing."""
-    key = f"{RENDERER}|{comparison.query}|{lesson}|{lang}|{chart}".encode()
+    size = f"|{width}" if width != picture.SIZE[0] else ""  # the full size's tag as before
+    key = f"{RENDERER}|{comparison.query}|{lesson}|{lang}|{chart}{size}".encode()
     return f'"{hashlib.sha256(key).hexdigest()[:32]}"'
+
+
+def picture_width(raw: str | None) -> int:
+    """``width`` (a thumbnail's): an integer in THUMBNAIL_WIDTHS, else a 422 naming it."""
+    if raw is None:
+        return picture.SIZE[0]
+    low, high = THUMBNAIL_WIDTHS
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise QueryError([problem("width", raw, f"width must be an integer from {low} to {high}", "range")])
+    return int(raw)
+
+
+def lesson_logy(lesson: str) -> bool:
+    """The loss axis as the lesson's card opens it (its page keys: ``logy=true`` for keras_sgd)."""
+    return bool(lesson) and "logy=true" in BY_NAME[lesson].page.split("&")
 
 
 def matches(if_none_match: str | None, tag: str) -> bool:
@@ -65,17 +81,20 @@ def matches(if_none_match: str | None, tag: str) -> bool:
 async def get_picture(request: Request, comparison: ComparisonDep, service: ServiceDep, admit: AdmitDep,
                       if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None):
     """A 1200x630 PNG of the comparison's loss curves for link previews, titled with the
-    ``lesson``'s title in ``lang`` (page keys); the same bytes for the same comparison. With
-    ``chart=wide`` (1000x440) or ``narrow`` (390x300): the page's loss chart box, as its live chart."""
+    ``lesson``'s title in ``lang`` (page keys) and drawn as its card opens, else with the
+    comparison's title; ``width`` (200 to 1200) draws it smaller for a thumbnail. The same bytes for
+    the same link. With ``chart=wide`` (1000x440) or ``narrow`` (390x300): the page's loss chart box."""
     lang = i18n.pick(request.query_params.get("lang"), None)
     chart = request.query_params.get("chart", "")  # the page's chart box: drawn as its live chart
     if chart and chart not in picture_chart.SIZES:
         raise QueryError([problem("chart", chart, f"chart must be one of: {', '.join(picture_chart.SIZES)}", "enum")])
     lesson = request.query_params.get("lesson", "")
     lesson = lesson if lesson in texts() else ""
+    width = picture_width(request.query_params.get("width"))
     # predict=true: the question before its answer; no curve, no count, nothing trained
     asking = bool(lesson) and request.query_params.get("predict") == "true"
-    tag = etag(comparison, lesson + ("?" if asking else ""), lang, "" if asking else chart)
+    chart = "" if asking else chart
+    tag = etag(comparison, lesson + ("?" if asking else ""), lang, chart, picture.SIZE[0] if chart else width)
     headers = {"ETag": tag, "Cache-Control": f"public, max-age={MAX_AGE}"}
     if matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
@@ -83,7 +102,8 @@ async def get_picture(request: Request, comparison: ComparisonDep, service: Serv
     if png is None and asking:
         words = texts()[lesson]
         names = [run["label"] for run in comparison.plan["runs"]]
-        png = await run_in_threadpool(picture.render_question, words["title"][lang], words["question"][lang], names, lang)
+        png = await run_in_threadpool(picture.render_question, words["title"][lang], words["question"][lang], names, lang,
+                                      width)
         PICTURES.keep(tag, png)
     if png is None:
         records = await finished_records(request, service, comparison, admit)
@@ -93,8 +113,8 @@ async def get_picture(request: Request, comparison: ComparisonDep, service: Serv
         if chart:
             png = await run_in_threadpool(picture_chart.render_chart, curves, lang, chart)
         else:
-            title = texts()[lesson]["title"][lang] if lesson else i18n.strings(lang)["title"]
-            png = await run_in_threadpool(picture.render, title, curves, lang)
+            name = title(comparison, BY_NAME.get(lesson), lang)  # as og:title: the lesson's, else the runs'
+            png = await run_in_threadpool(picture.render, name, curves, lang, lesson_logy(lesson), width)
         if any(rec.status == "failed" for rec in records):  # not the link's lasting picture
             return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
         PICTURES.keep(tag, png)
@@ -106,7 +126,7 @@ def not_found(detail: str) -> JSONResponse:
 
 
 @router.get("/oembed")
-async def get_oembed(request: Request, settings: SettingsDep, service: ServiceDep,
+async def get_oembed(request: Request, settings: SettingsDep,
                      url: str = Query(description="a page of this app: / or /embed with its link's keys"),
                      format: str = Query("json", description="json (xml: 501)"),
                      maxwidth: int | None = Query(None, ge=1), maxheight: int | None = Query(None, ge=1),
@@ -124,5 +144,5 @@ async def get_oembed(request: Request, settings: SettingsDep, service: ServiceDe
     if path not in PAGES:
         return not_found(f"{url} is not a page of this app: its pages are {' and '.join(PAGES)}")
     link = shared_link(request, settings, path, page.query, i18n.pick(page_key(page.query, "lang"), accept_language))
-    comparison = checked(link.comparison_query, settings, service)  # invalid: 422 naming the key
+    comparison = checked(request, link.comparison_query)  # invalid: 422 naming the key
     return JSONResponse(oembed(link, comparison, maxwidth, maxheight), headers={"Access-Control-Allow-Origin": "*"})

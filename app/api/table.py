@@ -6,10 +6,10 @@ up to date."""
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup, escape
 
+from app.comparison import js_number
 from app.picture import COLORS
 
 # [header key, data field, shown on phones too], as table.js COLUMNS
@@ -25,16 +25,6 @@ NO_NUMBER = "—"
 def breakable(text: str) -> Markup:
     """A text with line-break chances after = _ , & / (table.js breakableText)."""
     return Markup("<wbr>").join(escape(part) for part in re.split(r"(?<=[=_,&/])", str(text)) if part)
-
-
-def js_number(x: float, digits: int) -> str:
-    """format.js formatNumber: `digits` significant digits, exponent form outside [1e-3, 1e5)."""
-    if x != 0 and (abs(x) >= 1e5 or abs(x) < 1e-3):
-        mantissa, exponent = f"{x:.{max(2, digits - 2)}e}".split("e")
-        return f"{mantissa}e{int(exponent):+d}"
-    exact = Decimal(x)  # toPrecision rounds the double's exact value, a tie away from zero
-    text = repr(float(exact.quantize(Decimal(1).scaleb(exact.adjusted() - digits + 1), rounding=ROUND_HALF_UP)))
-    return text[:-2] if text.endswith(".0") else text
 
 
 def words(template: str, **values) -> str:

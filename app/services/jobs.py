@@ -54,8 +54,11 @@ class LiveRun:
 
 
 class Job:
-    def __init__(self, records: list[RunRecord]):
+    def __init__(self, records: list[RunRecord], *, trainer=None, warm=None, clock=None):
+        """trainer, warm, clock: how a run is built, the kernels loaded and compute time read
+        (default: Trainer, compiled.warm, this thread's CPU time; tests give their own)."""
         self.records = records
+        self.trainer, self.warm, self.clock = trainer or Trainer, warm or compiled.warm, clock or time.thread_time
         self.subscribers = 0
         self.cancel = Cancel()
         self.ended = asyncio.Event()  # set on the event loop once every run has ended
@@ -69,21 +72,21 @@ class Job:
         # its own compute, so its clock starts after they are in. The clock is this thread's CPU
         # time (one BLAS thread; the kernels run here): what other requests do meanwhile (drawing
         # a picture, another comparison) is not this run's cost
-        compiled.warm()
+        self.warm()
         live = [run for run in map(self._start, self.records) if run is not None]
         for run in live:
             self.cancel.watch(run.trainer.stop)
         while live and not self.cancel.is_set():
             run = min(live, key=lambda r: r.progress)  # the run furthest behind goes next
-            began = time.thread_time()
+            began = self.clock()
             try:
                 status = self._advance(run)
             except Exception as exc:  # noqa: BLE001 - reported on the stream, never a 500
-                run.record.seconds += time.thread_time() - began
+                run.record.seconds += self.clock() - began
                 run.record.fail(f"training failed: {exc}")
                 live.remove(run)
                 continue
-            run.record.seconds += time.thread_time() - began
+            run.record.seconds += self.clock() - began
             if status is not None:  # after its seconds: a reader seeing the status sees them final
                 run.record.status = status
                 live.remove(run)
@@ -103,11 +106,10 @@ class Job:
         for wake in self.watchers:
             wake.set()
 
-    @staticmethod
-    def _start(rec: RunRecord) -> LiveRun | None:
-        began = time.thread_time()
+    def _start(self, rec: RunRecord) -> LiveRun | None:
+        began = self.clock()
         try:
-            trainer = Trainer(rec.config, measure_noise=True)
+            trainer = self.trainer(rec.config, measure_noise=True)
         except Exception as exc:  # noqa: BLE001
             rec.fail(f"could not start the run: {exc}")
             return None
@@ -115,7 +117,7 @@ class Job:
         rec.boundary_grid = trainer.boundary_grid
         rec.measures_noise = trainer.noise_every > 0
         rec.status = RunStatus.RUNNING
-        rec.seconds = time.thread_time() - began
+        rec.seconds = self.clock() - began
         quantum = max(MIN_SLICE, math.ceil(trainer.plan.total_updates / ROUNDS))
         trainer.chunk = min(quantum, CHUNK)
         return LiveRun(rec, trainer, trainer.steps(), quantum)

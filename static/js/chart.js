@@ -9,7 +9,7 @@ import { t } from "./i18n.js";
 import { Smoother, smoothingWeight } from "./smoothing.js";
 import { plotly, plotlyReady, prefetchPlotly } from "./plotly.js";
 import { predictionPending } from "./store.js";
-import { PLOTLY_CONFIG, isNarrow } from "./theme.js";
+import { PLOTLY_CONFIG, PNG_SIZE, isNarrow } from "./theme.js";
 
 const RUN_CHANGES = new Set(["points", "eval", "done"]);
 // the chart options the server's picture is drawn with (app/picture.py): with them it shows what
@@ -51,7 +51,7 @@ export class LossCharts {
     if (change.type === "start") this.reset();
     else if (["options", "stopped"].includes(change.type)) this.explore(); // the picture would no longer be the chart
     else if (change.type === "end" && this.waiting) prefetchPlotly();
-    if (["options", "stopped", "card"].includes(change.type)) this.markAll();
+    if (["options", "stopped", "asking"].includes(change.type)) this.markAll();
     else if (RUN_CHANGES.has(change.type)) {
       this.frames.mark(this.overlay);
       if (this.small[change.run]) this.frames.mark(this.small[change.run].view);
@@ -147,7 +147,7 @@ export class LossCharts {
     this.explore();
     await plotly();
     this.drawOverlay(); // drawn now, not at the next frame: the download reads the drawn chart
-    return Plotly.downloadImage(this.overlayEl, { format: "png", filename: "gradient-descent", width: 1200, height: 600 });
+    return Plotly.downloadImage(this.overlayEl, { format: "png", filename: "gradient-descent", ...PNG_SIZE });
   }
 }
 

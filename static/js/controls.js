@@ -5,7 +5,7 @@
 import { FIELDS, MAX_RUNS, valueOf } from "./state.js";
 import { fixedSize, invalidMarks, settingsGrid, sizeKey } from "./schema.js";
 import { t } from "./i18n.js";
-import { COLORS } from "./theme.js";
+import { runColor } from "./theme.js";
 
 const OPTION_TEXT = {
   dataset: (v) => t(`dataset_${v}`),
@@ -80,7 +80,7 @@ function sizeOutput(spec, size, i) {
 function swatch(i) {
   const mark = document.createElement("span");
   mark.className = "swatch";
-  mark.style.background = COLORS[i % COLORS.length];
+  mark.style.background = runColor(i);
   mark.setAttribute("aria-hidden", "true");
   return mark;
 }

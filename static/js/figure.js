@@ -3,18 +3,19 @@
 // Where each series stands (the contract's page hooks): update u's loss was measured before the
 // update, at x = u - 1 updates; an evaluation after m updates at x = m. So a full-batch run draws
 // one curve: its losses and its training evaluations coincide. With log x, x <= 0 is left out.
-import { endLabel, endedEarly, formatNumber, plain, statusText, updatesText, wrapText } from "./format.js";
+import { HOVER, endLabel, endedEarly, formatNumber, plain, statusText, updatesText, wrapText } from "./format.js";
 import { t } from "./i18n.js";
 import { calmRange, ceilingOf } from "./ranges.js";
 import { finalTrainLoss, lastFinite, lossX, maxFinite, minPositive, xAt } from "./run.js";
-import { FOOT_LEGEND, KEY_COLOR, MARGIN, MAX_EPOCH_LINES, PLOT_PX, TEXT_COLOR, X_TITLE_STANDOFF, isNarrow, runStyle } from "./theme.js";
+import { EPOCH_LINE_COLOR, FOOT_LEGEND, KEY_COLOR, LABEL_BG, LEGEND_ENTRY_PX, LEGEND_ROW_PX, LEGEND_SIDES_PX, MARGIN,
+  MAX_EPOCH_LINES, MIN_PLOT_PX, PLOT_PX, TEXT_COLOR, X_TITLE_PX, X_TITLE_STANDOFF, isNarrow, runStyle } from "./theme.js";
 
 // A track is what one run's traces are drawn from: {index, plan, run, smoothed, dec}
 // (run: the store's data; smoothed: its smoothed losses; dec: its losses' decimator).
 
 function hover() {
-  return `%{fullData.name}<br>${plain(t("update"))} %{customdata[0]}<br>${plain(t("epoch"))} %{customdata[1]:.3f}` +
-    `<br>${plain(t("loss_axis"))} %{y:.5g}<extra></extra>`;
+  return `%{fullData.name}<br>${plain(t("update"))} %{customdata[0]}<br>${plain(t("epoch"))} %{customdata[1]:${HOVER.epoch}}` +
+    `<br>${plain(t("loss_axis"))} %{y:${HOVER.loss}}<extra></extra>`;
 }
 
 const diverged = (track) => track.run.status === "diverged";
@@ -118,7 +119,7 @@ export function epochLines(track, mode) {
   for (let e = every; e < plan.epochs; e += every) {
     const x = xAt(plan, run, e * plan.iterations_per_epoch, mode);
     shapes.push({ type: "line", xref: "x", yref: "paper", x0: x, x1: x, y0: 0, y1: 1,
-      line: { color: "rgba(0,0,0,0.15)", width: 1, dash: "dot" } });
+      line: { color: EPOCH_LINE_COLOR, width: 1, dash: "dot" } });
   }
   return shapes;
 }
@@ -175,7 +176,7 @@ export function endMarks(tracks, { mode, logX, logY }, narrow, { ceiling = Infin
     const x = scale(xEnd, logX);
     const side = x > middle ? "right" : "left";
     return { x, y, text: shown, showarrow: false, xanchor: side, yanchor: "middle", align: side,
-      font: { size, color: TEXT_COLOR }, bgcolor: "rgba(255,255,255,0.9)", bordercolor: runStyle(s.index).color, borderwidth: 1 };
+      font: { size, color: TEXT_COLOR }, bgcolor: LABEL_BG, bordercolor: runStyle(s.index).color, borderwidth: 1 };
   });
   // shapes take data values on log axes (annotations take their logarithm)
   const leaders = ends.map(({ x, y }, i) => ({ type: "line", xref: "x", yref: "y", x0: x, x1: x, y0: y,
@@ -227,8 +228,9 @@ export function lossFigure(tracks, options, { title, width, height = 0, epochs =
   const narrow = isNarrow(width);
   const range = lossRange(tracks, logY);
   const ceiling = ceilingOf(range, logY);
-  const legendRows = narrow || epochs ? 0 : Math.ceil((tracks.length + 3) / Math.max(1, Math.floor((width - 60) / 350)));
-  const plotPx = height > 0 ? Math.max(60, height - MARGIN.t - MARGIN.b - 40 - 19 * legendRows) : PLOT_PX;
+  const perRow = Math.max(1, Math.floor((width - LEGEND_SIDES_PX) / LEGEND_ENTRY_PX));
+  const legendRows = narrow || epochs ? 0 : Math.ceil((tracks.length + 3) / perRow);
+  const plotPx = height > 0 ? Math.max(MIN_PLOT_PX, height - MARGIN.t - MARGIN.b - X_TITLE_PX - LEGEND_ROW_PX * legendRows) : PLOT_PX;
   const { labels, leaders } = endMarks(tracks, options, narrow, { ceiling, plotPx, range });
   const layout = {
     title: { text: plain(title), font: { size: 14 } },

@@ -12,6 +12,13 @@ export function formatNumber(x, digits = 4) {
   return Number(x.toPrecision(digits)).toString();
 }
 
+// Plotly's hover formats (d3): a loss to 5 significant digits, an epoch to 3 decimals, a weight
+// (the landscape's w and b) to 4
+export const HOVER = { loss: ".5g", epoch: ".3f", weight: ".4f" };
+
+// the smoothing slider's weight: "0.90"
+export const smoothingText = (weight) => weight.toFixed(2);
+
 // Updates a run has done: what it reported when done, else what the stream brought so far.
 export function updatesDone(run) {
   return run.updates ?? run.n ?? 0;

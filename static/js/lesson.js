@@ -3,6 +3,7 @@
 // (/api/verdict), quoting the measured numbers in the page's language.
 import { formatNumber, statusText } from "./format.js";
 import { t } from "./i18n.js";
+import { FOLD_QUERY } from "./theme.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -38,14 +39,13 @@ export function answerText(question, verdict) {
   return `${question} ${said} ${t("measured", { numbers: measuredText(verdict) })}`;
 }
 
-// "Right: batch_size=1. Measured: ..." for the user's choice (a value of #prediction's inputs);
-// a tie names every run that shares the best number
-export function verdictText(verdict, choice) {
+// "Right: batch_size=1. Measured: ..." for a verdict on the user's choice (the server judged it:
+// `right`); a tie names every run that shares the best number
+export function verdictText(verdict) {
   const tied = tiedRuns(verdict);
   const said = tied.length
-    ? t(tied.includes(Number(choice)) ? "predict_tie_right" : "predict_tie_wrong",
-      { answer: tied.map((i) => verdict.runs[i].label).join(", ") })
-    : t(choice === verdict.value ? "predict_right" : "predict_wrong", { answer: verdict.text });
+    ? t(verdict.right ? "predict_tie_right" : "predict_tie_wrong", { answer: tied.map((i) => verdict.runs[i].label).join(", ") })
+    : t(verdict.right ? "predict_right" : "predict_wrong", { answer: verdict.text });
   return `${said} ${t("measured", { numbers: measuredText(verdict) })}`;
 }
 
@@ -61,17 +61,17 @@ export class LessonCard {
   constructor(store) {
     this.store = store;
     this.folded = false;
-    store.subscribe((change) => ["card", "plan", "start", "errors"].includes(change.type) && this.render());
+    store.subscribe((change) => ["lesson", "asking", "verdict", "plan", "start", "errors"].includes(change.type) && this.render());
     this.render();
   }
 
   render() {
-    const { lesson, query, verdict, choice, asking } = this.store.state;
+    const { lesson, query, verdict, asking } = this.store.state;
     $("lesson-card").hidden = !lesson;
     if (!lesson) return;
     $("lesson-title").textContent = lesson.title;
     // on a phone and in an embed the explanation folds away (once), so the chart keeps the screen
-    const small = window.matchMedia("(max-width: 720px)").matches || document.body.classList.contains("embed");
+    const small = window.matchMedia(FOLD_QUERY).matches || document.body.classList.contains("embed");
     if (!this.folded && small) $("lesson-details").open = false;
     this.folded = true;
     $("lesson-text").textContent = lesson.text;
@@ -82,7 +82,7 @@ export class LessonCard {
     if (select) select.value = lesson.name;
     // an embed keeps its height for the chart: the answer nobody asked for is the workspace's
     const embed = document.body.classList.contains("embed");
-    $("verdict").textContent = !verdict ? "" : choice !== null ? verdictText(verdict, choice)
+    $("verdict").textContent = !verdict ? "" : "right" in verdict ? verdictText(verdict)
       : embed ? "" : answerText(lesson.question, verdict);
   }
 

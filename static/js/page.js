@@ -2,11 +2,12 @@
 // links (always the server's plan.query, then the page keys), errors, the status line, chart
 // options, and the workspace's buttons.
 import { copyText } from "./code.js";
+import { smoothingText } from "./format.js";
 import { renderControls } from "./controls.js";
 import { t } from "./i18n.js";
 import { fillMenu } from "./lesson.js";
-import { chartOptions, embedSnippet, linkNotices, X_MODES } from "./query.js";
-import { LESSONS, PAGE_KEYS, lessonPage, parseQuery, runsQuery, withPage } from "./state.js";
+import { chartOptions, embedSnippet, initialState, X_MODES } from "./query.js";
+import { DEFAULT_QUERY, LESSONS, PAGE_KEYS, lessonPage, parseQuery, runsQuery, withPage } from "./state.js";
 import { predictionPending } from "./store.js";
 
 const $ = (id) => document.getElementById(id);
@@ -36,16 +37,23 @@ export function bindAddress(store, code, isEmbed) {
   });
 }
 
+const languages = () => JSON.parse($("notices").dataset.languages);
+
+// The page's first state from its link, and what the link names that the page does not know
+// (query.js's initialState, given the page's lessons, languages and x axes)
+export function linkedState() {
+  const known = { lesson: LESSONS.map((l) => l.name), lang: Object.keys(languages()), x: X_MODES };
+  return initialState(location.search, { pageKeys: PAGE_KEYS, lessons: LESSONS, defaultQuery: DEFAULT_QUERY,
+    served: document.documentElement.lang, known });
+}
+
 // A link's unknown lesson, language or x axis, said in #notices instead of silently ignored.
-export function showNotices(page, mode) {
+export function showNotices(notices, mode) {
   const box = $("notices");
-  const languages = JSON.parse(box.dataset.languages);
-  const lang = document.documentElement.lang;
-  const notices = linkNotices(page, { lesson: LESSONS.map((l) => l.name), lang: Object.keys(languages), x: X_MODES });
+  const name = languages()[document.documentElement.lang];
   box.replaceChildren(...notices.map(({ key, value, names }) => Object.assign(document.createElement("p"), {
-    textContent: t(`notice_${key}`, { value, names, name: languages[lang], mode }) })));
+    textContent: t(`notice_${key}`, { value, names, name, mode }) })));
   box.hidden = !notices.length;
-  return notices;
 }
 
 function showErrors(messages) {
@@ -83,7 +91,7 @@ export function bindAsking(store) {
     // a link the server refused has nothing to download either
     if ($("downloads")) $("downloads").hidden = asking || store.state.errors.length > 0;
   };
-  store.subscribe((change) => ["card", ...QUERY_CHANGES].includes(change.type) && show());
+  store.subscribe((change) => ["asking", ...QUERY_CHANGES].includes(change.type) && show());
   show();
 }
 
@@ -96,7 +104,7 @@ export function bindChartOptions(store) {
   };
   const showSmoothing = () => {
     $("smoothing").value = String(o().smoothing ?? 0);
-    $("smoothing-value").textContent = o().smoothing === null ? t("smooth_auto") : o().smoothing.toFixed(2);
+    $("smoothing-value").textContent = o().smoothing === null ? t("smooth_auto") : smoothingText(o().smoothing);
     $("smooth-auto").hidden = o().smoothing === null; // already auto: the value says so, once
   };
   const show = () => {
@@ -121,18 +129,15 @@ export function bindChartOptions(store) {
 }
 
 // The workspace (not the embed): the form, the lesson menu, links and downloads, language.
-export function bindWorkspace(store, session, charts) {
+export function bindWorkspace(store, session, charts, frames) {
   const render = () => renderControls($("settings"), store.state,
     { edit: (runs, vary) => session.edit(runs, false, vary), vary: (key, on) => store.vary(key, on) });
-  // after the event that caused it: a Tab that committed an edit has moved focus by then, so the
-  // re-render puts focus back where the user is (the edited control, or the next one); the first
-  // one too, in a task of its own after the page's wiring (not one long task on a phone)
-  let pending = setTimeout(render, 0);
-  store.subscribe((change) => {
-    if (!["runs", "plan", "start", "errors"].includes(change.type)) return;
-    clearTimeout(pending);
-    pending = setTimeout(render, 0);
-  });
+  // drawn at the next frame, after the event that caused it: a Tab that committed an edit has
+  // moved focus by then, so the re-render puts focus back where the user is (the edited control,
+  // or the next one); the first one too, after the page's wiring (not one long task on a phone)
+  const settings = frames.add(null, render);
+  frames.mark(settings);
+  store.subscribe((change) => ["runs", "plan", "start", "errors"].includes(change.type) && frames.mark(settings));
   fillMenu($("lesson-select"), LESSONS, (picked) => {
     store.pickLesson(picked);
     const own = lessonPage({}, picked); // the card's chart options (keras_sgd: a log loss axis)

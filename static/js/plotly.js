@@ -4,13 +4,15 @@
 // again when it has loaded, after the server's picture where there is one (picture.js).
 import { pictureSettled } from "./picture.js";
 
-const src = JSON.parse(document.getElementById("page-config").textContent).plotly;
+// read on first use (not at import), so the views that import this also load in node's tests
+const source = () => JSON.parse(document.getElementById("page-config").textContent).plotly;
 let loading = null;
 
 // Plotly if it has loaded; else null, and `then` runs once it has
 export function plotlyReady(then) {
   if (window.Plotly) return window.Plotly;
   if (!loading) {
+    const src = source();
     loading = pictureSettled().then(() => new Promise((resolve, reject) => {
       const script = document.createElement("script");
       script.src = src;
@@ -33,6 +35,7 @@ export const plotly = () => new Promise((resolve) => {
 // stream has arrived, so a student who then reaches for the chart waits for plotly's evaluation
 // only, not for its ~400 KB on a slow link
 export function prefetchPlotly() {
+  const src = source();
   if (window.Plotly || loading || document.querySelector(`link[rel=prefetch][href="${src}"]`)) return;
   const link = Object.assign(document.createElement("link"), { rel: "prefetch", href: src, as: "script" });
   document.head.append(link);

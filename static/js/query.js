@@ -104,6 +104,24 @@ export function linkNotices(page, known) {
     .map((key) => ({ key, value: page[key], names: known[key].join(", ") }));
 }
 
+// The page's first state from its link (search): the lesson it names, whose comparison takes the
+// link's run keys on top; the page keys over the card's own (chart options); and what the link
+// asks for that the page lacks (notices: those keys are left out of the links the page writes).
+// link: the run keys as written, sent for the first plan. served: the page's language (html lang);
+// known: as linkNotices; lessons: the cards; defaultQuery: the comparison without a lesson or runs.
+export function initialState(search, { pageKeys, lessons, defaultQuery, served, known }) {
+  const linked = splitQuery(search, pageKeys).page;
+  const lesson = lessons.find((l) => l.name === linked.lesson) || null;
+  const { runs, hasRunKeys, link } = parseQuery(search, pageKeys, lesson ? lesson.query : "");
+  const page = lessonPage(linked, lesson, pageKeys);
+  if (page.lang) page.lang = spokenAs(page.lang, served);
+  const options = chartOptions(page);
+  const notices = linkNotices(page, known);
+  for (const { key } of notices) delete page[key];
+  const shown = hasRunKeys ? runs : parseQuery(lesson ? lesson.query : defaultQuery, pageKeys).runs;
+  return { state: { runs: shown, page, lesson, options, link: hasRunKeys ? link : null }, notices };
+}
+
 const attribute = (text) => String(text).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
 
 // The Embed control's iframe: the page's whole link (comparison, lesson, predict, lang, view,

@@ -48,7 +48,7 @@ export const lossX = (plan, run, u, mode) => xAt(plan, run, u - 1, mode);
 // The final training (and validation) loss: the evaluation after the last completed epoch (the
 // table's and /api/history's final_train_loss); null for a diverged run or before an epoch ends.
 export function finalLosses(plan, run) {
-  if (run.status === "diverged") return { train: null, val: null };
+  if (run.status === "diverged" || run.status === "failed") return { train: null, val: null }; // as the server: none
   const evals = run.evals || [];
   for (let i = evals.length - 1; i >= 0; i--) {
     const e = evals[i];

@@ -1,5 +1,6 @@
 // The comparison's life: plan (validated by /api/plan), one stream feeding the store, stop,
 // restarts after edits, and the lesson's verdict fetched from the server once the runs are done.
+import { statusText } from "./format.js";
 import { t } from "./i18n.js";
 import { pictureSettled } from "./picture.js";
 import { runsQuery } from "./state.js";
@@ -43,7 +44,7 @@ export class Session {
     if (!plan) return;
     const store = this.store;
     store.planned(plan, true);
-    store.say(t("status_running"));
+    store.say(statusText({ status: "running" }));
     await pictureSettled(); // the picture of a cached comparison first (its rows show the plan meanwhile)
     if (this.store.state.query !== plan.query || this.stream) return; // edited or restarted meanwhile
     this.stream = openStream(plan.query, {
@@ -55,7 +56,7 @@ export class Session {
       done: (d) => store.done(d),
       error: (detail) => store.refused([{ msg: String(detail) }], store.state.query),
       end: () => this.ended(),
-      lost: () => { this.stream = null; store.say(t("status_stopped")); },
+      lost: () => { this.stream = null; store.say(statusText({ status: "stopped" })); },
     });
   }
 
@@ -64,6 +65,22 @@ export class Session {
     this.stream.close();
     this.stream = null;
     this.store.stopped(performance.now());
+  }
+
+  // What the page does first. predict=true: the card asks its question (ask(runs, onAnswer)) and
+  // nothing answers it (counts, text, curves) until it is answered; the runs start then. Else the
+  // runs start, unless an embed without autoplay waits for Start. The plan's request goes out
+  // before the settings grid is built (the table waits for it).
+  begin(isEmbed, ask) {
+    const { lesson, page } = this.store.state;
+    if (lesson && page.predict === "true") {
+      this.store.ask();
+      this.preview().then((plan) => plan && ask(plan.runs, () => this.start()));
+    } else if (!isEmbed || page.autoplay === "true") {
+      this.start();
+    } else {
+      this.preview().then(() => this.store.say(t("press_start")));
+    }
   }
 
   restart(delay = EDIT_DELAY_MS) {
@@ -79,7 +96,7 @@ export class Session {
   ended() {
     this.stream = null;
     this.store.ended();
-    this.store.say(t("status_completed"));
+    this.store.say(statusText({ status: "completed" }));
     this.judge();
   }
 
@@ -88,7 +105,8 @@ export class Session {
   async judge() {
     const { lesson, choice, query, page } = this.store.state;
     if (!lesson || (choice === null && page.predict === "true")) return;
-    const response = await fetch(`/api/verdict?lesson=${encodeURIComponent(lesson.name)}&${query}`).catch(() => null);
+    const asked = choice === null ? "" : `&choice=${encodeURIComponent(choice)}`; // judged there, with the verdict
+    const response = await fetch(`/api/verdict?lesson=${encodeURIComponent(lesson.name)}&${query}${asked}`).catch(() => null);
     if (response && response.ok && this.store.state.query === query) this.store.judged(await response.json());
   }
 }

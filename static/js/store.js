@@ -1,6 +1,8 @@
 // The one store: the comparison's state and its subscribers. Views read `state` and subscribe;
 // only the named actions below change it, each telling subscribers what changed
-// ({type, run?}), so a view redraws only for the changes it shows.
+// ({type, run?}), so a view redraws only for the changes it shows. The lesson's changes are apart:
+// `lesson` (the open card), `asking` (the question opened or answered: what every view hides),
+// `verdict` (the card's answer).
 import { configTexts } from "./query.js";
 import { newRun, writeAt } from "./run.js";
 
@@ -48,7 +50,7 @@ export class Store {
   pickLesson(lesson) {
     this.state.lesson = lesson;
     this.setPage("lesson", lesson ? lesson.name : undefined);
-    this.notify({ type: "card" });
+    this.notify({ type: "lesson" });
   }
 
   setPage(key, value) {
@@ -92,7 +94,8 @@ export class Store {
     }
     if (run.started === undefined) run.started = now;
     run.status = "running";
-    this.notify({ type: "points", run: d.run });
+    // cosines: some gradient cosines came (the noise view draws nothing else of a batch)
+    this.notify({ type: "points", run: d.run, cosines: Boolean(d.grad_cosine) });
   }
 
   evaluated(d) {
@@ -136,17 +139,17 @@ export class Store {
   // predict=true: the card asks its question; views keep the answer until choose()
   ask() {
     this.state.asking = true;
-    this.notify({ type: "card" });
+    this.notify({ type: "asking" });
   }
 
   choose(choice) {
     Object.assign(this.state, { choice, asking: false });
-    this.notify({ type: "card" });
+    this.notify({ type: "asking" });
   }
 
   judged(verdict) {
     this.state.verdict = verdict;
-    this.notify({ type: "card" });
+    this.notify({ type: "verdict" });
   }
 }
 

@@ -5,7 +5,7 @@
 import { distinctNumbers, secondsText, statusText, updatesCount } from "./format.js";
 import { t } from "./i18n.js";
 import { finalLosses } from "./run.js";
-import { COLORS, TICK_MS } from "./theme.js";
+import { TICK_MS, runColor } from "./theme.js";
 
 // [header key, data field, shown on phones too]; validation loss is a column only where some run
 // holds out validation data, and there it is on phones too (overfitting's question is about it)
@@ -58,7 +58,7 @@ function nameCell(plan, i) {
   name.scope = "row";
   const swatch = document.createElement("span");
   swatch.className = "swatch";
-  swatch.style.background = COLORS[i % COLORS.length];
+  swatch.style.background = runColor(i);
   swatch.setAttribute("aria-hidden", "true");
   name.prepend(swatch);
   name.append(cell("small", ` ${t(`variant_${plan.variant}`)}`, "variant"));
@@ -113,7 +113,7 @@ function rows(plan, run, i, col, asking, columns) {
 // every row's texts by column, and the columns: no run holds out validation data, no column of
 // dashes; where one does, its validation loss takes the compute time's place on a phone (six
 // columns do not fit 390 px). asking: predict=true before the answer; what would answer is "?"
-function tableTexts(plans, results, now, asking) {
+export function tableTexts(plans, results, now, asking = false) {
   const finals = plans.map((plan, i) => finalLosses(plan, results[i] || {}));
   const train = distinctNumbers(finals.map((f) => f.train));
   const vals = distinctNumbers(finals.map((f) => f.val));
@@ -149,7 +149,7 @@ export function updateTable(table, plans, results, now, asking = false) {
   });
 }
 
-const SHOWN = new Set(["plan", "start", "points", "eval", "done", "stopped", "card"]);
+const SHOWN = new Set(["plan", "start", "points", "eval", "done", "stopped", "asking"]);
 
 export class RunTable {
   constructor(store, frames, table) {

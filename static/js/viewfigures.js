@@ -2,10 +2,11 @@
 // landscape with paths, data and fit, gradient noise, overfitting. Each gives {data, layout, label}
 // (label: the chart's text alternative: its title, then one number per run).
 import { messageFigure } from "./figure.js";
-import { formatNumber, plain, wrapText } from "./format.js";
+import { HOVER, formatNumber, plain, wrapText } from "./format.js";
 import { t } from "./i18n.js";
 import { calmRange } from "./ranges.js";
-import { CLASS_COLORS, FOOT_LEGEND, KEY_COLOR, MARGIN, X_TITLE_STANDOFF, runStyle } from "./theme.js";
+import { CLASS_COLORS, DATA_COLOR, EDGE, FOOT_LEGEND, KEY_COLOR, LANDSCAPE_SCALE, MARGIN, NOTE_BG, PAPER, X_TITLE_STANDOFF,
+  runStyle } from "./theme.js";
 
 function layout(x, y, extra = {}) {
   const { xaxis = {}, yaxis = {}, ...rest } = extra;
@@ -43,14 +44,14 @@ export function pathOrder(runs) {
 const coords = (run) => ({ x: run.path.map((p) => p[1]), y: run.path.map((p) => p[2]) });
 
 function outlineTrace(run) {
-  return { type: "scatter", mode: "lines", ...coords(run), line: { color: "#fff", width: 5 }, showlegend: false, hoverinfo: "skip" };
+  return { type: "scatter", mode: "lines", ...coords(run), line: { color: PAPER, width: 5 }, showlegend: false, hoverinfo: "skip" };
 }
 
 function pathTrace(run, plan, i) {
   const { color, dash } = runStyle(i);
   return { type: "scatter", mode: "lines+markers", name: name(plan), ...coords(run), line: { color, dash, width: 2 },
     marker: { color, size: 3 }, legendgroup: `run${i}`, customdata: run.path.map((p) => p[0]), meta: { run: i },
-    hovertemplate: `${name(plan)}<br>${plain(t("update"))} %{customdata}<br>w %{x:.4f}<br>b %{y:.4f}<extra></extra>` };
+    hovertemplate: `${name(plan)}<br>${plain(t("update"))} %{customdata}<br>w %{x:${HOVER.weight}}<br>b %{y:${HOVER.weight}}<extra></extra>` };
 }
 
 // a path's start and end marks (a helper trace: no meta)
@@ -59,7 +60,7 @@ function endsTrace(run, plan, i) {
   const { x, y } = coords(run);
   return { type: "scatter", mode: "markers", name: `${name(plan)} · ${plain(t("path_start"))} / ${plain(t("path_end"))}`,
     x: [x[0], x.at(-1)], y: [y[0], y.at(-1)], legendgroup: `run${i}`, showlegend: false, hoverinfo: "skip",
-    marker: { color: ["#fff", color], size: [10, 11], symbol: ["circle", "square"], line: { color: [color, "#000"], width: [2.5, 1.5] } } };
+    marker: { color: [PAPER, color], size: [10, 11], symbol: ["circle", "square"], line: { color: [color, EDGE], width: [2.5, 1.5] } } };
 }
 
 // {lines: outlines then paths, marks: starts and ends}
@@ -72,20 +73,20 @@ function pathLayers(plans, runs) {
 // the legend's key to a path's start and end marks (helper traces, drawn nowhere)
 function pathKey() {
   const key = (text, marker) => ({ type: "scatter", mode: "markers", x: [null], y: [null], name: plain(text), hoverinfo: "skip", marker });
-  return [key(t("path_start"), { symbol: "circle", size: 10, color: "#fff", line: { color: KEY_COLOR, width: 2.5 } }),
-    key(t("path_end"), { symbol: "square", size: 10, color: KEY_COLOR, line: { color: "#000", width: 1.5 } })];
+  return [key(t("path_start"), { symbol: "circle", size: 10, color: PAPER, line: { color: KEY_COLOR, width: 2.5 } }),
+    key(t("path_end"), { symbol: "square", size: 10, color: KEY_COLOR, line: { color: EDGE, width: 1.5 } })];
 }
 
 export function landscapeFigure(plans, runs, land) {
   const data = [
     { type: "contour", x: land.w, y: land.b, z: land.loss, name: plain(t("loss_axis")), showscale: false,
-      colorscale: "Viridis", reversescale: true, opacity: 0.75, ncontours: 30, hoverinfo: "skip",
+      colorscale: LANDSCAPE_SCALE, reversescale: true, opacity: 0.75, ncontours: 30, hoverinfo: "skip",
       contours: { coloring: "heatmap", showlines: true } },
   ];
   const { lines, marks } = pathLayers(plans, runs);
   // the minimum above the paths that end at it, under their end marks (the star shows around them)
   data.push(...lines, { type: "scatter", mode: "markers", x: [land.minimum.w], y: [land.minimum.b], name: plain(t("minimum")),
-    marker: { symbol: "star", size: 15, color: "#fff", line: { color: "#000", width: 1.5 } } }, ...marks);
+    marker: { symbol: "star", size: 15, color: PAPER, line: { color: EDGE, width: 1.5 } } }, ...marks);
   if (runs.some((run) => run.path.length)) data.push(...pathKey());
   return { data, label: label("landscape", plans, runs, (run, plan) => run.path.length &&
       `${plan.label}: w ${formatNumber(lastOf(run.path)[1])}, b ${formatNumber(lastOf(run.path)[2])}`),
@@ -99,7 +100,7 @@ function dataTraces(data, classes) {
     if (!X.length) continue;
     if (!classes) {
       out.push({ type: "scatter", mode: "markers", name: plain(t(key)), x: X.map((r) => r[0]), y: y.map((r) => r[0]),
-        opacity, marker: { size: 4, color: "#777" } });
+        opacity, marker: { size: 4, color: DATA_COLOR } });
       continue;
     }
     for (const c of [0, 1]) {
@@ -172,7 +173,7 @@ export function noiseFigure(plans, runs, decimators, width = 0) {
   if (!data.length && gaps.length === runs.length) return emptyView("noise", [t("noise_none"), ...gaps].join(" "), width);
   const notes = gaps.length ? [{ text: wrapText(gaps.join(" "), Math.max(24, Math.floor((width || 400) / 7))).map(plain).join("<br>"),
     xref: "paper", yref: "paper", x: 0, y: 0, xanchor: "left", yanchor: "bottom", align: "left", showarrow: false,
-    bgcolor: "rgba(255,255,255,0.85)", font: { size: 11 } }] : [];
+    bgcolor: NOTE_BG, font: { size: 11 } }] : [];
   return { data, label: label("noise", plans, runs, (run, plan, i) => {
     const { sum, count } = decimators[i];
     const n = count.reduce((a, b) => a + b, 0);
@@ -188,7 +189,7 @@ function bestEpoch(run, plan, i, data, shapes) {
   const { color } = runStyle(i);
   const best = ends.reduce((a, b) => (b.val_loss < a.val_loss ? b : a));
   data.push({ type: "scatter", mode: "markers", name: `${name(plan)} · ${plain(t("best_epoch"))} ${best.epoch}`,
-    x: [best.epoch], y: [best.val_loss], marker: { symbol: "star", size: 14, color, line: { color: "#000", width: 1 } } });
+    x: [best.epoch], y: [best.val_loss], marker: { symbol: "star", size: 14, color, line: { color: EDGE, width: 1 } } });
   const last = lastOf(run.evals).epoch;
   if (last > best.epoch) {
     shapes.push({ type: "rect", xref: "x", yref: "paper", x0: best.epoch, x1: last, y0: 0, y1: 1,

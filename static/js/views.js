@@ -12,9 +12,16 @@ import { emptyView, fitFigure, landscapeFigure, noiseFigure, overfitFigure } fro
 const VIEW_NAMES = ["landscape", "fit", "noise", "overfit"];
 // the server data a view draws, fetched when it first comes on screen
 const SOURCES = { landscape: "/api/landscape", fit: "/api/dataset" };
-// store change -> the views that show it
+// store change -> the views that show it (stopped: the noise view says why a stopped run has no
+// cosines; points: only a batch that brought some cosines, see shownIn)
 const SHOWN_IN = { points: ["noise"], path: ["landscape", "fit"], boundary: ["fit"], eval: ["overfit"],
-  done: ["overfit", "noise"], card: VIEW_NAMES };
+  done: ["overfit", "noise"], stopped: ["noise"], asking: VIEW_NAMES };
+
+// the views a store change redraws
+export function shownIn(change) {
+  if (change.type === "points" && !change.cosines) return [];
+  return SHOWN_IN[change.type] || [];
+}
 
 // the answer's JSON, or {refused: status} (0: no answer at all)
 const fetchJSON = (url) => fetch(url).then((r) => (r.ok ? r.json() : { refused: r.status })).catch(() => ({ refused: 0 }));
@@ -34,7 +41,7 @@ export class Views {
 
   changed(change) {
     if (change.type === "start") this.reset();
-    for (const name of SHOWN_IN[change.type] || []) if (this.panels[name]) this.frames.mark(this.panels[name].view);
+    for (const name of shownIn(change)) if (this.panels[name]) this.frames.mark(this.panels[name].view);
   }
 
   // which views this comparison has, and the data they fetch once

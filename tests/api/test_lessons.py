@@ -55,3 +55,23 @@ def test_an_unknown_lesson_trains_nothing(client):
     before = client.app.state.service.stats.runs_started
     assert verdict(client, "nope", "batch_size=full&n_samples=77&epochs=1").status_code == 422
     assert client.app.state.service.stats.runs_started == before
+
+
+def test_a_choice_is_judged_on_the_server(client):
+    assert verdict(client, "batch_size", f"{BY_NAME['batch_size'].query}&choice=1").json()["right"] is True
+    assert verdict(client, "batch_size", f"{BY_NAME['batch_size'].query}&choice=0").json()["right"] is False
+    assert verdict(client, "iterations", f"{BY_NAME['iterations'].query}&choice=600").json()["right"] is True
+    assert "right" not in verdict(client, "batch_size").json()
+
+
+def test_an_invalid_choice_is_a_422_naming_choice_and_its_values_before_anything_trains(client):
+    before = client.app.state.service.stats.runs_started
+    query = "batch_size=full,1&n_samples=78&epochs=1"
+    for bad, allowed in (("2", "0, 1"), ("x", "0, 1")):
+        answer = verdict(client, "batch_size", f"{query}&choice={bad}")
+        assert answer.status_code == 422
+        item = answer.json()["detail"][0]
+        assert item["loc"] == ["query", "choice"] and allowed in item["msg"]
+    options = verdict(client, "iterations", "batch_size=100&n_samples=79&epochs=1&choice=7")
+    assert options.status_code == 422 and "6, 60, 600, 6000" in options.json()["detail"][0]["msg"]
+    assert client.app.state.service.stats.runs_started == before

@@ -1,11 +1,11 @@
 """Link previews and oEmbed as the outside world reads them: pages parsed by an Open Graph
-extractor (extruct) and an HTML parser (lxml), oEmbed resolved by a real consumer (micawber)
-against a live uvicorn, the picture fetched and looked at."""
+extractor (extruct, tests/support/previews.py; the pages' own <head> tests are in
+tests/api/test_pages.py), oEmbed resolved by a real consumer (micawber) against a live uvicorn,
+the picture fetched and looked at."""
 import io
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import quote, urlsplit
 from urllib.request import Request
 
-import extruct
 import lxml.html
 import micawber
 import micawber.providers
@@ -14,87 +14,13 @@ import pytest
 from PIL import Image
 
 from app import picture
+from app.api import share
 from app.api.share import PICTURES
-from app.lessons import DEFAULT_QUERY, LESSONS, texts
+from app.lessons import BY_NAME, DEFAULT_QUERY, texts
+from tests.support.previews import head, keys
 
 HOSTILE = '"><script>alert(1)</script>'
 HOSTILE_LINK = f"batch_size=full,1&label={quote(HOSTILE, safe='')},b&view=loss,fit&lang=en"
-
-
-def head(html: str, url: str) -> dict:
-    """What an unfurler sees: Open Graph properties (extruct), title, description and alternates."""
-    og = extruct.extract(html, base_url=url, syntaxes=["opengraph"], uniform=False)["opengraph"]
-    doc = lxml.html.fromstring(html)
-    return {
-        "og": dict(og[0]["properties"]),
-        "og_all": og[0]["properties"],  # repeated properties too (og:locale:alternate)
-        "title": doc.findtext(".//title"),
-        "description": doc.xpath('//meta[@name="description"]/@content')[0],
-        "twitter": doc.xpath('//meta[@name="twitter:card"]/@content')[0],
-        "oembed": doc.xpath('//link[@rel="alternate"][@type="application/json+oembed"]/@href'),
-    }
-
-
-def keys(url: str) -> dict:
-    return dict(parse_qsl(urlsplit(url).query))
-
-
-@pytest.mark.parametrize("path", ["/", "/embed"])
-def test_the_pages_head_names_the_comparison_with_absolute_og_tags(client, path):
-    url = f"http://testserver{path}?batch_size=full,1,100&n_samples=1000&dataset=linear&epochs=20&logy=true&view=loss,fit"
-    h = head(client.get(url).text, url)
-    assert h["title"] == "Full batch vs SGD vs mini-batch · Gradient descent, visible"
-    # nothing trained yet: the planned counts, as the most each run makes
-    assert h["description"].startswith("Full batch: up to 20 updates, SGD: up to 20000 updates, mini-batch: up to 200 updates.")
-    og = h["og"]
-    assert og["og:title"] == "Full batch vs SGD vs mini-batch" and og["og:description"] == h["description"]
-    # the canonical link, then every page key in the order the page writes them, commas literal
-    assert og["og:url"] == f"http://testserver{path}?{DEFAULT_QUERY}&view=loss,fit&logy=true"
-    assert og["og:image"] == f"http://testserver/api/picture?{DEFAULT_QUERY}&lang=en"
-    assert (og["og:image:width"], og["og:image:height"]) == ("1200", "630")
-    assert h["twitter"] == "summary_large_image"
-    assert h["oembed"] == [f"http://testserver/oembed?url={quote(og['og:url'], safe='')}&format=json"]
-
-
-def test_the_head_speaks_the_page_language_and_names_the_lesson(client):
-    url = "http://testserver/?lesson=learning_rate&lang=ja"
-    h = head(client.get(url).text, url)
-    assert h["og"]["og:title"] == texts()["learning_rate"]["title"]["ja"]
-    assert h["title"].endswith("· 見える勾配降下法") and "更新 640 回まで" in h["description"]
-    lesson = LESSONS[2]
-    assert h["og"]["og:url"] == f"http://testserver/?{lesson.query}&lang=ja&lesson=learning_rate"
-    assert keys(h["og"]["og:image"]) == {**keys(f"?{lesson.query}"), "lesson": "learning_rate", "lang": "ja"}
-
-
-@pytest.mark.parametrize("path", ["/", "/embed"])
-def test_once_cached_the_description_says_how_each_run_ended_and_a_page_never_trains(client, path):
-    service = client.app.state.service
-    page = f"http://testserver{path}?lesson=learning_rate"
-    assert "learning_rate=0.5: up to 640 updates" in head(client.get(page).text, page)["description"]
-    assert service.stats.runs_started == 0  # the page's head asked the cache, it did not train
-    runs = client.get(f"/api/history?{LESSONS[2].query}").json()["runs"]
-    assert [(run["status"], run["updates"]) for run in runs][-1] == ("diverged", 12)
-    words = {"en": "learning_rate=0.02: 640 updates, learning_rate=0.3: 640 updates, learning_rate=0.5: diverged at update 12.",
-             "ja": "learning_rate=0.3：更新 640 回、learning_rate=0.5：更新 12 で発散。",
-             "pt-BR": "learning_rate=0.5: divergiu na atualização 12.", "zh-CN": "learning_rate=0.5：在第 12 次更新时发散。"}
-    for lang, text in words.items():
-        h = head(client.get(f"{page}&lang={lang}").text, page)
-        assert text in h["description"] and h["og"]["og:description"] == h["description"], lang
-
-
-@pytest.mark.parametrize("query, locale", [("lang=en", "en_US"), ("lang=ja", "ja_JP"), ("lang=pt", "pt_BR"),
-                                           ("lang=zh-CN", "zh_CN"), ("batch_size=0&lang=ja", "ja_JP")])
-def test_og_locale_is_language_territory_with_the_other_languages_as_alternates(client, query, locale):
-    properties = head(client.get(f"/embed?{query}").text, "http://testserver/embed")["og_all"]
-    assert [value for name, value in properties if name == "og:locale"] == [locale]
-    alternates = [value for name, value in properties if name == "og:locale:alternate"]
-    assert sorted(alternates) == sorted({"en_US", "ja_JP", "pt_BR", "zh_CN"} - {locale})
-
-
-def test_without_keys_the_head_names_the_default_comparison(client):
-    h = head(client.get("/").text, "http://testserver/")
-    assert h["og"]["og:url"] == f"http://testserver/?{DEFAULT_QUERY}"
-    assert "SGD: up to 20000 updates" in h["description"]
 
 
 def test_a_question_asked_first_is_not_answered_by_the_preview(client):
@@ -113,13 +39,6 @@ def test_a_question_asked_first_is_not_answered_by_the_preview(client):
     # the answered picture draws the full-batch curve in its colour; the question only a short key line
     assert np.all(plot(answered.content) == blue, axis=-1).sum() > 3 * np.all(plot(r.content) == blue, axis=-1).sum()
     assert r.headers["etag"] != answered.headers["etag"]
-
-
-def test_an_invalid_link_still_renders_its_page_with_the_apps_title(client):
-    r = client.get("/?batch_size=0&learning_rate=lots")
-    assert r.status_code == 200 and 'id="errors"' in r.text
-    h = head(r.text, "http://testserver/")
-    assert h["title"] == "Gradient descent, visible" and h["oembed"] == [] and "og:image" not in h["og"]
 
 
 def test_a_hostile_label_is_plain_text_in_every_tag(client):
@@ -152,7 +71,8 @@ def test_oembed_answers_with_an_iframe_of_the_embed_within_the_asked_size(client
     assert data["version"] == "1.0" and data["type"] == "rich"
     assert data["provider_name"] == "Gradiente descendente, visível" and data["provider_url"] == "http://testserver/"
     assert (data["width"], data["height"]) == (450, 580)  # the embed's whole height at 450 px
-    assert (data["thumbnail_width"], data["thumbnail_height"]) == (1200, 630)
+    assert (data["thumbnail_width"], data["thumbnail_height"]) == (450, 236)  # the picture drawn that size
+    assert keys(data["thumbnail_url"])["width"] == "450"
     iframe = lxml.html.fragment_fromstring(data["html"])
     src = iframe.get("src")
     # as the page's Embed control: autoplay=true, then the link's own keys
@@ -293,3 +213,59 @@ def test_the_pages_picture_is_drawn_for_its_chart_box_with_its_own_etag(client):
     r = client.get(f"/api/picture?{DEFAULT_QUERY}&chart=huge")
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "chart"]
     assert "wide, narrow" in r.json()["detail"][0]["msg"]
+
+
+def test_the_picture_is_titled_and_drawn_as_the_page_and_its_card(client, monkeypatch):
+    """Title as og:title (the lesson's, else the runs'), and keras_sgd's log loss axis (its card's page keys)."""
+    drawn = []
+    PICTURES.clear()  # each one drawn here, not kept from another test
+    render = picture.render
+    monkeypatch.setattr(picture, "render", lambda title, curves, lang, logy, width: drawn.append((title, logy))
+                        or render(title, curves, lang, logy, width))
+    keras = BY_NAME["keras_sgd"].query
+    for link in (f"{keras}&lesson=keras_sgd&lang=zh-CN", keras, f"{DEFAULT_QUERY}&lang=en"):
+        assert client.get(f"/api/picture?{link}").status_code == 200
+        url = f"http://testserver/?{link}"
+        drawn[-1] += (head(client.get(f"/?{link}").text, url)["og"]["og:title"],)
+    assert len(drawn) == 3
+    assert drawn[0] == (texts()["keras_sgd"]["title"]["zh-CN"], True, texts()["keras_sgd"]["title"]["zh-CN"])
+    assert drawn[1][1] is False and drawn[1][0] == drawn[1][2] and "momentum=0.9" in drawn[1][0]
+    assert drawn[2] == ("Full batch vs SGD vs mini-batch", False, "Full batch vs SGD vs mini-batch")
+    assert share.lesson_logy("keras_sgd") and not share.lesson_logy("batch_size") and not share.lesson_logy("")
+
+
+def test_a_thumbnail_width_draws_the_picture_that_size_with_its_own_etag(client):
+    full = client.get(f"/api/picture?{DEFAULT_QUERY}&lang=en")
+    for width, height in ((400, 210), (250, 131), (200, 105)):
+        r = client.get(f"/api/picture?{DEFAULT_QUERY}&lang=en&width={width}")
+        assert r.status_code == 200 and Image.open(io.BytesIO(r.content)).size == (width, height)
+        assert r.headers["etag"] != full.headers["etag"]
+        again = client.get(f"/api/picture?{DEFAULT_QUERY}&lang=en&width={width}", headers={"If-None-Match": r.headers["etag"]})
+        assert again.status_code == 304
+    r = client.get(f"/api/picture?{DEFAULT_QUERY}&lesson=batch_size&predict=true&width=400")
+    assert Image.open(io.BytesIO(r.content)).size == (400, 210)
+
+
+@pytest.mark.parametrize("width", ["199", "1201", "wide", "-5", "400.5", "4²"])
+def test_a_thumbnail_width_out_of_range_is_a_422_naming_it(client, width):
+    r = client.get(f"/api/picture?{DEFAULT_QUERY}&width={width}")
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "width"]
+    assert "200 to 1200" in r.json()["detail"][0]["msg"]
+
+
+@pytest.mark.parametrize("maxwidth, maxheight, size", [
+    (None, None, (1200, 630)), (2000, 1000, (1200, 630)), (600, None, (600, 315)), (None, 210, (400, 210)),
+    (500, 150, (286, 150)), (199, None, None), (900, 100, None),
+])
+def test_the_oembed_thumbnail_fits_maxwidth_and_maxheight(client, maxwidth, maxheight, size):
+    params = {"url": "http://testserver/?lesson=batch_size", **({"maxwidth": maxwidth} if maxwidth else {}),
+              **({"maxheight": maxheight} if maxheight else {})}
+    data = client.get("/oembed", params=params).json()
+    if size is None:  # narrower than 200: no thumbnail at all (oEmbed: its three fields go together)
+        assert not {"thumbnail_url", "thumbnail_width", "thumbnail_height"} & set(data)
+        return
+    assert (data["thumbnail_width"], data["thumbnail_height"]) == size
+    assert data["thumbnail_width"] <= (maxwidth or 1200) and data["thumbnail_height"] <= (maxheight or 630)
+    thumb = urlsplit(data["thumbnail_url"])
+    assert ("width" in keys(data["thumbnail_url"])) == (size[0] < 1200)
+    assert Image.open(io.BytesIO(client.get(f"{thumb.path}?{thumb.query}").content)).size == size

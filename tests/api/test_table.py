@@ -1,15 +1,9 @@
 """The run table's first rows as the server draws them (app/api/table.py); that they equal
 table.js' own rows is checked in the browser (tests/browser/test_speed.py)."""
 from app import i18n
-from app.api.table import breakable, first_rows, js_number
+from app.api.table import breakable, first_rows
 from app.comparison import Comparison
 from app.links import parse_comparison
-
-
-def test_numbers_print_as_format_js_prints_them():
-    # Number(x.toPrecision(2)).toString(), and toExponential(2) outside [1e-3, 1e5)
-    assert [js_number(x, 2) for x in (0.0022, 0.25, 3.0, 12.5, 1234.0)] == ["0.0022", "0.25", "3", "13", "1200"]
-    assert [js_number(x, 2) for x in (0.00023, 123456.0)] == ["2.30e-4", "1.23e+5"]
 
 
 def test_labels_break_after_their_parts_and_stay_text():

@@ -6,13 +6,12 @@ import pytest
 
 from app.main import create_app
 from app.settings import Settings
-from tests.browser.support import draw_every_chart
+from tests.support.browser import SCREENSHOTS, draw_every_chart
 from tests.support.servers import LiveServer, serve
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run"]
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 Start in a few Tab presses and see where the focus is."""
 import pytest
 
-from tests.browser.support import on_screen, serious, wait_done
+from tests.support.browser import on_screen, serious, wait_done
 
 pytestmark = pytest.mark.browser
 

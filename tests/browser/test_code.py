@@ -3,7 +3,7 @@ every language, in the workspace and in an embed, by keyboard, with no axe viola
 import pytest
 
 from app.i18n import LANGUAGES, strings
-from tests.browser.support import explore_chart, serious
+from tests.support.browser import explore_chart, serious
 
 pytestmark = pytest.mark.browser
 

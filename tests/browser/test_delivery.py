@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.support import explore_chart
+from tests.support.browser import explore_chart
 
 STATIC_JS = Path(__file__).resolve().parents[2] / "static" / "js"
 LINK = "dataset=linear&n_samples=300&epochs=3&batch_size=full,1,30"

@@ -6,8 +6,7 @@ import pytest
 
 from app import i18n
 from app.lessons import LESSONS, texts
-from tests.browser.conftest import SCREENSHOTS
-from tests.browser.support import RUN_LINES, column, wait_done
+from tests.support.browser import RUN_LINES, SCREENSHOTS, column, wait_done
 
 pytestmark = pytest.mark.browser
 

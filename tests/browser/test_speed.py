@@ -5,8 +5,7 @@ shows every run, nothing moves while the page
 loads, and traces are decimated while the downloads keep every update."""
 import httpx
 
-from tests.browser.conftest import SCREENSHOTS
-from tests.browser.support import serious, wait_done
+from tests.support.browser import SCREENSHOTS, serious, wait_done
 
 LINK = "dataset=linear&n_samples=1000&epochs=3&batch_size=full,1,100"  # SGD: 3000 updates
 RUNS = 3

@@ -8,8 +8,7 @@ import re
 import pytest
 
 from app.lessons import LESSONS
-from tests.browser.conftest import SCREENSHOTS
-from tests.browser.support import draw_every_chart, on_screen, wait_done
+from tests.support.browser import SCREENSHOTS, draw_every_chart, on_screen, wait_done
 
 pytestmark = pytest.mark.browser
 

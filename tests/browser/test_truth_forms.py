@@ -9,7 +9,7 @@ import pytest
 
 from app import i18n
 from app.lessons import LESSONS, cards
-from tests.browser.support import wait_done
+from tests.support.browser import wait_done
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.browser.support import on_screen, wait_done
+from tests.support.browser import on_screen, wait_done
 
 pytestmark = pytest.mark.browser
 
@@ -84,3 +84,17 @@ def test_embed_view_key_chooses_views(page, server, shot):
     wait_done(page, 2)
     assert page.locator("[data-view=fit] h2").inner_text() == "データと当てはめ"
     shot(page, "embed-fit-ja")
+
+
+def test_after_stop_the_noise_view_says_why_a_stopped_run_has_no_cosines(page, server):
+    # batch normalization: never measured; long enough to be stopped while it trains
+    page.goto(server.url + "/?dataset=digits&model=mlp&hidden=64x64&batch_norm=true&epochs=200&batch_size=2&seed=5")
+    page.wait_for_function("() => document.querySelector('#run-table tr[data-run]')?.dataset.status === 'running'",
+                           timeout=20000)
+    on_screen(page, "[data-view=noise] .chart")
+    page.wait_for_function("() => document.querySelector('[data-view=noise] .chart').data")  # drawn while it runs
+    page.click("#stop")
+    on_screen(page, "[data-view=noise] .chart")  # a view draws when on screen (the click scrolled to Stop)
+    page.wait_for_function("""() => /batch-normalization/.test(
+        document.querySelector('[data-view=noise] .chart').getAttribute('aria-label') || '')""", timeout=10000)
+    assert page.locator("#run-table tr[data-run]").get_attribute("data-status") == "stopped"

@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import RUN_LINES, column, run_traces, wait_done
+from tests.support.browser import RUN_LINES, column, run_traces, wait_done
 
 pytestmark = pytest.mark.browser
 

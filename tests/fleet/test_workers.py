@@ -14,9 +14,8 @@ import pytest
 
 from tests.support.servers import free_port
 from tests.support.waiting import wait_until
+from tests.support.redis_server import RedisServer
 from tests.support.sse import iter_events, losses_by_run
-
-from .conftest import RedisServer
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = "dataset=moons&n_samples=400&epochs=3&batch_size=full,1,32"

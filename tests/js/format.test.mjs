@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { endLabel, formatNumber, plain, secondsText, statusText, updatesCount, wrapText } from "../../static/js/format.js";
+import { readFileSync } from "node:fs";
+import { setStrings } from "../../static/js/i18n.js";
+import { caseFile, cases } from "./cases.mjs";
+import { HOVER, distinctNumbers, endLabel, formatNumber, plain, secondsText, smoothingText, statusText, updatesCount, wrapText } from "../../static/js/format.js";
 import { plan } from "./helpers.mjs";
 
 test("numbers: four significant digits, exponents for the very large and small, a dash for none", () => {
@@ -64,4 +67,42 @@ test("a chart's message wraps at spaces, CJK anywhere, each line within its widt
   assert.ok(ja.length === 3 && ja.every((l) => [...l].length <= 10), ja); // two units a character
   assert.equal(ja.join(""), "まず予想してください。答えを選ぶと曲線が表示されます。");
   assert.deepEqual(wrapText("", 10), []);
+});
+
+test("hover formats and the smoothing weight are written one way", () => {
+  assert.deepEqual(HOVER, { loss: ".5g", epoch: ".3f", weight: ".4f" });
+  assert.equal(smoothingText(0.9), "0.90");
+  assert.equal(smoothingText(0), "0.00");
+});
+
+test("the status line's words are the statuses' own", () => {
+  assert.equal(statusText({ status: "stopped" }), "stopped");
+  assert.equal(statusText({ status: "completed" }), "completed");
+});
+
+test("numbers print as the server prints them (tests/cases/numbers.json)", () => {
+  for (const c of cases("numbers")) assert.equal(formatNumber(c.x, c.digits), c.text, c.about);
+});
+
+test("a verdict's digits tell its numbers apart on the page, as the table does (tests/cases/numbers.json)", () => {
+  for (const c of caseFile("numbers").distinct) {
+    const texts = c.values.map((x) => formatNumber(x, c.digits ?? 6));
+    assert.deepEqual(texts, c.texts, c.about);
+    if (c.digits !== null) {
+      assert.equal(new Set(texts).size, texts.length, c.about);
+      assert.deepEqual(distinctNumbers(c.values, c.least), c.texts, c.about);
+    }
+  }
+});
+
+test("end labels as the server's picture words them, in four languages (tests/cases/end_labels.json)", () => {
+  const table = JSON.parse(readFileSync(new URL("../../app/i18n/strings.json", import.meta.url), "utf-8"));
+  try {
+    for (const c of cases("end_labels")) {
+      setStrings(Object.fromEntries(Object.entries(table).map(([key, langs]) => [key, langs[c.lang]])));
+      assert.equal(endLabel(c.plan, c.run, c.named), c.label, c.about);
+    }
+  } finally {
+    setStrings(Object.fromEntries(Object.entries(table).map(([key, langs]) => [key, langs.en])));
+  }
 });

@@ -108,15 +108,17 @@ test("final losses: the evaluation after the last completed epoch; none when div
   assert.deepEqual(finalLosses(p, { status: "running", evals: evals.slice(0, 1) }), { train: null, val: null });
 });
 
-test("a verdict names the server's tie and prints the digits it says tell the runs apart", () => {
+test("a verdict words the server's judgement, names its tie and prints the digits it says tell the runs apart", () => {
   const runs = [{ label: "a", status: "completed", final_train_loss: 0.262980 },
     { label: "b", status: "completed", final_train_loss: 0.262954 }, { label: "c", status: "completed", final_train_loss: 0.262954 }];
   const verdict = { answer: "lowest_train_loss", value: "1", text: "b", runs, digits: null, tied: [1, 2] };
   assert.deepEqual(tiedRuns(verdict), [1, 2]);
-  assert.equal(verdictText(verdict, "2"), "Right: a tie between b, c. Measured: a: 0.26298; b: 0.262954; c: 0.262954");
+  assert.equal(verdictText({ ...verdict, right: true }), "Right: a tie between b, c. Measured: a: 0.26298; b: 0.262954; c: 0.262954");
   const apart = { ...verdict, runs: runs.slice(0, 2), digits: 5, tied: [1] };
   assert.deepEqual(tiedRuns(apart), []);
-  assert.match(verdictText(apart, "0"), /^Not quite: the answer is b\. .*a: 0\.26298; b: 0\.26295$/);
+  assert.equal(verdictText({ ...verdict, right: false }), "Not quite: a tie between b, c. Measured: a: 0.26298; b: 0.262954; c: 0.262954");
+  assert.match(verdictText({ ...apart, right: false }), /^Not quite: the answer is b\. .*a: 0\.26298; b: 0\.26295$/);
+  assert.match(verdictText({ ...apart, right: true }), /^Right: b\. /); // the server's word, not the page's judgement
   // no prediction asked: the question, then the answer the runs gave
   assert.equal(answerText("Which is lowest?", apart), "Which is lowest? Answer: b. Measured: a: 0.26298; b: 0.26295");
   assert.equal(answerText("Which is lowest?", verdict), "Which is lowest? Answer: a tie between b, c. Measured: a: 0.26298; b: 0.262954; c: 0.262954");

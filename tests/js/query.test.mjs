@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { chartOptions, configTexts, lessonPage, parseQuery, runsQuery, splitQuery, wantedViews, withPage } from "../../static/js/query.js";
+import { caseFile, cases } from "./cases.mjs";
+import { chartOptions, configTexts, embedSnippet, initialState, lessonPage, parseQuery, runsQuery, spokenAs, splitQuery, wantedViews,
+  withPage } from "../../static/js/query.js";
 
 const PAGE = ["lang", "autoplay", "x", "logx", "logy", "smooth", "view", "lesson", "predict", "v"];
 
@@ -66,4 +68,53 @@ test("a lesson link with run keys: the lesson's comparison, the link's lists rep
   const bare = parseQuery("?lesson=batch_size", PAGE, lesson);
   assert.equal(bare.hasRunKeys, false); // the lesson's own comparison, as written in its card
   assert.equal(bare.runs.length, 3);
+});
+
+const LESSONS = [{ name: "batch_size", query: "dataset=linear&batch_size=full,1,100", page: "" },
+  { name: "keras_sgd", query: "momentum=0,0.9", page: "logy=true" }];
+const linked = (search, served = "en") => initialState(search, { pageKeys: PAGE, lessons: LESSONS,
+  defaultQuery: "dataset=linear&batch_size=full", served, known: { lesson: LESSONS.map((l) => l.name),
+    lang: ["en", "zh-CN"], x: ["epochs", "updates"] } });
+
+test("the first state: a lesson's comparison with the link's run keys on top, sent as the link wrote them", () => {
+  const { state, notices } = linked("?lesson=batch_size&seed=3");
+  assert.equal(state.lesson.name, "batch_size");
+  assert.deepEqual(state.runs.map((r) => [r.batch_size, r.seed]), [["full", "3"], ["1", "3"], ["100", "3"]]);
+  assert.equal(state.link, "dataset=linear&batch_size=full,1,100&seed=3");
+  assert.deepEqual(notices, []);
+  const own = linked("?lesson=batch_size").state; // no run keys: the lesson's own comparison, no link to send
+  assert.deepEqual([own.runs.length, own.link], [3, null]);
+});
+
+test("the first state: the card's chart options under the link's, the default comparison without a lesson", () => {
+  const card = linked("?lesson=keras_sgd").state;
+  assert.deepEqual([card.page.logy, card.options.logY], ["true", true]);
+  assert.equal(linked("?lesson=keras_sgd&logy=false").state.options.logY, false);
+  const plain = linked("").state;
+  assert.deepEqual([plain.lesson, plain.runs, plain.link], [null, [{ dataset: "linear", batch_size: "full" }], null]);
+});
+
+test("the first state: unknown lesson, language or x axis are notices and left out of the page", () => {
+  const { state, notices } = linked("?lesson=nope&lang=xx&x=hours&logx=true");
+  assert.deepEqual(notices.map((n) => [n.key, n.value]), [["lesson", "nope"], ["lang", "xx"], ["x", "hours"]]);
+  assert.deepEqual(state.page, { logx: "true" });
+  assert.equal(state.options.mode, "epochs");
+  assert.equal(linked("?lang=zh", "zh-CN").state.page.lang, "zh-CN"); // an alias written back, no notice
+});
+
+test("lists broadcast as the server reads them (tests/cases/broadcasting.json)", () => {
+  for (const c of cases("broadcasting")) {
+    const { runs, link } = parseQuery(`?${c.query}`, PAGE, c.base ?? "");
+    if (c.runs) assert.deepEqual(runs, c.runs, c.about);
+    if (c.link) assert.equal(link, c.link, c.about);
+  }
+});
+
+test("a link's language is written back as the server serves it (tests/cases/languages.json)", () => {
+  for (const c of cases("languages")) assert.equal(spokenAs(c.tag, c.match ?? "en"), c.match ?? c.tag, c.about);
+});
+
+test("the Embed button's iframe is as tall as the oEmbed one (tests/cases/constants.json)", () => {
+  const snippet = embedSnippet("https://x", "dataset=linear", {}, PAGE, "t");
+  assert.match(snippet, new RegExp(` height="${caseFile("constants").embed_height}"`));
 });

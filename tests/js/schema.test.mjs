@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { caseFile } from "./cases.mjs";
 import { describe, fields, problemWith, valueText } from "../../static/js/schema.js";
 
 const SCHEMA = { properties: {
@@ -36,4 +37,37 @@ test("a text is checked against exactly what the schema states", () => {
   assert.equal(problemWith(hidden, "16x16"), "");
   assert.equal(problemWith(hidden, "16,16"), "pattern");
   assert.deepEqual([valueText(null), valueText(true), valueText(0.01)], ["", "true", "0.01"]);
+});
+
+// The schema the app serves, with the server's words and verdicts (tests/cases/schema.json,
+// written by tests/test_schemas.py): the page reads the same bounds and judges texts alike.
+const SERVED = caseFile("schema");
+
+// the words the server's `allowed` must hold for what the page read off the schema
+function boundWords(spec) {
+  if (spec.type === "enum") return [`one of ${spec.options.filter(Boolean).join(", ")}`];
+  if (spec.type === "bool") return ["true or false"];
+  if (spec.type === "text") return spec.maxLength ? [`at most ${spec.maxLength} characters`] : [];
+  const words = spec.special.map((s) => `'${s}'`);
+  words.push(spec.type === "float" ? "a number" : "a whole number");
+  if (spec.min !== undefined) words.push(`${spec.minExclusive ? ">" : ">="} ${spec.min}`);
+  if (spec.max !== undefined) words.push(`${spec.maxExclusive ? "<" : "<="} ${spec.max}`);
+  return words;
+}
+
+test("every served key: the page reads the bounds the server words (tests/cases/schema.json)", () => {
+  assert.deepEqual(SERVED.cases.map((c) => c.key), Object.keys(SERVED.schema.properties));
+  for (const c of SERVED.cases) {
+    const spec = describe(c.key, SERVED.schema.properties[c.key]);
+    for (const words of boundWords(spec)) assert.ok(c.allowed.includes(words), `${c.key}: "${c.allowed}" lacks "${words}"`);
+  }
+});
+
+test("every served key: the page takes the texts the server takes (tests/cases/schema.json)", () => {
+  for (const c of SERVED.cases) {
+    const spec = describe(c.key, SERVED.schema.properties[c.key]);
+    for (const { text, valid, page_valid: pageValid } of c.texts) {
+      assert.equal(problemWith(spec, text) === "", pageValid ?? valid, `${c.key}=${text}: ${problemWith(spec, text)}`);
+    }
+  }
 });

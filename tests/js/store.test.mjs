@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Store, predictionPending } from "../../static/js/store.js";
+import { shownIn } from "../../static/js/views.js";
 import { plan } from "./helpers.mjs";
 
 function started() {
@@ -46,7 +47,7 @@ test("stop marks unfinished runs stopped, timed up to now", () => {
   assert.deepEqual(store.state.results.map((r) => [r.status, r.seconds]), [["stopped", 2], ["completed", 0.1]]);
 });
 
-test("an edit forgets the prediction and its verdict; choosing and judging notify the card", () => {
+test("an edit forgets the prediction and its verdict; choosing and judging say what they changed", () => {
   const { store, changes } = started();
   store.choose("1");
   store.judged({ value: "1" });
@@ -54,7 +55,7 @@ test("an edit forgets the prediction and its verdict; choosing and judging notif
   store.editRuns([{ batch_size: "5" }]);
   assert.equal(store.state.choice, null);
   assert.equal(store.state.verdict, null);
-  assert.deepEqual(changes.slice(-3).map((c) => c.type), ["card", "card", "runs"]);
+  assert.deepEqual(changes.slice(-3).map((c) => c.type), ["asking", "verdict", "runs"]);
   store.planned({ query: "q2", runs: [{ ...plan(), config: { batch_size: 5 } }] }, false);
   assert.deepEqual(store.state.runs, [{ batch_size: "5" }]); // edited runs stay as the user wrote them
 });
@@ -80,7 +81,7 @@ test("predict: asking keeps the answer until a choice is made, and an edit does 
   assert.equal(store.state.asking, false);
   store.editRuns([{ batch_size: "6" }]);
   assert.equal(store.state.asking, false);
-  assert.deepEqual(changes.filter((c) => c.type === "card").length, 2);
+  assert.deepEqual(changes.filter((c) => c.type === "asking").length, 2);
 });
 
 test("predictionPending is the store's one answer to 'is a question open?' (views read it)", () => {
@@ -90,4 +91,29 @@ test("predictionPending is the store's one answer to 'is a question open?' (view
   assert.equal(predictionPending(store.state), true);
   store.choose("1");
   assert.equal(predictionPending(store.state), false);
+});
+
+test("the lesson's changes are apart: the card, the question and the verdict", () => {
+  const { store, changes } = started();
+  store.pickLesson({ name: "batch_size" });
+  store.ask();
+  store.choose("1");
+  store.judged({ value: "1", right: true });
+  assert.deepEqual(changes.slice(2).map((c) => c.type), ["page", "lesson", "asking", "asking", "verdict"]);
+  assert.equal(store.state.page.lesson, "batch_size");
+});
+
+test("a batch of points says whether gradient cosines came with it", () => {
+  const { store, changes } = started();
+  store.points({ run: 0, first_update: 1, loss: [1], grad_cosine: null }, 0);
+  store.points({ run: 0, first_update: 2, loss: [1], grad_cosine: [0.5] }, 0);
+  assert.deepEqual(changes.slice(2).map((c) => c.cosines), [false, true]);
+});
+
+test("the views redraw for their own data only: no cosines, no noise redraw; a verdict redraws none", () => {
+  assert.deepEqual(shownIn({ type: "points", run: 0, cosines: false }), []);
+  assert.deepEqual(shownIn({ type: "points", run: 0, cosines: true }), ["noise"]);
+  assert.deepEqual(shownIn({ type: "stopped" }), ["noise"]); // a stopped run's reason for no cosines
+  assert.deepEqual(shownIn({ type: "asking" }), ["landscape", "fit", "noise", "overfit"]);
+  for (const type of ["verdict", "lesson", "message"]) assert.deepEqual(shownIn({ type }), []);
 });

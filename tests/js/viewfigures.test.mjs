@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Decimator } from "../../static/js/decimate.js";
-import { landscapeFigure, noiseFigure, overfitFigure, pathOrder, span } from "../../static/js/viewfigures.js";
+import { emptyView, fitFigure, landscapeFigure, noiseFigure, noiseGap, overfitFigure, pathOrder, span } from "../../static/js/viewfigures.js";
+import { DATA_COLOR, runColor } from "../../static/js/theme.js";
 import { plan } from "./helpers.mjs";
 
 const ev = (update, epoch, train, val) => ({ update, epoch, train_loss: train, val_loss: val });
@@ -84,4 +85,44 @@ test("landscape: outlines, then paths longest first (the full batch's short one 
   assert.deepEqual(marks[2].marker.color, ["#fff", paths[2].line.color]); // open start, filled end
   assert.deepEqual([marks[2].x, marks[2].y], [[0, 20 / 21], [0, 20 / 21]]);
   assert.deepEqual(data.slice(-2).map((d) => d.name), ["start", "now / end"]); // the legend's key to the marks
+});
+
+test("noiseGap: nothing while a run may still measure or when it measured; else why not", () => {
+  const bn = { ...plan({ label: "bn" }), config: { batch_norm: true } };
+  const big = { ...plan({ n: 60000, b: 100, label: "big" }), config: { batch_norm: false } };
+  assert.equal(noiseGap(bn, { status: "running", cosN: 0 }), null);
+  assert.equal(noiseGap(bn, { status: "completed", cosN: 3 }), null);
+  assert.match(noiseGap(bn, { status: "stopped", cosN: 0 }), /^bn: not measured, because .*batch-normalization/);
+  assert.match(noiseGap(big, { status: "completed", cosN: 0 }), /^big: not measured, because with 60000 training examples/);
+  assert.equal(noiseGap(big, { status: "diverged", cosN: 0 }), null); // a diverged run's cosines are not missing for a reason
+});
+
+test("emptyView: a message chart whose text alternative names the view", () => {
+  const { data, layout, label } = emptyView("fit", "too large", 400);
+  assert.deepEqual(data, []);
+  assert.equal(layout.annotations[0].text, "too large");
+  assert.equal(label, "The data and the fit: too large");
+});
+
+const regression = { task: "regression", X_train: [[0], [2]], y_train: [[1], [5]], X_val: [[1]], y_val: [[3]] };
+
+test("fit, regression: grey data, then each run's line from its last weights across the training data", () => {
+  const plans = [plan({ label: "a" }), plan({ label: "b" })];
+  const runs = [{ path: [[0, 0, 0], [10, 2, 1]] }, { path: [] }];
+  const { data, layout, label } = fitFigure(plans, runs, regression);
+  assert.deepEqual(data.map((d) => d.name), ["training data", "validation data", "a"]); // b has no weights yet
+  assert.equal(data[0].marker.color, DATA_COLOR);
+  assert.deepEqual([data[2].x, data[2].y, data[2].meta, data[2].line.color], [[0, 2], [1, 5], { run: 0 }, runColor(0)]);
+  assert.deepEqual(layout.xaxis.range, [-0.16, 2.16]); // the data's span, padded
+  assert.equal(label, "The data and the fit; a: y = 2 x + 1");
+});
+
+test("fit, classification: two classes of data, each run's decision boundary at p = 0.5", () => {
+  const moons = { task: "classification", X_train: [[0, 0], [1, 1]], y_train: [0, 1], X_val: [], y_val: [] };
+  const boundary = { update: 7, grid: { n: 2, x0: [0, 1], x1: [0, 1] }, probs: [0.1, 0.9, 0.4, 0.6] };
+  const { data, label } = fitFigure([plan({ label: "m" })], [{ path: [], boundary }], moons);
+  assert.deepEqual(data.map((d) => d.type), ["scatter", "scatter", "contour"]);
+  assert.deepEqual(data.slice(0, 2).map((d) => d.name), ["training data · class 0", "training data · class 1"]);
+  assert.deepEqual([data[2].z, data[2].contours.start, data[2].meta], [[[0.1, 0.9], [0.4, 0.6]], 0.5, { run: 0 }]);
+  assert.equal(label, "The data and the fit; m: update 7");
 });

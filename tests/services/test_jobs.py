@@ -6,7 +6,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 from app.engine import RunStatus, Trainer
 from app.services import RunRecord, jobs
@@ -52,18 +51,13 @@ def test_a_stop_flag_ends_the_reference_loop_within_one_update():
     assert (done.status, done.updates) == (RunStatus.STOPPED, 100)
 
 
-def test_a_run_that_cannot_start_fails_and_the_others_still_train(monkeypatch):
-    import app.services.jobs as jobs
-
-    real = jobs.Trainer
-
+def test_a_run_that_cannot_start_fails_and_the_others_still_train():
     def picky(config, **kw):
         if config.epochs == 2:
             raise ValueError("no such model")
-        return real(config, **kw)
+        return Trainer(config, **kw)
 
-    monkeypatch.setattr(jobs, "Trainer", picky)
-    job = Job([RunRecord(train_config(epochs=e, n_samples=50)) for e in (1, 2)])
+    job = Job([RunRecord(train_config(epochs=e, n_samples=50)) for e in (1, 2)], trainer=picky)
     job.run()
     assert job.records[0].status == RunStatus.COMPLETED
     assert job.records[1].status == RunStatus.FAILED and "no such model" in job.records[1].error
@@ -84,7 +78,7 @@ def test_a_slice_reaches_the_record_as_one_block_and_every_eval_precedes_its_los
     assert len(rec.path) > len(rec.ends)
 
 
-def test_a_runs_clock_starts_once_the_kernels_are_loaded(monkeypatch):
+def test_a_runs_clock_starts_once_the_kernels_are_loaded():
     """Loading the compiled kernels (the first run after start-up waits for it) is not the run's
     compute time: on a fake clock the load takes 1000 s, the runs' seconds stay far below."""
     now, at_warm = [0.0], []
@@ -97,9 +91,8 @@ def test_a_runs_clock_starts_once_the_kernels_are_loaded(monkeypatch):
         at_warm.append([(rec.status, rec.seconds) for rec in job.records])
         now[0] += 1000.0
 
-    monkeypatch.setattr(jobs.compiled, "warm", slow_warm)
-    monkeypatch.setattr(jobs, "time", SimpleNamespace(thread_time=clock))
-    job = Job([RunRecord(train_config(batch_size=b, n_samples=100, epochs=2)) for b in ("full", 10)])
+    job = Job([RunRecord(train_config(batch_size=b, n_samples=100, epochs=2)) for b in ("full", 10)],
+              warm=slow_warm, clock=clock)
     job.run()
     assert at_warm == [[(RunStatus.PENDING, 0.0)] * 2]  # nothing started or timed before the kernels
     assert [r.status for r in job.records] == [RunStatus.COMPLETED] * 2
@@ -109,19 +102,18 @@ def test_a_runs_clock_starts_once_the_kernels_are_loaded(monkeypatch):
 FRESH_PROCESS = """
 import json, threading
 from app.engine import compiled
+from app.engine import Trainer
 from app.services import RunRecord
 from app.services import jobs
 from tests.support.configs import train_config
 
 ready_at_start = []
-real_trainer = jobs.Trainer
 def trainer(*args, **kwargs):
     ready_at_start.append(compiled.WARMED.is_set())
-    return real_trainer(*args, **kwargs)
-jobs.Trainer = trainer
+    return Trainer(*args, **kwargs)
 before = compiled.WARMED.is_set()
 threading.Thread(target=compiled.warm, daemon=True).start()  # as the app's start-up does
-job = jobs.Job([RunRecord(train_config(batch_size=1, n_samples=50, epochs=1))])
+job = jobs.Job([RunRecord(train_config(batch_size=1, n_samples=50, epochs=1))], trainer=trainer)
 job.run()  # at once, as a first request right after start-up
 print(json.dumps([before, ready_at_start, job.records[0].status]))
 """

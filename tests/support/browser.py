@@ -3,6 +3,11 @@ the charts through the contract's page hooks (#run-table, #chart-overlay traces'
 a chart on screen (charts draw only there), and axe-core."""
 from __future__ import annotations
 
+from pathlib import Path
+
+# where browser tests save their screenshots (git-ignored)
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+
 # resultTypes: axe still runs every rule, but spends no time listing the passes
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
 
