@@ -24,10 +24,12 @@ IFRAME_SIZE = (900, 520)  # the Embed button's iframe (query.js embedSnippet), o
 # The /embed's height that shows all of it (lesson card, toolbar, a 220 px chart, the whole run
 # table; nothing scrolls) from this width up: measured in chromium by bench/embed_heights.py (the
 # lessons in en, ja and pt-BR, the tallest), made non-increasing with width, plus a few px.
-# (up to 4 runs, up to 8 runs): with more runs the table and the card's choices grow.
-EMBED_HEIGHTS = ((320, (680, 840)), (366, (660, 820)), (390, (610, 770)), (440, (580, 750)), (480, (580, 730)),
-                 (540, (570, 710)), (600, (530, 640)), (700, (520, 640)), (800, (520, 640)), (900, (520, 600)))
-ROW_PX = 24  # each run over 8 (GDV_MAX_RUNS above its default): a table row and a choice
+# (answered, up to 4 runs; answered, up to 8 runs; asked first, predict=true, up to 4 runs): more
+# runs lengthen the table and the card's choices, a question card its choices and button.
+EMBED_HEIGHTS = ((320, (680, 840, 890)), (366, (660, 820, 890)), (390, (610, 770, 840)), (440, (580, 750, 750)),
+                 (480, (580, 730, 750)), (540, (570, 710, 750)), (600, (530, 640, 750)), (700, (520, 640, 750)),
+                 (800, (520, 640, 670)), (900, (520, 600, 630)))
+ROW_PX = 24  # each run over 8, or over 4 on a question card (not measured): a table row and a choice
 PAGES = ("/", "/embed")
 
 
@@ -184,18 +186,20 @@ def head(link: SharedLink, comparison: Comparison | None, records: list[RunRecor
             "image_alt": name, "oembed": link.oembed_url(url)}
 
 
-def embed_height(width: int, runs: int) -> int:
+def embed_height(width: int, runs: int, asked: bool = False) -> int:
     """The embed's height at this width that shows it whole, taken at the nearest measured width
     at or below it (narrower needs more); below the narrowest, the narrowest's (it then scrolls)."""
     heights = next((h for w, h in reversed(EMBED_HEIGHTS) if w <= width), EMBED_HEIGHTS[0][1])
+    if asked:
+        return heights[2] + ROW_PX * max(0, runs - 4)
     return heights[0] if runs <= 4 else heights[1] + ROW_PX * max(0, runs - 8)
 
 
-def iframe_size(maxwidth: int | None, maxheight: int | None, runs: int) -> tuple[int, int]:
+def iframe_size(maxwidth: int | None, maxheight: int | None, runs: int, asked: bool = False) -> tuple[int, int]:
     """As wide as allowed up to 900 px, as tall as the embed is at that width (900x520, the Embed
     button's, for up to 4 runs), within maxheight (a consumer allowing less gets an embed that scrolls)."""
     width = min(maxwidth or IFRAME_SIZE[0], IFRAME_SIZE[0])
-    height = embed_height(width, runs)
+    height = embed_height(width, runs, asked)
     return width, min(height, maxheight or height)
 
 
@@ -220,7 +224,8 @@ def oembed(link: SharedLink, comparison: Comparison, maxwidth: int | None, maxhe
     """oEmbed 1.0, type rich: an iframe of /embed with the link's comparison and page keys, and
     ``lang`` (the answer's language) when the link has none."""
     t = i18n.strings(link.lang)
-    width, height = iframe_size(maxwidth, maxheight, len(comparison.runs))
+    asked = bool(link.lesson) and link.page_key("predict") == "true"  # the card's question and choices
+    width, height = iframe_size(maxwidth, maxheight, len(comparison.runs), asked)
     name = title(comparison, link.lesson, link.lang)
     # one answer for every viewer (consumers cache it): the iframe speaks its title's language
     src = link.url("/embed", comparison.query, {"autoplay": "true", "lang": link.lang})

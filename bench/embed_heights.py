@@ -4,7 +4,8 @@ oEmbed iframe's height) comes from. Not part of `make bench` (it trains every le
 For each link and width, the smallest window height at which nothing scrolls: the page
 (document.scrollingElement.scrollHeight within the window) and the run table (its box holds all
 its rows), once every run has ended (autoplay). Prints each link's heights and the tallest of
-the links of up to 4 runs (EMBED_HEIGHTS' first column; the 8-run link's give its second).
+the links of up to 4 runs, asked or answered (EMBED_HEIGHTS' first column; the 8-run link's
+give its second).
 
     .venv/bin/python bench/embed_heights.py [en,ja,pt-BR]
 """
@@ -24,7 +25,9 @@ from support import start_server  # noqa: E402
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WIDTHS = (320, 366, 390, 440, 480, 540, 600, 700, 800, 900)
 MANY = "lesson=learning_rate&learning_rate=0.0002,0.002,0.02,0.1,0.2,0.3,0.4,0.5"  # 8 runs
-LINKS = [*(f"lesson={lesson.name}" for lesson in LESSONS), "batch_size=full,1,100", MANY]
+LINKS = [*(f"lesson={lesson.name}" for lesson in LESSONS), "batch_size=full,1,100", MANY,
+         *(f"lesson={lesson.name}&predict=true" for lesson in LESSONS)]  # the question's card: its choices
+ASKED = "() => document.querySelectorAll('#predict-options input').length > 0"
 ENDED = """() => { const rows = [...document.querySelectorAll('#run-table tr[data-run]')];
   return rows.length && rows.every(r => ['completed', 'diverged', 'stopped', 'failed'].includes(r.dataset.status)); }"""
 SCROLLS = """() => { const page = document.scrollingElement, table = document.querySelector('.table-wrap');
@@ -58,7 +61,7 @@ def main() -> int:
             for lang in languages:
                 for link in LINKS:
                     page.goto(f"{url}/embed?{link}&autoplay=true&lang={lang}")
-                    page.wait_for_function(ENDED, timeout=600_000)
+                    page.wait_for_function(ASKED if "predict=true" in link else ENDED, timeout=600_000)
                     heights = {width: smallest_height(page, width) for width in WIDTHS}
                     if link != MANY:
                         tallest = {width: max(tallest[width], heights[width]) for width in WIDTHS}

@@ -104,10 +104,18 @@ def test_the_iframe_is_as_tall_as_the_embed_at_its_width_within_maxheight(maxwid
     assert sharing.iframe_size(maxwidth, maxheight, runs) == size
 
 
+@pytest.mark.parametrize("maxwidth, runs, size", [
+    (None, 4, (900, 630)), (600, 3, (600, 750)), (366, 4, (366, 890)), (366, 6, (366, 938)),
+])
+def test_a_question_asked_first_is_taller_its_card_holds_the_choices(maxwidth, runs, size):
+    assert sharing.iframe_size(maxwidth, None, runs, asked=True) == size
+
+
 def test_narrower_embeds_are_never_shorter():
-    for runs in (1, 4, 5, 8):
-        heights = [sharing.embed_height(width, runs) for width in range(200, 901)]
+    for runs, asked in ((1, False), (4, False), (5, False), (8, False), (3, True), (6, True)):
+        heights = [sharing.embed_height(width, runs, asked) for width in range(200, 901)]
         assert heights == sorted(heights, reverse=True) and heights[-1] >= sharing.IFRAME_SIZE[1]
+        assert not asked or heights[-1] > sharing.embed_height(900, runs)
     assert sharing.embed_height(900, 4) == sharing.IFRAME_SIZE[1]  # the Embed button's 900x520
 
 

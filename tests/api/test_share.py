@@ -178,6 +178,8 @@ def test_a_real_oembed_consumer_embeds_a_shared_link(live_server):
     assert data["type"] == "rich" and (data["width"], data["height"]) == (600, 530)
     phone = registry.request(page, maxwidth=366)  # micawber asks maxheight 650: the embed is 660 tall
     assert (phone["width"], phone["height"]) == (366, 650)
+    asked = registry.request(f"{page}&predict=true", maxwidth=600)  # the card's question and its choices
+    assert (asked["width"], asked["height"]) == (600, 750)
     src = lxml.html.fragment_fromstring(data["html"]).get("src")
     # the link has no lang: the answer's (micawber asks in no language: the default), as its title
     assert src == f"{server.url}/embed?{DEFAULT_QUERY}&lang=en&autoplay=true&lesson=batch_size"
