@@ -11,7 +11,7 @@ from app.api.pages import ROOT
 from app.assets import Assets
 from app.engine import compiled
 from app.metrics import make_registry
-from app.middleware import CompressionMiddleware, GuardMiddleware
+from app.middleware import CompressionMiddleware, GuardMiddleware, HeadMiddleware
 from app.ratelimit import RateLimiter
 from app.schemas import run_schema
 from app.server import ConnectionCollector
@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.assets = Assets(ROOT / "static", ROOT / settings.asset_cache_dir if settings.asset_cache_dir else None)
     # inside the guard: its log counts the bytes sent
     app.add_middleware(CompressionMiddleware, shared_bytes=settings.stream_gzip_cache_bytes)
+    app.add_middleware(HeadMiddleware)  # outside compression: a HEAD's headers are its GET's
     app.add_middleware(GuardMiddleware, settings=settings)
     handlers.install(app)
     app.include_router(runs.router)

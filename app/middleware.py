@@ -1,4 +1,4 @@
-"""ASGI middleware: request size limits, security headers, structured access logs, compression.
+"""ASGI middleware: request size limits, security headers, structured access logs, HEAD, compression.
 
 Pure ASGI (not BaseHTTPMiddleware) so server-sent event streams pass through untouched and a
 client disconnect still reaches the stream.
@@ -94,6 +94,30 @@ class GuardMiddleware:
         await send({"type": "http.response.start", "status": code,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
+
+
+class HeadMiddleware:
+    """HEAD wherever GET is served (RFC 9110 section 9.3.2; link checkers and unfurlers send it):
+    the request goes on as a GET, so the status and headers are the GET's (compressed alike),
+    and the body is dropped. Not for ``no_head`` paths: a GET of /api/stream starts training for
+    its whole length, so a HEAD there stays the router's 405 naming GET."""
+
+    def __init__(self, app, no_head: tuple[str, ...] = ("/api/stream",)):
+        self.app = app
+        self.no_head = no_head
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def send_headers(message):
+            if message["type"] == "http.response.start":
+                await send(message)
+            elif not message.get("more_body", False):  # the body's end (or a file sent by path)
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        as_get = scope if scope["path"] in self.no_head else {**scope, "method": "GET"}
+        await self.app(as_get, receive, send_headers)
 
 
 class CompressionMiddleware:

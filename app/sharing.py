@@ -16,10 +16,20 @@ from app.comparison import Comparison
 from app.lessons import BY_NAME, DEFAULT_QUERY, Lesson, texts
 from app.links import split_query
 from app.schemas import PAGE_KEYS
+from app.services.records import RunRecord
 
 PICTURE_SIZE = (1200, 630)  # the usual large link-preview card (Open Graph, twitter:card)
 THUMBNAIL_WIDTHS = (200, 1200)  # /api/picture's `width`: narrower has no readable word left
-IFRAME_SIZE = (900, 520)  # the oEmbed iframe unless maxwidth/maxheight ask for less
+IFRAME_SIZE = (900, 520)  # the Embed button's iframe (query.js embedSnippet), oEmbed's widest
+# The /embed's height that shows all of it (lesson card, toolbar, a 220 px chart, the whole run
+# table; nothing scrolls) from this width up: measured in chromium by bench/embed_heights.py (the
+# lessons in en, ja and pt-BR, the tallest), made non-increasing with width, plus a few px.
+# (answered, up to 4 runs; answered, up to 8 runs; asked first, predict=true, up to 4 runs): more
+# runs lengthen the table and the card's choices, a question card its choices and button.
+EMBED_HEIGHTS = ((320, (680, 840, 890)), (366, (660, 820, 890)), (390, (610, 770, 840)), (440, (580, 750, 750)),
+                 (480, (580, 730, 750)), (540, (570, 710, 750)), (600, (530, 640, 750)), (700, (520, 640, 750)),
+                 (800, (520, 640, 670)), (900, (520, 600, 630)))
+ROW_PX = 24  # each run over 8, or over 4 on a question card (not measured): a table row and a choice
 PAGES = ("/", "/embed")
 
 
@@ -129,22 +139,40 @@ def title(comparison: Comparison, lesson: Lesson | None, lang: str) -> str:
     return capitalized(comparison, joined(run_names(comparison, lang), i18n.strings(lang)["share_versus"]))
 
 
-def description(comparison: Comparison, lesson: Lesson | None, lang: str, predict: bool) -> str:
-    """The runs and their update counts ("Full batch: 20 updates, SGD: 20000 updates, ..."), after
-    the lesson's question. With predict=true only the question: the counts may be its answer."""
+def outcome(plan: dict, record: RunRecord | None, t: dict[str, str]) -> str:
+    """A finished run's end in the words of the page's table (format.js statusText): "640
+    updates", "diverged at update 12", "stopped at epoch 51". A run not in the cache is not
+    trained to say it: its planned count, as the most it makes (it may diverge or stop early)."""
+    if record is None:
+        return t["share_up_to"].format(n=plan["total_updates"])
+    k = len(record.loss)
+    if record.status in ("diverged", "failed"):
+        return t[f"status_{record.status}"].format(k=k)
+    if record.status == "stopped" and k < plan["total_updates"]:
+        epoch = k / plan["iterations_per_epoch"]
+        return t["stopped_at_epoch"].format(e=int(epoch)) if epoch.is_integer() else t["stopped_at_update"].format(k=k)
+    return t["share_updates"].format(n=k)
+
+
+def description(comparison: Comparison, lesson: Lesson | None, lang: str, predict: bool,
+                records: list[RunRecord | None] | None = None) -> str:
+    """The runs and how they end ("Full batch: 20 updates, SGD: diverged at update 12") from
+    their cached records (one per run, None where not cached), after the lesson's question. With
+    predict=true only the question: the counts may be its answer."""
     t = i18n.strings(lang)
     question = texts()[lesson.name]["question"][lang] if lesson else ""
     if lesson and predict:
         return question
-    runs = [t["share_run"].format(name=name, n=plan["total_updates"])
-            for name, plan in zip(run_names(comparison, lang), comparison.plan["runs"])]
+    records = records or [None] * len(comparison.runs)
+    runs = [t["share_run"].format(name=name, outcome=outcome(plan, record, t))
+            for name, plan, record in zip(run_names(comparison, lang), comparison.plan["runs"], records)]
     runs_text = capitalized(comparison, joined(runs, t["share_list"]))
     return " ".join(filter(None, [question, t["share_description"].format(runs=runs_text)]))
 
 
-def head(link: SharedLink, comparison: Comparison | None) -> dict:
-    """The page's <head> metadata; an invalid comparison (the page shows its errors) gets the
-    app's own title and no picture."""
+def head(link: SharedLink, comparison: Comparison | None, records: list[RunRecord | None] | None = None) -> dict:
+    """The page's <head> metadata (``records``: the runs' cached records, see ``description``);
+    an invalid comparison (the page shows its errors) gets the app's own title and no picture."""
     t = i18n.strings(link.lang)
     if comparison is None:
         return {"title": t["title"], "name": t["title"], "description": t["subtitle"], "site": t["title"],
@@ -153,16 +181,26 @@ def head(link: SharedLink, comparison: Comparison | None) -> dict:
     name = title(comparison, lesson, link.lang)
     url = link.url(link.path, comparison.query)
     return {"title": f"{name} · {t['title']}", "name": name, "site": t["title"], "url": url,
-            "description": description(comparison, lesson, link.lang, link.page_key("predict") == "true"),
+            "description": description(comparison, lesson, link.lang, link.page_key("predict") == "true", records),
             "image": link.picture_url(comparison.query), "image_size": PICTURE_SIZE,
             "image_alt": name, "oembed": link.oembed_url(url)}
 
 
-def iframe_size(maxwidth: int | None, maxheight: int | None) -> tuple[int, int]:
-    """The default size, scaled down (keeping its shape) to fit within maxwidth and maxheight."""
-    width, height = IFRAME_SIZE
-    scale = min(1.0, (maxwidth or width) / width, (maxheight or height) / height)
-    return max(1, int(width * scale)), max(1, int(height * scale))
+def embed_height(width: int, runs: int, asked: bool = False) -> int:
+    """The embed's height at this width that shows it whole, taken at the nearest measured width
+    at or below it (narrower needs more); below the narrowest, the narrowest's (it then scrolls)."""
+    heights = next((h for w, h in reversed(EMBED_HEIGHTS) if w <= width), EMBED_HEIGHTS[0][1])
+    if asked:
+        return heights[2] + ROW_PX * max(0, runs - 4)
+    return heights[0] if runs <= 4 else heights[1] + ROW_PX * max(0, runs - 8)
+
+
+def iframe_size(maxwidth: int | None, maxheight: int | None, runs: int, asked: bool = False) -> tuple[int, int]:
+    """As wide as allowed up to 900 px, as tall as the embed is at that width (900x520, the Embed
+    button's, for up to 4 runs), within maxheight (a consumer allowing less gets an embed that scrolls)."""
+    width = min(maxwidth or IFRAME_SIZE[0], IFRAME_SIZE[0])
+    height = embed_height(width, runs, asked)
+    return width, min(height, maxheight or height)
 
 
 def picture_height(width: int) -> int:
@@ -183,11 +221,14 @@ def thumbnail(link: SharedLink, query: str, maxwidth: int | None, maxheight: int
 
 
 def oembed(link: SharedLink, comparison: Comparison, maxwidth: int | None, maxheight: int | None) -> dict:
-    """oEmbed 1.0, type rich: an iframe of /embed with the link's comparison and page keys."""
+    """oEmbed 1.0, type rich: an iframe of /embed with the link's comparison and page keys, and
+    ``lang`` (the answer's language) when the link has none."""
     t = i18n.strings(link.lang)
-    width, height = iframe_size(maxwidth, maxheight)
+    asked = bool(link.lesson) and link.page_key("predict") == "true"  # the card's question and choices
+    width, height = iframe_size(maxwidth, maxheight, len(comparison.runs), asked)
     name = title(comparison, link.lesson, link.lang)
-    src = link.url("/embed", comparison.query, {"autoplay": "true"})
+    # one answer for every viewer (consumers cache it): the iframe speaks its title's language
+    src = link.url("/embed", comparison.query, {"autoplay": "true", "lang": link.lang})
     html = (f'<iframe src="{escape(src)}" width="{width}" height="{height}" title="{escape(name)}" '
             f'style="border:0" loading="lazy" allowfullscreen></iframe>')
     return {"version": "1.0", "type": "rich", "title": name, "provider_name": t["title"],

@@ -8,6 +8,7 @@ import brotli
 import httpx
 import pytest
 
+from app.lessons import DEFAULT_QUERY
 from tests.support.nginx import nginx_in_front_of
 from tests.support.sse import iter_events, losses_by_run
 
@@ -139,3 +140,29 @@ def test_event_streams_prefer_gzip_and_share_its_compression(client):
     assert bodies[0] == bodies[1]
     r, _ = raw(client, "/api/schema", "gzip, deflate, br")
     assert r.headers["content-encoding"] == "br"  # whole answers keep brotli
+
+
+def test_head_answers_as_get_with_no_body_wherever_get_is_served(live_server):
+    """Real requests to a real uvicorn (link checkers and unfurlers send HEAD): the same status
+    and headers as GET, compressed alike, and no body."""
+    server = live_server()
+    with httpx.Client(base_url=server.url, timeout=60, headers={"Accept-Encoding": "br, gzip"}) as http:
+        page = http.get("/?lang=ja").text
+        script = page.split('<script type="module" src="')[1].split('"')[0]  # a hashed static URL
+        picture = f"/api/picture?{DEFAULT_QUERY}&lang=ja"
+        for path in ["/?lang=ja", "/embed?batch_size=1", f"/oembed?url=http://127.0.0.1:{server.port}/", picture,
+                     script, "/static/js/main.js", "/api/plan?batch_size=1", "/healthz", "/nowhere", "/api/plan?batch_size=0"]:
+            get, head = http.get(path), http.head(path)
+            assert head.status_code == get.status_code and head.content == b"", path
+            # content-length and content-encoding included: the GET's compressed body
+            same = {name: value for name, value in get.headers.items() if name not in ("date", "server-timing")}
+            assert {name: head.headers.get(name) for name in same} == same, path
+        tag = http.head(picture).headers["etag"]
+        assert http.head(picture, headers={"If-None-Match": tag}).status_code == 304
+
+
+def test_head_of_a_stream_is_refused_and_trains_nothing(live_server):
+    server = live_server()
+    r = httpx.head(f"{server.url}/api/stream?batch_size=1", timeout=30)
+    assert r.status_code == 405 and r.headers["allow"] == "GET" and r.content == b""
+    assert server.service.stats.runs_started == 0

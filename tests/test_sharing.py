@@ -1,10 +1,14 @@
 """The words and links of a shared link: run names, titles, descriptions, page keys, iframe size."""
+from array import array
+
 import pytest
 
 from app import sharing
 from app.comparison import Comparison
+from app.engine import RunStatus
 from app.lessons import BY_NAME, DEFAULT_QUERY
 from app.links import parse_comparison
+from app.services.records import RunRecord
 from tests.support import cases
 
 
@@ -26,19 +30,44 @@ def test_titles_and_descriptions_in_each_language():
     c = comparison(DEFAULT_QUERY)
     assert sharing.title(c, None, "en") == "Full batch vs SGD vs mini-batch"
     assert sharing.title(c, None, "pt-BR") == "Lote completo x SGD x minilote"
-    assert sharing.description(c, None, "zh-CN", False).startswith("全批量：20 次更新，SGD：20000 次更新，小批量：200 次更新。")
-    assert sharing.description(c, None, "ja", False).startswith("フルバッチ：更新 20 回、SGD：更新 20000 回、")
+    assert sharing.description(c, None, "zh-CN", False).startswith("全批量：最多 20 次更新，SGD：最多 20000 次更新，小批量：最多 200 次更新。")
+    assert sharing.description(c, None, "ja", False).startswith("フルバッチ：更新 20 回まで、SGD：更新 20000 回まで、")
     lesson = BY_NAME["batch_size"]
     assert sharing.title(c, lesson, "en") == "Batch size: full batch, SGD and mini-batch"
     question = sharing.description(c, lesson, "en", predict=True)
     assert question.endswith("?") and "20000" not in question
-    assert sharing.description(c, lesson, "en", predict=False).startswith(question + " Full batch: 20 updates")
+    assert sharing.description(c, lesson, "en", predict=False).startswith(question + " Full batch: up to 20 updates")
+
+
+def ended(c: Comparison, i: int, status: str, updates: int) -> RunRecord:
+    rec = RunRecord(c.configs[i], loss=array("d", [1.0] * updates))
+    rec.status = RunStatus(status)
+    return rec
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", "Full batch: 20 updates, SGD: diverged at update 12, mini-batch: stopped at epoch 5."),
+    ("pt-BR", "Lote completo: 20 atualizações, SGD: divergiu na atualização 12, minilote: parou na época 5."),
+    ("ja", "フルバッチ：更新 20 回、SGD：更新 12 で発散、ミニバッチ：エポック 5 で停止。"),
+    ("zh-CN", "全批量：20 次更新，SGD：在第 12 次更新时发散，小批量：在第 5 个 epoch 停止。"),
+])
+def test_cached_runs_are_worded_by_how_they_ended_as_the_table_words_them(lang, words):
+    c = comparison(DEFAULT_QUERY)  # 20, 20000 and 200 updates planned; 1, 1000 and 10 an epoch
+    records = [ended(c, 0, "completed", 20), ended(c, 1, "diverged", 12), ended(c, 2, "stopped", 50)]
+    assert sharing.description(c, None, lang, False, records).startswith(words)
+
+
+def test_a_run_not_cached_is_worded_by_its_plan_as_the_most_it_makes():
+    c = comparison(DEFAULT_QUERY)
+    records = [ended(c, 0, "completed", 20), None, ended(c, 2, "stopped", 55)]  # stopped inside an epoch
+    assert sharing.description(c, None, "en", False, records).startswith(
+        "Full batch: 20 updates, SGD: up to 20000 updates, mini-batch: stopped at update 55.")
 
 
 def test_a_label_is_never_capitalized():
     c = comparison("batch_size=1,2&label=mine,yours")
     assert sharing.title(c, None, "en") == "mine vs yours"
-    assert sharing.description(c, None, "en", False).startswith("mine: 20000 updates, yours: 10000 updates.")
+    assert sharing.description(c, None, "en", False).startswith("mine: up to 20000 updates, yours: up to 10000 updates.")
 
 
 def test_a_link_runs_its_lesson_with_its_run_keys_on_top_or_the_default():
@@ -65,12 +94,29 @@ def test_links_keep_page_keys_in_the_pages_order_with_literal_commas():
         "https://gd.example.edu/oembed?url=https%3A%2F%2Fgd.example.edu%2F%3Fa%3D1%2C2&format=json"
 
 
-@pytest.mark.parametrize("maxwidth, maxheight, size", [
-    (None, None, (900, 520)), (2000, 2000, (900, 520)), (450, None, (450, 260)), (None, 260, (450, 260)),
-    (600, 100, (173, 100)), (1, 1, (1, 1)),
+@pytest.mark.parametrize("maxwidth, maxheight, runs, size", [
+    (None, None, 3, (900, 520)), (2000, 2000, 3, (900, 520)), (600, None, 3, (600, 530)),
+    (366, 650, 3, (366, 650)), (366, None, 2, (366, 660)), (380, None, 4, (380, 660)),
+    (390, None, 4, (390, 610)), (366, None, 8, (366, 820)), (900, None, 5, (900, 600)), (900, None, 10, (900, 648)),
+    (200, None, 1, (200, 680)), (600, 100, 3, (600, 100)), (1, 1, 1, (1, 1)),
 ])
-def test_the_iframe_keeps_its_shape_within_maxwidth_and_maxheight(maxwidth, maxheight, size):
-    assert sharing.iframe_size(maxwidth, maxheight) == size
+def test_the_iframe_is_as_tall_as_the_embed_at_its_width_within_maxheight(maxwidth, maxheight, runs, size):
+    assert sharing.iframe_size(maxwidth, maxheight, runs) == size
+
+
+@pytest.mark.parametrize("maxwidth, runs, size", [
+    (None, 4, (900, 630)), (600, 3, (600, 750)), (366, 4, (366, 890)), (366, 6, (366, 938)),
+])
+def test_a_question_asked_first_is_taller_its_card_holds_the_choices(maxwidth, runs, size):
+    assert sharing.iframe_size(maxwidth, None, runs, asked=True) == size
+
+
+def test_narrower_embeds_are_never_shorter():
+    for runs, asked in ((1, False), (4, False), (5, False), (8, False), (3, True), (6, True)):
+        heights = [sharing.embed_height(width, runs, asked) for width in range(200, 901)]
+        assert heights == sorted(heights, reverse=True) and heights[-1] >= sharing.IFRAME_SIZE[1]
+        assert not asked or heights[-1] > sharing.embed_height(900, runs)
+    assert sharing.embed_height(900, 4) == sharing.IFRAME_SIZE[1]  # the Embed button's 900x520
 
 
 @pytest.mark.parametrize("maxwidth, maxheight, width", [

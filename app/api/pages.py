@@ -50,8 +50,10 @@ def head_of(request: Request, lang: str) -> tuple[dict, Comparison | None, bool]
     try:
         comparison = checked(request, link.comparison_query)
     except QueryError:
-        comparison = None
-    return head(link, comparison), comparison, comparison is not None and service.cached(comparison.configs)
+        return head(link, None), None, False
+    # finished runs already in the cache say how they ended; a page's head never trains
+    records = [service.cache.get(cfg) for cfg in comparison.configs]
+    return head(link, comparison, records), comparison, service.cached(comparison.configs)
 
 
 def placeholder(request: Request, meta: dict, cached: bool) -> dict | None:
@@ -86,7 +88,7 @@ def render(request: Request, template: str, accept_language: str | None) -> HTML
     meta, comparison, cached = head_of(request, lang)
     strings = i18n.strings(lang)
     response = templates.TemplateResponse(request, template, {
-        "lang": lang, "languages": i18n.LANGUAGES, "t": strings, "table": table_rows(request, comparison, strings),
+        "lang": lang, "languages": i18n.LANGUAGES, "locales": i18n.LOCALES, "t": strings, "table": table_rows(request, comparison, strings),
         "lessons": cards(lang),
         "config": page_config(request.app.state.settings.max_runs, lang, assets.url(PLOTLY_JS)), "views": VIEWS,
         "head": meta, "picture": placeholder(request, meta, cached),

@@ -5,6 +5,8 @@ from pathlib import Path
 
 LANGUAGES = {"en": "English", "pt-BR": "Português (Brasil)", "ja": "日本語", "zh-CN": "简体中文"}
 DEFAULT = "en"
+# Open Graph's og:locale is language_TERRITORY
+LOCALES = {"en": "en_US", "pt-BR": "pt_BR", "ja": "ja_JP", "zh-CN": "zh_CN"}
 _BY_PREFIX = {"en": "en", "pt": "pt-BR", "ja": "ja", "zh": "zh-CN"}
 
 

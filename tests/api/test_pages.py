@@ -1,6 +1,14 @@
+"""The workspace and the embed: language, framing, plotly served here, static modules, and each
+page's <head> as an unfurler reads it (Open Graph by extruct)."""
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from app.lessons import DEFAULT_QUERY, LESSONS, texts
+from tests.support.previews import head, keys
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,3 +44,68 @@ def test_static_modules_are_served(client):
     for name in ("main.js", "state.js", "stream.js", "chart.js", "controls.js", "table.js", "i18n.js"):
         r = client.get(f"/static/js/{name}")
         assert r.status_code == 200 and "javascript" in r.headers["content-type"], name
+
+
+@pytest.mark.parametrize("path", ["/", "/embed"])
+def test_the_pages_head_names_the_comparison_with_absolute_og_tags(client, path):
+    url = f"http://testserver{path}?batch_size=full,1,100&n_samples=1000&dataset=linear&epochs=20&logy=true&view=loss,fit"
+    h = head(client.get(url).text, url)
+    assert h["title"] == "Full batch vs SGD vs mini-batch · Gradient descent, visible"
+    # nothing trained yet: the planned counts, as the most each run makes
+    assert h["description"].startswith("Full batch: up to 20 updates, SGD: up to 20000 updates, mini-batch: up to 200 updates.")
+    og = h["og"]
+    assert og["og:title"] == "Full batch vs SGD vs mini-batch" and og["og:description"] == h["description"]
+    # the canonical link, then every page key in the order the page writes them, commas literal
+    assert og["og:url"] == f"http://testserver{path}?{DEFAULT_QUERY}&view=loss,fit&logy=true"
+    assert og["og:image"] == f"http://testserver/api/picture?{DEFAULT_QUERY}&lang=en"
+    assert (og["og:image:width"], og["og:image:height"]) == ("1200", "630")
+    assert h["twitter"] == "summary_large_image"
+    assert h["oembed"] == [f"http://testserver/oembed?url={quote(og['og:url'], safe='')}&format=json"]
+
+
+def test_the_head_speaks_the_page_language_and_names_the_lesson(client):
+    url = "http://testserver/?lesson=learning_rate&lang=ja"
+    h = head(client.get(url).text, url)
+    assert h["og"]["og:title"] == texts()["learning_rate"]["title"]["ja"]
+    assert h["title"].endswith("· 見える勾配降下法") and "更新 640 回まで" in h["description"]
+    lesson = LESSONS[2]
+    assert h["og"]["og:url"] == f"http://testserver/?{lesson.query}&lang=ja&lesson=learning_rate"
+    assert keys(h["og"]["og:image"]) == {**keys(f"?{lesson.query}"), "lesson": "learning_rate", "lang": "ja"}
+
+
+@pytest.mark.parametrize("path", ["/", "/embed"])
+def test_once_cached_the_description_says_how_each_run_ended_and_a_page_never_trains(client, path):
+    service = client.app.state.service
+    page = f"http://testserver{path}?lesson=learning_rate"
+    assert "learning_rate=0.5: up to 640 updates" in head(client.get(page).text, page)["description"]
+    assert service.stats.runs_started == 0  # the page's head asked the cache, it did not train
+    runs = client.get(f"/api/history?{LESSONS[2].query}").json()["runs"]
+    assert [(run["status"], run["updates"]) for run in runs][-1] == ("diverged", 12)
+    words = {"en": "learning_rate=0.02: 640 updates, learning_rate=0.3: 640 updates, learning_rate=0.5: diverged at update 12.",
+             "ja": "learning_rate=0.3：更新 640 回、learning_rate=0.5：更新 12 で発散。",
+             "pt-BR": "learning_rate=0.5: divergiu na atualização 12.", "zh-CN": "learning_rate=0.5：在第 12 次更新时发散。"}
+    for lang, text in words.items():
+        h = head(client.get(f"{page}&lang={lang}").text, page)
+        assert text in h["description"] and h["og"]["og:description"] == h["description"], lang
+
+
+@pytest.mark.parametrize("query, locale", [("lang=en", "en_US"), ("lang=ja", "ja_JP"), ("lang=pt", "pt_BR"),
+                                           ("lang=zh-CN", "zh_CN"), ("batch_size=0&lang=ja", "ja_JP")])
+def test_og_locale_is_language_territory_with_the_other_languages_as_alternates(client, query, locale):
+    properties = head(client.get(f"/embed?{query}").text, "http://testserver/embed")["og_all"]
+    assert [value for name, value in properties if name == "og:locale"] == [locale]
+    alternates = [value for name, value in properties if name == "og:locale:alternate"]
+    assert sorted(alternates) == sorted({"en_US", "ja_JP", "pt_BR", "zh_CN"} - {locale})
+
+
+def test_without_keys_the_head_names_the_default_comparison(client):
+    h = head(client.get("/").text, "http://testserver/")
+    assert h["og"]["og:url"] == f"http://testserver/?{DEFAULT_QUERY}"
+    assert "SGD: up to 20000 updates" in h["description"]
+
+
+def test_an_invalid_link_still_renders_its_page_with_the_apps_title(client):
+    r = client.get("/?batch_size=0&learning_rate=lots")
+    assert r.status_code == 200 and 'id="errors"' in r.text
+    h = head(r.text, "http://testserver/")
+    assert h["title"] == "Gradient descent, visible" and h["oembed"] == [] and "og:image" not in h["og"]

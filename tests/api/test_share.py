@@ -1,12 +1,14 @@
 """Link previews and oEmbed as the outside world reads them: pages parsed by an Open Graph
-extractor (extruct) and an HTML parser (lxml), oEmbed resolved by a real consumer (micawber)
-against a live uvicorn, the picture fetched and looked at."""
+extractor (extruct, tests/support/previews.py; the pages' own <head> tests are in
+tests/api/test_pages.py), oEmbed resolved by a real consumer (micawber) against a live uvicorn,
+the picture fetched and looked at."""
 import io
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import quote, urlsplit
+from urllib.request import Request
 
-import extruct
 import lxml.html
 import micawber
+import micawber.providers
 import numpy as np
 import pytest
 from PIL import Image
@@ -14,59 +16,11 @@ from PIL import Image
 from app import picture
 from app.api import share
 from app.api.share import PICTURES
-from app.lessons import BY_NAME, DEFAULT_QUERY, LESSONS, texts
+from app.lessons import BY_NAME, DEFAULT_QUERY, texts
+from tests.support.previews import head, keys
 
 HOSTILE = '"><script>alert(1)</script>'
 HOSTILE_LINK = f"batch_size=full,1&label={quote(HOSTILE, safe='')},b&view=loss,fit&lang=en"
-
-
-def head(html: str, url: str) -> dict:
-    """What an unfurler sees: Open Graph properties (extruct), title, description and alternates."""
-    og = extruct.extract(html, base_url=url, syntaxes=["opengraph"], uniform=False)["opengraph"]
-    doc = lxml.html.fromstring(html)
-    return {
-        "og": dict(og[0]["properties"]),
-        "title": doc.findtext(".//title"),
-        "description": doc.xpath('//meta[@name="description"]/@content')[0],
-        "twitter": doc.xpath('//meta[@name="twitter:card"]/@content')[0],
-        "oembed": doc.xpath('//link[@rel="alternate"][@type="application/json+oembed"]/@href'),
-    }
-
-
-def keys(url: str) -> dict:
-    return dict(parse_qsl(urlsplit(url).query))
-
-
-@pytest.mark.parametrize("path", ["/", "/embed"])
-def test_the_pages_head_names_the_comparison_with_absolute_og_tags(client, path):
-    url = f"http://testserver{path}?batch_size=full,1,100&n_samples=1000&dataset=linear&epochs=20&logy=true&view=loss,fit"
-    h = head(client.get(url).text, url)
-    assert h["title"] == "Full batch vs SGD vs mini-batch · Gradient descent, visible"
-    assert h["description"].startswith("Full batch: 20 updates, SGD: 20000 updates, mini-batch: 200 updates.")
-    og = h["og"]
-    assert og["og:title"] == "Full batch vs SGD vs mini-batch" and og["og:description"] == h["description"]
-    # the canonical link, then every page key in the order the page writes them, commas literal
-    assert og["og:url"] == f"http://testserver{path}?{DEFAULT_QUERY}&view=loss,fit&logy=true"
-    assert og["og:image"] == f"http://testserver/api/picture?{DEFAULT_QUERY}&lang=en"
-    assert (og["og:image:width"], og["og:image:height"]) == ("1200", "630")
-    assert h["twitter"] == "summary_large_image"
-    assert h["oembed"] == [f"http://testserver/oembed?url={quote(og['og:url'], safe='')}&format=json"]
-
-
-def test_the_head_speaks_the_page_language_and_names_the_lesson(client):
-    url = "http://testserver/?lesson=learning_rate&lang=ja"
-    h = head(client.get(url).text, url)
-    assert h["og"]["og:title"] == texts()["learning_rate"]["title"]["ja"]
-    assert h["title"].endswith("· 見える勾配降下法") and "更新 640 回" in h["description"]
-    lesson = LESSONS[2]
-    assert h["og"]["og:url"] == f"http://testserver/?{lesson.query}&lang=ja&lesson=learning_rate"
-    assert keys(h["og"]["og:image"]) == {**keys(f"?{lesson.query}"), "lesson": "learning_rate", "lang": "ja"}
-
-
-def test_without_keys_the_head_names_the_default_comparison(client):
-    h = head(client.get("/").text, "http://testserver/")
-    assert h["og"]["og:url"] == f"http://testserver/?{DEFAULT_QUERY}"
-    assert "SGD: 20000 updates" in h["description"]
 
 
 def test_a_question_asked_first_is_not_answered_by_the_preview(client):
@@ -85,13 +39,6 @@ def test_a_question_asked_first_is_not_answered_by_the_preview(client):
     # the answered picture draws the full-batch curve in its colour; the question only a short key line
     assert np.all(plot(answered.content) == blue, axis=-1).sum() > 3 * np.all(plot(r.content) == blue, axis=-1).sum()
     assert r.headers["etag"] != answered.headers["etag"]
-
-
-def test_an_invalid_link_still_renders_its_page_with_the_apps_title(client):
-    r = client.get("/?batch_size=0&learning_rate=lots")
-    assert r.status_code == 200 and 'id="errors"' in r.text
-    h = head(r.text, "http://testserver/")
-    assert h["title"] == "Gradient descent, visible" and h["oembed"] == [] and "og:image" not in h["og"]
 
 
 def test_a_hostile_label_is_plain_text_in_every_tag(client):
@@ -123,7 +70,7 @@ def test_oembed_answers_with_an_iframe_of_the_embed_within_the_asked_size(client
     data = r.json()
     assert data["version"] == "1.0" and data["type"] == "rich"
     assert data["provider_name"] == "Gradiente descendente, visível" and data["provider_url"] == "http://testserver/"
-    assert (data["width"], data["height"]) == (450, 260)  # 900x520 scaled to fit
+    assert (data["width"], data["height"]) == (450, 580)  # the embed's whole height at 450 px
     assert (data["thumbnail_width"], data["thumbnail_height"]) == (450, 236)  # the picture drawn that size
     assert keys(data["thumbnail_url"])["width"] == "450"
     iframe = lxml.html.fragment_fromstring(data["html"])
@@ -131,8 +78,35 @@ def test_oembed_answers_with_an_iframe_of_the_embed_within_the_asked_size(client
     # as the page's Embed control: autoplay=true, then the link's own keys
     assert src == f"http://testserver/embed?{DEFAULT_QUERY}&lang=pt-BR&autoplay=true&view=loss,fit&x=updates&lesson=batch_size"
     assert iframe.get("title") == data["title"] == "Tamanho do lote: lote completo, SGD e minilote"
-    assert (iframe.get("width"), iframe.get("height")) == ("450", "260")
+    assert (iframe.get("width"), iframe.get("height")) == ("450", "580")
     assert keys(data["thumbnail_url"])["lang"] == "pt-BR"
+
+
+class Speaking(micawber.Provider):
+    """micawber's consumer on a server that sends Accept-Language (its fetch, one header more)."""
+
+    def __init__(self, endpoint: str, language: str):
+        super().__init__(endpoint, timeout=30)
+        self.language = language
+
+    def fetch(self, url):
+        return micawber.providers.fetch(Request(url, headers={"User-Agent": self.user_agent,
+                                                              "Accept-Language": self.language}), self.socket_timeout)
+
+
+def test_an_answer_in_the_consumers_language_embeds_the_page_in_it(live_server):
+    """A consumer asking in Japanese gets a Japanese title and thumbnail, and an iframe that says
+    lang=ja (else each viewer's browser would pick); a link's own lang is kept as it is."""
+    server = live_server()
+    provider = micawber.Provider(f"{server.url}/oembed")
+    data = Speaking(f"{server.url}/oembed", "ja,en;q=0.5").request(f"{server.url}/?lesson=learning_rate&x=updates")
+    assert data["title"] == texts()["learning_rate"]["title"]["ja"] and keys(data["thumbnail_url"])["lang"] == "ja"
+    src = keys(lxml.html.fragment_fromstring(data["html"]).get("src"))
+    assert src["lang"] == "ja" and src["lesson"] == "learning_rate" and src["x"] == "updates"
+    own = provider.request(f"{server.url}/embed?lesson=learning_rate&lang=pt-BR&x=updates")
+    src = lxml.html.fragment_fromstring(own["html"]).get("src")
+    assert src.count("lang=") == 1 and keys(src)["lang"] == "pt-BR" and keys(src)["x"] == "updates"
+    assert own["title"] == texts()["learning_rate"]["title"]["pt-BR"]
 
 
 @pytest.mark.parametrize("url, status", [
@@ -200,10 +174,15 @@ def test_a_real_oembed_consumer_embeds_a_shared_link(live_server):
     page = f"{server.url}/?{DEFAULT_QUERY}&lesson=batch_size"
     registry = micawber.ProviderRegistry()
     registry.register(rf"{server.url}/(embed)?\?.*", micawber.Provider(f"{server.url}/oembed", timeout=30))
-    data = registry.request(page, maxwidth=600)
-    assert data["type"] == "rich" and data["width"] <= 600 and data["height"] <= 600 * 16 // 9
+    data = registry.request(page, maxwidth=600)  # WordPress' content width; micawber asks maxheight 1066
+    assert data["type"] == "rich" and (data["width"], data["height"]) == (600, 530)
+    phone = registry.request(page, maxwidth=366)  # micawber asks maxheight 650: the embed is 660 tall
+    assert (phone["width"], phone["height"]) == (366, 650)
+    asked = registry.request(f"{page}&predict=true", maxwidth=600)  # the card's question and its choices
+    assert (asked["width"], asked["height"]) == (600, 750)
     src = lxml.html.fragment_fromstring(data["html"]).get("src")
-    assert src == f"{server.url}/embed?{DEFAULT_QUERY}&autoplay=true&lesson=batch_size"
+    # the link has no lang: the answer's (micawber asks in no language: the default), as its title
+    assert src == f"{server.url}/embed?{DEFAULT_QUERY}&lang=en&autoplay=true&lesson=batch_size"
     # a course page with the bare link in it: the consumer puts the iframe in its place
     html = micawber.parse_html(f"<p>Today:</p><p>{page}</p>", registry, maxwidth=600)
     assert "<iframe" in html and "/embed?" in html
