@@ -52,6 +52,7 @@ class Eval(NamedTuple):
 class Done(NamedTuple):
     status: RunStatus  # completed | diverged | stopped (early stopping)
     updates: int
+    early_stopped: bool = False  # stopped by its own early stopping: the link ends so again
 
 
 class PathPoint(NamedTuple):

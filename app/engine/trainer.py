@@ -81,6 +81,7 @@ class Trainer:
         self.noise_every = self.cadence.noise_every
         self._last_path = self._last_boundary = -1
         self.chunk = chunk  # at most this many updates per ``Updates`` step
+        self.early_stopped = False
         self.stop = np.zeros(1, np.uint8)  # set stop[0] (any thread): the run ends within one update
 
     def _targets(self, y: np.ndarray) -> np.ndarray:
@@ -121,7 +122,7 @@ class Trainer:
             yield self.boundary(self.updates)
         if self.cadence.path_every and self._last_path != self.updates:
             yield self.path_point(self.updates)
-        yield Done(status, self.updates)
+        yield Done(status, self.updates, self.early_stopped)
 
     def _train(self) -> Generator[Step, None, RunStatus]:
         """A checkpoint before training, then epoch after epoch: its updates, its end's checkpoint."""
@@ -141,6 +142,7 @@ class Trainer:
             if ev is None:
                 return RunStatus.DIVERGED
             if stopping.should_stop(ev.val_loss):
+                self.early_stopped = True
                 return RunStatus.STOPPED
         return RunStatus.COMPLETED
 

@@ -81,7 +81,7 @@ def extract(src: RunRecord, at: Counts) -> Chunk:
                        "measures_noise": src.measures_noise}
     if status.ended:
         chunk.final = {"status": str(status), "error": src.error, "seconds": src.seconds,
-                       "final_params": src.final_params}
+                       "final_params": src.final_params, "early_stopped": src.early_stopped}
     return chunk
 
 
@@ -110,6 +110,7 @@ def apply(rec: RunRecord, chunk: Chunk) -> None:
     if chunk.final is not None and not rec.finished:
         final = chunk.final
         rec.final_params, rec.error, rec.seconds = final["final_params"], final["error"], final["seconds"]
+        rec.early_stopped = final.get("early_stopped", False)  # absent from an older replica's chunk
         rec.status = RunStatus(final["status"])
 
 

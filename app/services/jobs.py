@@ -144,7 +144,7 @@ class Job:
             elif kind is Boundary:
                 rec.boundaries.append(step)
             elif kind is Done:
-                rec.final_params = run.trainer.final_params
+                rec.final_params, rec.early_stopped = run.trainer.final_params, step.early_stopped
                 status = step.status
                 break
         else:

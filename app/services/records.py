@@ -26,6 +26,7 @@ class RunRecord:
     initial_params: dict | None = None
     final_params: dict | None = None
     seconds: float = 0.0  # this run's own compute time: training and evaluation, not time queued
+    early_stopped: bool = False  # stopped by its own early stopping, not from outside
 
     @property
     def finished(self) -> bool:
@@ -33,7 +34,8 @@ class RunRecord:
 
     @property
     def cacheable(self) -> bool:
-        return self.status in CACHEABLE
+        # an early stop is the link's own end too; a run stopped from outside is not
+        return self.status in CACHEABLE or (self.status == RunStatus.STOPPED and self.early_stopped)
 
     def add_updates(self, losses, cosines) -> None:
         """Append a block of updates (float64 arrays). Streams send whole blocks, so every stream

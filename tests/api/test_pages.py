@@ -89,6 +89,21 @@ def test_once_cached_the_description_says_how_each_run_ended_and_a_page_never_tr
         assert text in h["description"] and h["og"]["og:description"] == h["description"], lang
 
 
+def test_an_early_stopped_run_is_kept_so_its_link_says_where_it_stopped(client):
+    """The overfitting lesson's early-stopping run ends where it always will: cached like a
+    completed run (a second history trains nothing), and the head says where it stopped."""
+    service = client.app.state.service
+    lesson = next(lesson for lesson in LESSONS if lesson.name == "overfitting")
+    runs = client.get(f"/api/history?{lesson.query}").json()["runs"]
+    assert runs[-1]["status"] == "stopped" and runs[-1]["updates"] < 1500
+    started = service.stats.runs_started
+    assert client.get(f"/api/history?{lesson.query}").json()["runs"] == runs
+    assert service.stats.runs_started == started
+    page = "http://testserver/?lesson=overfitting"
+    epoch = runs[-1]["updates"] // 5  # 50 training examples at batch 10: 5 updates an epoch
+    assert f"stopped at epoch {epoch}" in head(client.get(page).text, page)["description"]
+
+
 @pytest.mark.parametrize("query, locale", [("lang=en", "en_US"), ("lang=ja", "ja_JP"), ("lang=pt", "pt_BR"),
                                            ("lang=zh-CN", "zh_CN"), ("batch_size=0&lang=ja", "ja_JP")])
 def test_og_locale_is_language_territory_with_the_other_languages_as_alternates(client, query, locale):

@@ -86,6 +86,7 @@ def test_early_stopping_ends_with_status_stopped():
     _, steps = steps_of(config)
     done = steps[-1]
     assert done.status == "stopped" and done.updates < 300 * 3
+    assert done.early_stopped  # its own end: the same link stops there again
     epoch_evals = [s for s in steps if isinstance(s, Eval) and s.epoch == int(s.epoch) and s.update > 0]
     vals = [e.val_loss for e in epoch_evals]
     best = int(np.argmin(vals))

@@ -32,7 +32,8 @@ def linear():
 
 
 def same(a: RunRecord, b: RunRecord) -> None:
-    assert (a.status, a.error, a.seconds, a.measures_noise) == (b.status, b.error, b.seconds, b.measures_noise)
+    assert (a.status, a.error, a.seconds, a.measures_noise, a.early_stopped) == \
+        (b.status, b.error, b.seconds, b.measures_noise, b.early_stopped)
     assert a.loss.tobytes() == b.loss.tobytes() and a.cosine.tobytes() == b.cosine.tobytes()
     assert list(a.ends) == list(b.ends)
     assert (a.evals, a.path, a.boundaries) == (b.evals, b.path, b.boundaries)
@@ -94,6 +95,14 @@ def test_non_finite_numbers_and_failures_survive():
     assert back.evals[0].train_loss == math.inf and back.evals[0].val_loss is None
     assert math.isnan(back.path[0].params[0]) and back.path[0].params[1] == -math.inf
     assert back.boundaries == rec.boundaries
+
+
+def test_an_early_stop_survives_so_other_replicas_cache_it():
+    rec = RunRecord(train_config())
+    rec.status, rec.early_stopped = RunStatus.RUNNING, True
+    rec.status = RunStatus.STOPPED
+    back = codec.record(rec.config, codec.encode(codec.extract(rec, Counts())))
+    assert back.status == RunStatus.STOPPED and back.early_stopped and back.cacheable
 
 
 def test_other_bytes_are_refused():

@@ -27,3 +27,12 @@ def test_updates_arrive_in_blocks_whose_ends_go_in_before_the_losses():
     rec.add_updates(np.array([1.0]), np.array([np.nan]))
     assert list(rec.ends) == [2, 3] and list(rec.loss) == [3.0, 2.0, 1.0]
     assert rec.cosine[1] == 0.5
+
+
+def test_an_early_stop_is_cacheable_and_a_stop_from_outside_is_not():
+    """Early stopping ends a link's run where it always will; a run nobody waited for could go on."""
+    rec = RunRecord(train_config())
+    rec.status = RunStatus.STOPPED
+    assert not rec.cacheable
+    rec.early_stopped = True
+    assert rec.cacheable
