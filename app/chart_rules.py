@@ -27,13 +27,37 @@ def bucket_size(n: int) -> int:
     return size
 
 
-def smooth(values, weight: float) -> np.ndarray:
+def smooth(values, weight: float, log: bool = False) -> np.ndarray:
     """TensorBoard's debiased moving average of finite ``values``, as smoothing.js: the first
-    value is the first loss itself. Vectorized by blocks: within one, each value is the carried
-    average decayed plus a lower-triangular matrix of weight powers times the block."""
+    value is the first loss itself. With ``log`` (a log loss axis) the average of log(loss), drawn
+    as exp of it: a linear average lags by decades while the loss falls by decades per epoch."""
     v = np.asarray(values, dtype=float)
     if weight == 0 or not len(v):
         return v.copy()
+    if log:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = np.log(v)
+        if np.isfinite(logs).all():
+            return np.exp(ema(logs, weight))
+        return skipping(logs, weight, np.exp)
+    return ema(v, weight)
+
+
+def skipping(v: np.ndarray, weight: float, back) -> np.ndarray:
+    """smoothing.js' loop as it is, for the rare series with values it skips (a loss of 0 on a log
+    axis): NaN until the first finite value, then the average of the finite ones."""
+    out, mean, count = np.full(len(v), np.nan), 0.0, 0
+    for i, x in enumerate(v):
+        if np.isfinite(x):
+            mean, count = weight * mean + (1 - weight) * x, count + 1
+        if count:
+            out[i] = back(mean / (1 - weight ** count))
+    return out
+
+
+def ema(v: np.ndarray, weight: float) -> np.ndarray:
+    """The debiased average of finite values, vectorized by blocks: within one, each value is the
+    carried average decayed plus a lower-triangular matrix of weight powers times the block."""
     n = min(BLOCK, len(v))
     lags = np.arange(n)[:, None] - np.arange(n)[None, :]
     kernel = np.where(lags >= 0, (1 - weight) * weight ** np.maximum(lags, 0), 0.0)

@@ -37,7 +37,7 @@ BAND_POINTS = 120  # the noise band is coarser: its jagged edge is most of a PNG
 MAX_BANDS = 3  # more noise bands than this blur into one another: then only the lines
 MAX_MARKS = 24  # validation diamonds per run at most: 300 epochs' would merge into one thick line
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-VERSION = "4"  # bump when the drawing changes: it is part of the ETag
+VERSION = "5"  # bump when the drawing changes: it is part of the ETag
 # Debian's fonts-noto-cjk (make test installs it): Japanese and Chinese labels; DejaVu (shipped
 # with matplotlib) draws the rest and is the graceful fallback where Noto is missing
 CJK_FONTS = "/usr/share/fonts/opentype/noto/NotoSansCJK-*.ttc"
@@ -78,15 +78,16 @@ def buckets(loss: np.ndarray, per_epoch: int, count: int, size: int = 0) -> tupl
 
 
 def curve(name: str, status: str, losses, per_epoch: int, full_batch: bool, evals, planned: int = 0,
-          label: str = "") -> Curve:
+          label: str = "", logy: bool = False) -> Curve:
     """One run's curve as the live chart draws it: its losses smoothed per update with the page's
-    default weight (chart_rules.smooth), taken at each bucket's end; its noise as bucket extremes."""
+    default weight (chart_rules.smooth; on a log axis, in log space), taken at each bucket's end;
+    its noise as bucket extremes."""
     loss = np.asarray(losses, dtype=float)
     finite = np.isfinite(loss)
     loss = loss[:len(loss) if finite.all() else int(np.argmin(finite))]  # up to the last finite loss
     x, _, low, high, size = buckets(loss, per_epoch, LINE_POINTS, rules.bucket_size(len(loss)))
     ends = np.minimum(np.arange(len(x)) * size + size, len(loss)) - 1
-    smooth = rules.smooth(loss, rules.smoothing_weight(per_epoch, full_batch))[ends] if len(loss) else np.empty(0)
+    smooth = rules.smooth(loss, rules.smoothing_weight(per_epoch, full_batch), logy)[ends] if len(loss) else np.empty(0)
     band = None if full_batch else tuple(buckets(loss, per_epoch, BAND_POINTS)[i] for i in (0, 2, 3))
     evals = [e for e in evals if e.update % per_epoch == 0]  # the epoch ends, as the page draws them
     vals = [(e.epoch, e.val_loss) for e in evals if e.val_loss is not None and math.isfinite(e.val_loss)]
@@ -100,9 +101,10 @@ def curve(name: str, status: str, losses, per_epoch: int, full_batch: bool, eval
                  (x[:len(low)], low, high), pairs(trains), label or name, full_batch)
 
 
-def curves(comparison: Comparison, records: list[RunRecord], lang: str) -> list[Curve]:
+def curves(comparison: Comparison, records: list[RunRecord], lang: str, logy: bool = False) -> list[Curve]:
     return [curve(name, rec.status, rec.loss, plan["iterations_per_epoch"], plan["variant"] == "full-batch", rec.evals,
-                  plan["total_updates"], plan["label"]) for name, rec, plan in zip(run_names(comparison, lang), records, comparison.plan["runs"])]
+                  plan["total_updates"], plan["label"], logy)
+            for name, rec, plan in zip(run_names(comparison, lang), records, comparison.plan["runs"])]
 
 
 def status_text(c: Curve, t: dict[str, str]) -> str:

@@ -14,7 +14,7 @@ def test_the_pages_constants():
 
 @pytest.mark.parametrize("case", cases.load("chart_rules", "smoothing"), ids=cases.about)
 def test_smoothing_is_the_pages_debiased_moving_average_from_the_first_loss(case):
-    got = chart_rules.smooth(case["values"], case["weight"])
+    got = chart_rules.smooth(case["values"], case["weight"], case.get("log", False))
     assert list(got) == pytest.approx(case["smoothed"], rel=1e-12)
 
 

@@ -29,6 +29,17 @@ def noisy(n: int, seed: int = 0) -> np.ndarray:
     return np.exp(-np.linspace(0, 3, n)) + 0.3 * rng.random(n)
 
 
+def test_on_a_log_axis_a_curve_is_smoothed_in_log_space_as_the_page_smooths_it():
+    """A loss falling a decade an epoch: the linear average sits decades above every late loss
+    (the preview showed momentum ending level with plain SGD); the log-space one within one."""
+    losses = 10.0 ** -np.linspace(0, 6, 192)  # 6 epochs of 32 updates
+    linear = picture.curve("SGD", "completed", losses, 32, False, [])
+    logged = picture.curve("SGD", "completed", losses, 32, False, [], logy=True)
+    assert linear.smooth[-1] > 1e3 * losses[-1]
+    assert losses[-1] < logged.smooth[-1] < 10 * losses[-1]
+    assert logged.smooth[-1] == pytest.approx(chart_rules.smooth(losses, 1 - 1 / 32, log=True)[-1], rel=1e-12)
+
+
 def test_a_curve_stands_where_the_page_draws_it_and_keeps_to_the_finite_losses():
     full = picture.curve("full batch", "completed", [4.0, 3.0, 2.0, 1.0], 1, True, [])
     assert list(full.x) == [0, 1, 2, 3] and list(full.smooth) == [4, 3, 2, 1] and full.band is None  # (u - 1) epochs

@@ -109,12 +109,13 @@ async def get_picture(request: Request, comparison: ComparisonDep, service: Serv
         records = await finished_records(request, service, comparison, admit)
         if records is None:
             return Response(status_code=499)  # nobody reads it
-        curves = picture.curves(comparison, records, lang)
+        logy = not chart and lesson_logy(lesson)  # the page's stand-in picture is for its linear default
+        curves = picture.curves(comparison, records, lang, logy)
         if chart:
             png = await run_in_threadpool(picture_chart.render_chart, curves, lang, chart)
         else:
             name = title(comparison, BY_NAME.get(lesson), lang)  # as og:title: the lesson's, else the runs'
-            png = await run_in_threadpool(picture.render, name, curves, lang, lesson_logy(lesson), width)
+            png = await run_in_threadpool(picture.render, name, curves, lang, logy, width)
         if any(rec.status == "failed" for rec in records):  # not the link's lasting picture
             return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
         PICTURES.keep(tag, png)

@@ -17,7 +17,7 @@ test("the constants the picture copies", () => {
 
 test("smoothing: TensorBoard's debiased moving average", () => {
   for (const c of RULES.smoothing) {
-    const got = smooth(c.values, c.weight);
+    const got = smooth(c.values, c.weight, c.log ?? false);
     assert.ok(got.every((v, i) => close(v, c.smoothed[i])), c.about);
   }
 });
