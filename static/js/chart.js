@@ -116,8 +116,12 @@ export class LossCharts {
     const { data, layout, label } = this.figure(this.tracks, this.overlayEl, t("all_runs"));
     Plotly.react(this.overlayEl, data, layout, PLOTLY_CONFIG);
     if (this.picture && this.tracks.length && this.tracks.every((s) => s.run.n > 0)) this.unveil();
-    // named as an image once it is one (while the picture's button is in it, the button speaks)
-    if (!this.picture) this.overlayEl.setAttribute("aria-label", `${t("loss_chart_name")}: ${label}`);
+    // named as an image once it is one (while the picture's button is in it, the button speaks),
+    // and a Tab stop as the button was: its name gives each run's count and final loss
+    if (!this.picture) {
+      this.overlayEl.setAttribute("aria-label", `${t("loss_chart_name")}: ${label}`);
+      this.overlayEl.tabIndex = 0;
+    }
     return true;
   }
 
@@ -129,10 +133,8 @@ export class LossCharts {
     this.picture = null;
     this.waiting = false;
     this.overlayEl.setAttribute("role", "img");
-    if (focused) {
-      this.overlayEl.tabIndex = -1;
-      this.overlayEl.focus({ preventScroll: true });
-    }
+    this.overlayEl.tabIndex = 0;
+    if (focused) this.overlayEl.focus({ preventScroll: true });
   }
 
   drawSmall(track, el) {

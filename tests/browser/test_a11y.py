@@ -78,3 +78,19 @@ def test_every_view_names_its_numbers(page, server):
         page.wait_for_function("""v => /\\d/.test(document.querySelector(`[data-view=${v}] .chart`)
             .getAttribute('aria-label') || '')""", arg=view)
         assert "batch_size=10" in page.get_attribute(f"[data-view={view}] .chart", "aria-label")
+
+
+def test_the_live_chart_is_a_tab_stop_that_names_each_runs_count(page, server):
+    """The picture's 'Explore the chart' button was a Tab stop; the live chart that replaces it is
+    one too, and its name gives each run's update count (keyboard users lost it once drawn live)."""
+    page.goto(server.url + "/?batch_size=full,1&n_samples=120&epochs=2&seed=41")
+    wait_done(page, 2)
+    page.focus("#start")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "chart-overlay":
+            break
+    else:
+        pytest.fail("the live chart is not reached with Tab")
+    label = page.get_attribute("#chart-overlay", "aria-label")
+    assert "2 updates" in label and "240 updates" in label
