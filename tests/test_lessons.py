@@ -108,3 +108,10 @@ def test_overfitting_card(client):
     val = [e["val_loss"] for e in long_run["evals"]]
     assert val[-1] >= 1.25 * min(val)
     assert early["status"] == "stopped" and early["updates"] < long_run["updates"]
+    # "within a few epochs ... the validation loss rises"; stopped 50 epochs after its lowest,
+    # keeping the last weights (its final validation loss is above its lowest), as Keras by default
+    per_epoch = 5  # 50 training examples at batch 10
+    epoch_val = [e["val_loss"] for e in early["evals"] if e["update"] % per_epoch == 0]
+    best = min(range(len(epoch_val)), key=epoch_val.__getitem__)
+    assert best <= 5 and early["updates"] == (best + 50) * per_epoch
+    assert early["final_val_loss"] == epoch_val[-1] > epoch_val[best]
