@@ -18,7 +18,8 @@ export class Session {
 
   // The plan of the form's runs; on a refusal the errors show and the link keeps the user's input.
   // current(): the plan is still wanted when it comes (no newer start, no Stop)
-  async plan(current = () => true) {
+  // retry: a busy server's refusal starts the runs again later (not after Stop)
+  async plan(current = () => true, retry = true) {
     // a link's runs go to the server as the link wrote them (lists of different lengths are
     // named as such), edited runs as the form holds them
     const { link, runs } = this.store.state;
@@ -27,7 +28,7 @@ export class Session {
     if (!current()) return null; // an older comparison's plan: neither its numbers nor its errors
     if (!checked.errors) return checked.plan;
     this.store.refused(checked.errors, transport);
-    if (checked.busy) {
+    if (checked.busy && retry) {
       this.store.say(t("busy"));
       this.restart(BUSY_RETRY_MS);
     }
@@ -35,8 +36,8 @@ export class Session {
   }
 
   // before a run starts, the table shows the plan: update counts and predicted compute time
-  async preview() {
-    const plan = await this.plan();
+  async preview(retry = true) {
+    const plan = await this.plan(() => true, retry);
     if (plan) this.store.planned(plan, false);
     return plan;
   }
@@ -75,14 +76,18 @@ export class Session {
   }
 
   // The user's Stop: the stream ends, no start on its way (an edit's restart, a plan, a retry
-  // after busy) follows, and the status line says stopped (if anything was running or starting)
+  // after busy) follows, and the status line says stopped (if anything was running or starting).
+  // An edit whose restart is cancelled still gets its plan: the link and the table are the form's.
   stop() {
-    const busy = this.stream !== null || this.starting !== null || this.restartTimer !== null;
+    const pending = this.restartTimer !== null || this.starting !== null;
+    const busy = pending || this.stream !== null;
     this.starts += 1;
     clearTimeout(this.restartTimer);
     this.restartTimer = null;
     this.halt();
-    if (busy) this.store.say(statusText({ status: "stopped" }));
+    if (!busy) return;
+    this.store.say(statusText({ status: "stopped" }));
+    if (pending) this.preview(false);
   }
 
   // the stream ends, unfinished runs stopped; a restart says "running" next, never "stopped"
