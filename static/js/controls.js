@@ -3,7 +3,7 @@
 // [name=key][data-run=i]. Any shared key can be made per run ("per run" toggle); an edit changes
 // that key (in that run) only. Focus stays on the edited control across the re-render.
 import { FIELDS, MAX_RUNS, valueOf } from "./state.js";
-import { fixedSize, invalidMarks, settingsGrid, sizeKey } from "./schema.js";
+import { duplicateRun, fixedSize, invalidMarks, removeRun, setValue, settingsGrid, sizeKey } from "./schema.js";
 import { t } from "./i18n.js";
 import { runColor } from "./theme.js";
 
@@ -18,6 +18,7 @@ const ORDER = ["runs", "data", "model", "optimizer"]; // the runs first: what th
 const SIZE_KEY = sizeKey(FIELDS);
 
 let uid = 0;
+const SHOWN = new WeakMap(); // each text or number control's value as drawn, then as committed
 
 function numberAttributes(el, spec) {
   if (spec.min !== undefined) el.min = String(spec.min);
@@ -52,7 +53,10 @@ function element(spec, value) {
     el.type = value === "" || Number.isFinite(Number(value)) ? "number" : "text";
     numberAttributes(el, spec);
   }
-  if (spec.type !== "bool") el.value = value;
+  if (spec.type !== "bool") {
+    el.value = value;
+    SHOWN.set(el, el.value);
+  }
   if (spec.optional && spec.type === "float") el.placeholder = t("auto"); // the data set's own noise
   return el;
 }
@@ -64,7 +68,10 @@ function control(spec, value, i, onChange) {
   el.dataset.default = spec.default;
   el.dataset.focus = `${spec.key}:${i ?? ""}`;
   if (i !== null) el.dataset.run = i;
-  el.addEventListener("change", () => onChange(spec.type === "bool" ? String(el.checked) : el.value.trim()));
+  el.addEventListener("change", () => {
+    if (SHOWN.has(el)) SHOWN.set(el, el.value); // committed: no longer being typed
+    onChange(spec.type === "bool" ? String(el.checked) : el.value.trim());
+  });
   return el;
 }
 
@@ -197,36 +204,37 @@ function sizesOf(state) {
   return runs.map((_, i) => (current ? fixedSize(plan.runs[i], SIZE_KEY) : null));
 }
 
-// state: the store's state (runs, varied, errors, plan); actions: edit(runs, vary), vary(key, on)
+// state: the store's state (runs, varied, errors, plan); actions: runs() (the store's runs now),
+// edit(runs, vary), vary(key, on)
 export function renderControls(root, state, actions) {
   const { runs } = state;
   const sizes = sizesOf(state);
   const marks = invalidMarks(state.errors.filter((e) => typeof e === "object"), runs, FIELDS, valueOf);
   const shown = signature(state, sizes, marks);
-  if (root.dataset.shown === shown) return;
+  if (root.dataset.shown === shown) return true;
+  const active = root.contains(document.activeElement) ? document.activeElement : null;
+  // a value being typed (not committed yet by Enter or by leaving the control) is not drawn away
+  // by the plan of an earlier edit: removing its control would commit it half typed (Chromium
+  // fires its change). The grid is drawn once it is committed (false: the frames try again).
+  if (active && SHOWN.has(active) && active.value !== SHOWN.get(active)) return false;
   root.dataset.shown = shown;
-  const focused = root.contains(document.activeElement) ? document.activeElement.dataset.focus : null;
+  const focused = active ? active.dataset.focus : null;
   const grid = settingsGrid(FIELDS, runs, state.varied, valueOf, ORDER);
   const perRunKeys = grid.flatMap((g) => g.rows.filter((r) => r.perRun).map((r) => r.spec.key));
-  const copy = () => runs.map((r) => ({ ...r }));
+  // every edit acts on the store's runs at the time of the edit (actions.runs()), not on `runs`,
+  // which this grid was drawn from: a grid drawn late must not undo the edits made since
+  const now = () => actions.runs();
   const ctx = { marks, sizes,
-    set: (key, i, text) => {
-      const rs = copy();
-      rs.forEach((r, j) => { if (i === null || i === j) r[key] = text; });
-      actions.edit(rs, i === null ? [] : [key]);
-    },
+    set: (key, i, text) => actions.edit(setValue(now(), key, i, text), i === null ? [] : [key]),
     vary: (key, on) => {
       if (on) return actions.vary(key, true);
       actions.vary(key, false);
-      return actions.edit(copy().map((r) => ({ ...r, [key]: valueOf(runs[0], key) })));
+      return actions.edit(setValue(now(), key, null, valueOf(now()[0], key)));
     },
     // a new run starts as a copy; the run keys (and the keys shown per run) get a control per run
-    add: (i) => {
-      const rs = copy();
-      rs.splice(i + 1, 0, { ...rs[i], label: "" });
-      actions.edit(rs, [...perRunKeys, ...FIELDS.filter((f) => f.group === "runs").map((f) => f.key)]);
-    },
-    remove: (i) => actions.edit(copy().filter((_, j) => j !== i)),
+    add: (i) => actions.edit(duplicateRun(now(), i, MAX_RUNS),
+      [...perRunKeys, ...FIELDS.filter((f) => f.group === "runs").map((f) => f.key)]),
+    remove: (i) => actions.edit(removeRun(now(), i)),
   };
   const labels = state.plan && state.plan.runs.length === runs.length ? state.plan.runs.map((r) => r.label) : [];
   root.replaceChildren(...grid.map(({ group, rows }) => {
@@ -237,11 +245,12 @@ export function renderControls(root, state, actions) {
     fieldset.append(legend);
     if (group === "runs") fieldset.append(batchChoices(), runList(runs, labels, ctx));
     fieldset.append(...rows.map((r) => row(r, ctx)));
-    if (group === "runs") fieldset.append(button(t("add_run"), () => ctx.add(runs.length - 1),
+    if (group === "runs") fieldset.append(button(t("add_run"), () => ctx.add(now().length - 1),
       { disabled: runs.length >= MAX_RUNS, id: "add-run" }, "add"));
     return fieldset;
   }));
   restoreFocus(root, focused);
+  return true;
 }
 
 function restoreFocus(root, focused) {

@@ -131,7 +131,7 @@ export function bindChartOptions(store) {
 // The workspace (not the embed): the form, the lesson menu, links and downloads, language.
 export function bindWorkspace(store, session, charts, frames) {
   const render = () => renderControls($("settings"), store.state,
-    { edit: (runs, vary) => session.edit(runs, false, vary), vary: (key, on) => store.vary(key, on) });
+    { runs: () => store.state.runs, edit: (runs, vary) => session.edit(runs, false, vary), vary: (key, on) => store.vary(key, on) });
   // drawn at the next frame, after the event that caused it: a Tab that committed an edit has
   // moved focus by then, so the re-render puts focus back where the user is (the edited control,
   // or the next one); the first one too, after the page's wiring (not one long task on a phone)

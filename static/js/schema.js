@@ -93,6 +93,27 @@ export function settingsGrid(specs, runs, varied, valueOf, order) {
   }));
 }
 
+// The grid's edits, each on the runs as they are when the user makes it (the store's runs), never
+// on the runs a grid was drawn from: while a long run keeps the frames busy the grid is drawn late,
+// and an edit made on its runs would undo the edits made since (a stale index changes nothing).
+// key's value in run i, or in every run when i is null
+export function setValue(runs, key, i, text) {
+  return runs.map((r, j) => (i === null || i === j ? { ...r, [key]: text } : { ...r }));
+}
+
+// a new run after run i starts as its copy (without its label), up to max runs
+export function duplicateRun(runs, i, max) {
+  if (runs.length >= max || !runs[i]) return runs.map((r) => ({ ...r }));
+  const copies = runs.map((r) => ({ ...r }));
+  copies.splice(i + 1, 0, { ...runs[i], label: "" });
+  return copies;
+}
+
+// run i removed (never the last run)
+export function removeRun(runs, i) {
+  return runs.length <= 1 ? runs.map((r) => ({ ...r })) : runs.filter((_, j) => j !== i).map((r) => ({ ...r }));
+}
+
 // Which controls are invalid: per key, the runs whose value is bad and the server's messages.
 // A refusal names its key (a length mismatch names several, "a,b"); where the page's own check
 // finds no bad run (a rule across keys), every run's control of that key is marked.

@@ -11,19 +11,24 @@ const BUSY_RETRY_MS = 3000;
 
 export class Session {
   constructor(store) {
-    Object.assign(this, { store, stream: null, restartTimer: null });
+    // starts: how many starts were asked for; a start goes on only while it is the newest
+    // (starting: the one not streaming yet)
+    Object.assign(this, { store, stream: null, restartTimer: null, starts: 0, starting: null });
   }
 
   // The plan of the form's runs; on a refusal the errors show and the link keeps the user's input.
-  async plan() {
+  // current(): the plan is still wanted when it comes (no newer start, no Stop)
+  // retry: a busy server's refusal starts the runs again later (not after Stop)
+  async plan(current = () => true, retry = true) {
     // a link's runs go to the server as the link wrote them (lists of different lengths are
     // named as such), edited runs as the form holds them
     const { link, runs } = this.store.state;
     const transport = link ?? runsQuery(runs);
     const checked = await checkPlan(transport);
+    if (!current()) return null; // an older comparison's plan: neither its numbers nor its errors
     if (!checked.errors) return checked.plan;
     this.store.refused(checked.errors, transport);
-    if (checked.busy) {
+    if (checked.busy && retry) {
       this.store.say(t("busy"));
       this.restart(BUSY_RETRY_MS);
     }
@@ -31,36 +36,62 @@ export class Session {
   }
 
   // before a run starts, the table shows the plan: update counts and predicted compute time
-  async preview() {
-    const plan = await this.plan();
+  async preview(retry = true) {
+    const plan = await this.plan(() => true, retry);
     if (plan) this.store.planned(plan, false);
     return plan;
   }
 
+  // Each start supersedes the ones before it: a plan that comes after a newer start (an edit
+  // made meanwhile) or after Stop is dropped, and no older start opens a stream.
   async start() {
-    this.stop();
+    const id = ++this.starts;
+    const current = () => id === this.starts;
+    this.starting = id;
+    this.halt();
     clearTimeout(this.restartTimer);
-    const plan = await this.plan();
-    if (!plan) return;
-    const store = this.store;
-    store.planned(plan, true);
-    store.say(statusText({ status: "running" }));
-    await pictureSettled(); // the picture of a cached comparison first (its rows show the plan meanwhile)
-    if (this.store.state.query !== plan.query || this.stream) return; // edited or restarted meanwhile
-    this.stream = openStream(plan.query, {
-      plan: () => {}, // the plan fetched above, the same numbers
-      points: (d) => store.points(d, performance.now()),
-      eval: (d) => store.evaluated(d),
-      path: (d) => store.pathed(d),
-      boundary: (d) => store.bounded(d),
-      done: (d) => store.done(d),
-      error: (detail) => store.refused([{ msg: String(detail) }], store.state.query),
-      end: () => this.ended(),
-      lost: () => { this.stream = null; store.say(statusText({ status: "stopped" })); },
-    });
+    this.restartTimer = null;
+    try {
+      const plan = await this.plan(current);
+      if (!plan) return;
+      const store = this.store;
+      store.planned(plan, true);
+      store.say(statusText({ status: "running" }));
+      await pictureSettled(); // the picture of a cached comparison first (its rows show the plan meanwhile)
+      if (!current()) return; // edited, restarted or stopped meanwhile
+      this.stream = openStream(plan.query, {
+        plan: () => {}, // the plan fetched above, the same numbers
+        points: (d) => store.points(d, performance.now()),
+        eval: (d) => store.evaluated(d),
+        path: (d) => store.pathed(d),
+        boundary: (d) => store.bounded(d),
+        done: (d) => store.done(d),
+        error: (detail) => store.refused([{ msg: String(detail) }], store.state.query),
+        end: () => this.ended(),
+        lost: () => { this.stream = null; store.say(statusText({ status: "stopped" })); },
+      });
+    } finally {
+      if (this.starting === id) this.starting = null;
+    }
   }
 
+  // The user's Stop: the stream ends, no start on its way (an edit's restart, a plan, a retry
+  // after busy) follows, and the status line says stopped (if anything was running or starting).
+  // An edit whose restart is cancelled still gets its plan: the link and the table are the form's.
   stop() {
+    const pending = this.restartTimer !== null || this.starting !== null;
+    const busy = pending || this.stream !== null;
+    this.starts += 1;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    this.halt();
+    if (!busy) return;
+    this.store.say(statusText({ status: "stopped" }));
+    if (pending) this.preview(false);
+  }
+
+  // the stream ends, unfinished runs stopped; a restart says "running" next, never "stopped"
+  halt() {
     if (!this.stream) return;
     this.stream.close();
     this.stream = null;
@@ -85,7 +116,10 @@ export class Session {
 
   restart(delay = EDIT_DELAY_MS) {
     clearTimeout(this.restartTimer);
-    this.restartTimer = setTimeout(() => this.start(), delay);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.start();
+    }, delay);
   }
 
   edit(runs, fromLink = false, vary = []) {

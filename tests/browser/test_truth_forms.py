@@ -256,3 +256,4 @@ def test_no_lesson_overflows_a_phone_in_any_language(sized, server, shot):
             if lesson.name == "keras_sgd":
                 shot(page, f"forms-phone-{lesson.name}-{lang}")
     assert wide == []
+

@@ -280,6 +280,7 @@ def test_stop_marks_unfinished_runs_stopped(page, server):
     page.get_by_role("button", name="Stop").click()
     page.wait_for_function("() => document.querySelector('#run-table tr[data-run]').dataset.status === 'stopped'")
     assert re.fullmatch(r"stopped at update \d+", column(page, "status")[0])  # where the user stopped it
+    expect(page.locator("#status-message")).to_have_text("stopped")  # the status line too, not "running"
 
 
 def test_every_run_trace_carries_meta_run_and_helpers_do_not(page, server):

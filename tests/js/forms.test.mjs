@@ -6,7 +6,7 @@ import { plan } from "./helpers.mjs";
 import { distinctNumbers, updatesCount } from "../../static/js/format.js";
 import { answerText, tiedRuns, verdictText } from "../../static/js/lesson.js";
 import { embedSnippet, linkNotices, parseQuery, spokenAs } from "../../static/js/query.js";
-import { fields, fixedSize, invalidMarks, settingsGrid, sizeKey } from "../../static/js/schema.js";
+import { duplicateRun, fields, fixedSize, invalidMarks, removeRun, setValue, settingsGrid, sizeKey } from "../../static/js/schema.js";
 import { finalLosses } from "../../static/js/run.js";
 
 const PAGE = ["lang", "autoplay", "x", "logx", "logy", "smooth", "view", "lesson", "predict", "v"];
@@ -131,4 +131,28 @@ test("a link's language alias is written back as the language the page is in", (
   assert.equal(spokenAs("ja", "ja"), "ja");
   assert.equal(spokenAs("xx", "en"), "xx"); // not this page's language: noticed, then left out
   assert.equal(spokenAs(undefined, "en"), undefined);
+});
+
+test("edits made one after another all stay: each acts on the runs as they are when it is made", () => {
+  // a grid drawn late (a long run keeps the frames busy) still holds the link's runs; each edit
+  // starts from the store's runs, so the batch size edited first survives the later edits
+  const link = [{ batch_size: "full" }, { batch_size: "1" }, { batch_size: "100" }];
+  let runs = setValue(link, "batch_size", 1, "2");
+  runs = setValue(runs, "learning_rate", null, "0.005");
+  runs = setValue(runs, "epochs", null, "30");
+  assert.deepEqual(runs.map((r) => [r.batch_size, r.learning_rate, r.epochs]),
+    [["full", "0.005", "30"], ["2", "0.005", "30"], ["100", "0.005", "30"]]);
+  assert.deepEqual(link[1], { batch_size: "1" }); // never changed in place
+  assert.deepEqual(setValue(link, "batch_size", 5, "2"), link); // a run no longer there: no change
+});
+
+test("a duplicated run comes after its original without its label; removing keeps one run", () => {
+  const runs = [{ batch_size: "1", label: "a" }, { batch_size: "2", label: "b" }];
+  assert.deepEqual(duplicateRun(runs, 0, 8), [{ batch_size: "1", label: "a" }, { batch_size: "1", label: "" },
+    { batch_size: "2", label: "b" }]);
+  assert.deepEqual(duplicateRun(runs, 1, 2), runs); // at the run limit
+  assert.deepEqual(duplicateRun(runs, 4, 8), runs); // a run no longer there
+  assert.deepEqual(removeRun(runs, 0), [{ batch_size: "2", label: "b" }]);
+  assert.deepEqual(removeRun([runs[0]], 0), [runs[0]]);
+  assert.deepEqual(removeRun(runs, 4), runs);
 });
