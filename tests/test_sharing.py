@@ -96,16 +96,16 @@ def test_links_keep_page_keys_in_the_pages_order_with_literal_commas():
 
 @pytest.mark.parametrize("maxwidth, maxheight, runs, size", [
     (None, None, 3, (900, 520)), (2000, 2000, 3, (900, 520)), (600, None, 3, (600, 530)),
-    (366, 650, 3, (366, 650)), (366, None, 2, (366, 660)), (380, None, 4, (380, 660)),
-    (390, None, 4, (390, 610)), (366, None, 8, (366, 820)), (900, None, 5, (900, 600)), (900, None, 10, (900, 648)),
-    (200, None, 1, (200, 680)), (600, 100, 3, (600, 100)), (1, 1, 1, (1, 1)),
+    (366, 650, 3, (366, 650)), (366, None, 2, (366, 680)), (380, None, 4, (380, 680)),
+    (390, None, 4, (390, 620)), (366, None, 8, (366, 820)), (900, None, 5, (900, 600)), (900, None, 10, (900, 648)),
+    (200, None, 1, (200, 770)), (600, 100, 3, (600, 100)), (1, 1, 1, (1, 1)),
 ])
 def test_the_iframe_is_as_tall_as_the_embed_at_its_width_within_maxheight(maxwidth, maxheight, runs, size):
     assert sharing.iframe_size(maxwidth, maxheight, runs) == size
 
 
 @pytest.mark.parametrize("maxwidth, runs, size", [
-    (None, 4, (900, 630)), (600, 3, (600, 750)), (366, 4, (366, 890)), (366, 6, (366, 938)),
+    (None, 4, (900, 630)), (600, 3, (600, 750)), (366, 4, (366, 940)), (366, 6, (366, 988)),
 ])
 def test_a_question_asked_first_is_taller_its_card_holds_the_choices(maxwidth, runs, size):
     assert sharing.iframe_size(maxwidth, None, runs, asked=True) == size

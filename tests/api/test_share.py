@@ -176,7 +176,7 @@ def test_a_real_oembed_consumer_embeds_a_shared_link(live_server):
     registry.register(rf"{server.url}/(embed)?\?.*", micawber.Provider(f"{server.url}/oembed", timeout=30))
     data = registry.request(page, maxwidth=600)  # WordPress' content width; micawber asks maxheight 1066
     assert data["type"] == "rich" and (data["width"], data["height"]) == (600, 530)
-    phone = registry.request(page, maxwidth=366)  # micawber asks maxheight 650: the embed is 660 tall
+    phone = registry.request(page, maxwidth=366)  # micawber asks maxheight 650: the embed is 680 tall
     assert (phone["width"], phone["height"]) == (366, 650)
     asked = registry.request(f"{page}&predict=true", maxwidth=600)  # the card's question and its choices
     assert (asked["width"], asked["height"]) == (600, 750)

@@ -193,3 +193,39 @@ def test_without_a_prediction_the_card_still_gives_its_question_and_the_measured
     lessons = page.request.get(server.url + "/api/lessons").json()["lessons"]
     question = next(lesson["question"] for lesson in lessons if lesson["name"] == "batch_size")
     assert said.startswith(question + " Answer: batch_size=1.") and "20000 updates" in said
+
+
+# the run table's box (the region around #run-table), every status cell within it and whole
+NARROW_TABLE = """() => { const box = document.getElementById('run-table').parentElement, b = box.getBoundingClientRect();
+    const cells = [...document.querySelectorAll('#run-table tr[data-run] [data-col=status]')].map(cell => {
+      const text = document.createRange(); text.selectNodeContents(cell);
+      const t = text.getBoundingClientRect(), c = cell.getBoundingClientRect();
+      return { text: cell.textContent, shown: cell.checkVisibility(), clipped: cell.scrollWidth > cell.clientWidth + 1,
+               inside: t.left >= b.left - 1 && t.right <= b.right + 1 && c.left >= b.left - 1 && c.right <= b.right + 1 }; });
+    return { scroll: box.scrollWidth, client: box.clientWidth, cells }; }"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("lesson", ["learning_rate", "keras_sgd"])
+def test_a_narrow_embed_shows_its_whole_run_table_without_sideways_scrolling(sized, server, lesson, lang):
+    """An oEmbed iframe 320-480 px wide (366 at maxwidth=366): the table fits, labels and the status
+    wrap, so "diverged at update 12" is read whole, not cut at the box's edge (review: 460 px of
+    table scrolled in 353)."""
+    page = sized(366, 660, locale="ja-JP" if lang == "ja" else "en-US")
+    page.goto(server.url + f"/embed?lesson={lesson}&autoplay=true&lang={lang}")
+    wait_done(page, 4, timeout=120_000)
+    for width in (320, 366, 480):
+        page.set_viewport_size({"width": width, "height": 660})
+        # nor the page, once the chart has followed the width (its resize waits a moment)
+        page.wait_for_function("() => document.documentElement.scrollWidth <= innerWidth + 1")
+        table = page.evaluate(NARROW_TABLE)
+        assert table["scroll"] <= table["client"] + 1, (width, table)
+        assert len(table["cells"]) == 4
+        for cell in table["cells"]:
+            assert cell["shown"] and not cell["clipped"] and cell["inside"], (width, cell)
+        if width == 366:
+            page.screenshot(path=str(SCREENSHOTS / f"embed-narrow-{lesson}-{lang}-366x660.png"))
+    if lesson == "learning_rate":  # the diverged run's status, whole
+        assert page.get_attribute("#run-table tr[data-run='3']", "data-status") == "diverged"
+        assert table["cells"][3]["text"] == i18n.strings(lang)["status_diverged"].format(k=12)
+    assert not page.errors
