@@ -22,7 +22,7 @@ from app import i18n
 from app.comparison import Comparison
 from app.png import png
 from app.services import RunRecord
-from app.sharing import run_names
+from app.sharing import run_names, stopped_where
 
 # static/js/chart.js: the Okabe-Ito colours and one dash per run; static/css/app.css: text colours
 COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#999933")
@@ -111,9 +111,7 @@ def status_text(c: Curve, t: dict[str, str]) -> str:
     if c.status == "diverged":
         return t["status_diverged"].format(k=c.updates)
     if c.status == "stopped" and c.updates < c.planned:  # the page's words: "255 of 1500 updates · stopped at epoch 51"
-        epoch = c.updates / c.per_epoch
-        where = t["stopped_at_epoch"].format(e=int(epoch)) if epoch.is_integer() else t["stopped_at_update"].format(k=c.updates)
-        return f"{t['updates_of'].format(k=c.updates, n=c.planned)} · {where}"
+        return f"{t['updates_of'].format(k=c.updates, n=c.planned)} · {stopped_where(c.updates, c.per_epoch, t)}"
     if c.status == "failed":
         return t["status_failed"]
     return t["share_updates"].format(n=c.updates)

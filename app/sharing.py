@@ -151,9 +151,15 @@ def outcome(plan: dict, record: RunRecord | None, t: dict[str, str]) -> str:
     if record.status in ("diverged", "failed"):
         return t[f"status_{record.status}"].format(k=k)
     if record.status == "stopped" and k < plan["total_updates"]:
-        epoch = k / plan["iterations_per_epoch"]
-        return t["stopped_at_epoch"].format(e=int(epoch)) if epoch.is_integer() else t["stopped_at_update"].format(k=k)
+        return stopped_where(k, plan["iterations_per_epoch"], t)
     return t["share_updates"].format(n=k)
+
+
+def stopped_where(updates: int, per_epoch: int, t: dict[str, str]) -> str:
+    """Where a run stopped, as format.js words it: "stopped at epoch 51" at an epoch's end, else
+    "stopped at update k"."""
+    epoch = updates / per_epoch
+    return t["stopped_at_epoch"].format(e=int(epoch)) if epoch.is_integer() else t["stopped_at_update"].format(k=updates)
 
 
 def description(comparison: Comparison, lesson: Lesson | None, lang: str, predict: bool,

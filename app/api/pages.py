@@ -53,7 +53,7 @@ def head_of(request: Request, lang: str) -> tuple[dict, Comparison | None, bool]
         return head(link, None), None, False
     # finished runs already in the cache say how they ended; a page's head never trains
     records = [service.cache.get(cfg) for cfg in comparison.configs]
-    return head(link, comparison, records), comparison, service.cached(comparison.configs)
+    return head(link, comparison, records), comparison, all(rec is not None for rec in records)
 
 
 def placeholder(request: Request, meta: dict, cached: bool) -> dict | None:

@@ -28,7 +28,7 @@ class ResultCache:
         return rec
 
     def put(self, rec: RunRecord) -> None:
-        """Keep a run whose numbers the same link would give again (completed or diverged)."""
+        """Keep a run whose numbers the same link would give again (completed, diverged or early-stopped)."""
         if not rec.cacheable:
             return
         old = self._runs.pop(rec.config, None)

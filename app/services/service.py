@@ -74,10 +74,6 @@ class RunService:
     def active_runs(self) -> int:
         return len(self._active)
 
-    def cached(self, configs: list[TrainConfig]) -> bool:
-        """Every run's finished record is in this process's cache (its picture is drawn at once)."""
-        return all(cfg in self.cache for cfg in configs)
-
     def active_records(self) -> list[RunRecord]:
         return [rec for rec, _ in self._active.values()]
 
