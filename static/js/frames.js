@@ -1,7 +1,8 @@
 // The one frame scheduler. Every view registers its element and its draw function; a view marked
 // dirty is drawn at the next animation frame if it is on screen (IntersectionObserver), else as
-// soon as it scrolls into view. A frame draws dirty views until its budget is spent; a frame that
-// took long is followed by a pause, so input stays responsive during long runs.
+// soon as it scrolls into view. A frame draws dirty views, the longest waiting first, until its
+// budget is spent (so a slow chart marked on every event cannot starve the views after it); a
+// frame that took long is followed by a pause, so input stays responsive during long runs.
 import { FRAME_BUDGET_MS, PAUSE_MS, SLOW_FRAME_MS } from "./theme.js";
 
 const browser = () => ({
@@ -19,13 +20,14 @@ export class Frames {
     this.views = [];
     this.queued = false;
     this.pauseUntil = 0;
+    this.marks = 0;
     this.observer = host.observer((entries) => this.seen(entries));
   }
 
   // el: the view's element (null: always drawn, e.g. the table's text); draw() returns false
   // when it cannot draw yet (Plotly still loading): the view stays dirty
   add(el, draw) {
-    const view = { el, draw, dirty: false, visible: el === null };
+    const view = { el, draw, dirty: false, visible: el === null, since: 0 };
     this.views.push(view);
     if (el) this.observer.observe(el);
     return view;
@@ -37,6 +39,7 @@ export class Frames {
   }
 
   mark(view) {
+    if (!view.dirty) view.since = ++this.marks; // its place in the queue: first marked, first drawn
     view.dirty = true;
     if (view.visible) this.request();
   }
@@ -71,8 +74,8 @@ export class Frames {
     this.queued = false;
     const began = this.host.now();
     let blocked = false;
-    for (const view of this.views) {
-      if (!view.dirty || !view.visible) continue;
+    const waiting = this.views.filter((v) => v.dirty && v.visible).sort((a, b) => a.since - b.since);
+    for (const view of waiting) {
       if (this.host.now() - began > FRAME_BUDGET_MS) break;
       view.dirty = false;
       if (view.draw() === false) {

@@ -97,3 +97,22 @@ test("markLater ticks a view once per interval", () => {
   host.runFrames();
   assert.equal(drawn, 1);
 });
+
+test("a slow view marked on every event does not starve the views after it", () => {
+  const host = fakeHost();
+  const frames = new Frames(host);
+  const drawn = [];
+  const chart = frames.add(null, () => { drawn.push("chart"); host.time += 20; });
+  const grid = frames.add(null, () => { drawn.push("grid"); });
+  frames.mark(chart);
+  frames.mark(grid);
+  for (let i = 0; i < 3; i += 1) {
+    frames.mark(chart); // a new point arrives before every frame
+    host.runFrames();
+    host.time += 1;
+    host.runTimers();
+  }
+  // the chart's 20 ms spend each frame's budget; the grid, waiting longer, goes first next frame
+  assert.deepEqual(drawn.slice(0, 3), ["chart", "grid", "chart"]);
+  assert.equal(drawn.filter((d) => d === "grid").length, 1);
+});
