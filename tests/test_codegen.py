@@ -8,13 +8,16 @@ import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from app.api.deps import Links
 from app.codegen import DEFAULT_ORIGIN, FRAMEWORKS, python_literal, script
 from app.errors import QueryError
 from app.lessons import LESSONS
+from app.main import create_app
 from app.settings import Settings
 
 parse = Links(Settings(max_runs=8)).parse  # as the app parses a link
@@ -90,21 +93,48 @@ RESULT = {"keras": "[h.history for h in g['histories']] + [sorted({str(w.dtype) 
 SUMMARY = re.compile(r"final training loss (\S+);|diverged at update (\d+);")  # a script's line per run
 
 
-def run_script(source: str, framework: str, tmp_path) -> tuple[list, list]:
-    """Run a script unmodified in a fresh interpreter (Keras on the torch backend); its result
-    and what it prints for each run: (final training loss, None) or (None, the update it diverged at)."""
-    path = tmp_path / f"{framework}.py"
-    path.write_text(source, encoding="utf-8")
-    out = tmp_path / f"{framework}.json"
-    code = f"import json, runpy, sys; g = runpy.run_path(sys.argv[1]); json.dump({RESULT[framework]}, open(sys.argv[2], 'w'))"
+RUNNER = Path(__file__).parent / "support" / "script_runner.py"
+COMPARISONS = {**{query: query for query in SPREAD}, **{lesson.name: lesson.query for lesson in LESSONS}}
+
+
+def run_scripts(framework: str, sources: dict[str, str], folder: Path) -> dict[str, tuple[list, list]]:
+    """Run each script unmodified (Keras on the torch backend), all of one framework in one fresh
+    interpreter (tests/support/script_runner.py); per script, its result and what it prints for
+    each run: (final training loss, None) or (None, the update it diverged at)."""
+    manifest = []
+    for i, source in enumerate(sources.values()):
+        path = folder / f"{framework}{i}.py"
+        path.write_text(source, encoding="utf-8")
+        manifest.append({"path": str(path), "result": RESULT[framework]})
+    (folder / f"{framework}.json").write_text(json.dumps(manifest), encoding="utf-8")
+    out = folder / f"{framework}-out.json"
     env = {**os.environ, "KERAS_BACKEND": "torch", "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
-    done = subprocess.run([sys.executable, "-c", code, str(path), str(out)], env=env, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run([sys.executable, str(RUNNER), str(folder / f"{framework}.json"), str(out)], env=env,
+                          capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
-    found = [SUMMARY.search(line) for line in done.stdout.splitlines()]
+    return dict(zip(sources, json.loads(out.read_text()), strict=True))
+
+
+def outcomes_of(ran: dict) -> tuple[list, list]:
+    assert "error" not in ran, ran.get("error")
+    found = [SUMMARY.search(line) for line in ran["stdout"].splitlines()]
     outcomes = [(float(m[1]) if m[1] else None, int(m[2]) if m[2] else None) for m in found if m]
-    assert outcomes and "float32" not in done.stdout  # float64_everywhere() worked
-    return json.loads(out.read_text()), outcomes
+    assert outcomes and "float32" not in ran["stdout"]  # float64_everywhere() worked
+    return ran["result"], outcomes
+
+
+@pytest.fixture(scope="module")
+def reproductions(tmp_path_factory):
+    """Every comparison's /api/history and both its scripts' results. Each framework's scripts run
+    in one interpreter, the two frameworks side by side (the machine has two cores)."""
+    folder = tmp_path_factory.mktemp("scripts")
+    with TestClient(create_app(Settings())) as client:
+        histories = {name: client.get(f"/api/history?{query}").json() for name, query in COMPARISONS.items()}
+        sources = {fw: {name: client.get(f"/api/code?{query}&framework={fw}").text
+                        for name, query in COMPARISONS.items()} for fw in FRAMEWORKS}
+    with ThreadPoolExecutor(2) as pool:
+        ran = dict(zip(FRAMEWORKS, pool.map(lambda fw: run_scripts(fw, sources[fw], folder), FRAMEWORKS)))
+    return {name: (histories[name], ran["keras"][name], ran["pytorch"][name]) for name in COMPARISONS}
 
 
 def relative(a: float, b: float) -> float:
@@ -122,12 +152,9 @@ def epoch_means(run: dict, plan: dict) -> tuple[list[float], list[float | None]]
     return means, [val.get((e + 1) * per) for e in range(len(means))]
 
 
-def check_reproduces(client, query: str, tmp_path) -> None:
-    history = client.get(f"/api/history?{query}").json()
-    sources = {fw: client.get(f"/api/code?{query}&framework={fw}").text for fw in FRAMEWORKS}
-    with ThreadPoolExecutor(2) as pool:  # two interpreters at once: the machine has two cores
-        (keras_runs, keras_outcomes), (torch_runs, torch_outcomes) = pool.map(
-            lambda fw: run_script(sources[fw], fw, tmp_path), FRAMEWORKS)
+def check_reproduces(reproduction) -> None:
+    history, keras_ran, torch_ran = reproduction
+    (keras_runs, keras_outcomes), (torch_runs, torch_outcomes) = outcomes_of(keras_ran), outcomes_of(torch_ran)
     *keras_runs, weight_types = keras_runs
     assert weight_types == ["float64"]  # the Keras model's weights (and batch-norm statistics)
     for run, keras_outcome, torch_outcome in zip(history["runs"], keras_outcomes, torch_outcomes, strict=True):
@@ -157,11 +184,11 @@ def check_outcome(run: dict, outcome: tuple[float | None, int | None], tolerance
 
 @pytest.mark.slow
 @pytest.mark.parametrize("query", SPREAD)
-def test_scripts_reproduce_a_spread_of_configurations(client, query, tmp_path):
-    check_reproduces(client, query, tmp_path)
+def test_scripts_reproduce_a_spread_of_configurations(reproductions, query):
+    check_reproduces(reproductions[query])
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.name for lesson in LESSONS])
-def test_scripts_reproduce_every_lesson(client, lesson, tmp_path):
-    check_reproduces(client, lesson.query, tmp_path)
+def test_scripts_reproduce_every_lesson(reproductions, lesson):
+    check_reproduces(reproductions[lesson.name])
