@@ -94,11 +94,13 @@ class SharedLink:
         return f"{self.base}{path}?{'&'.join([query, *(encode(n, items) for n, items in ordered(pairs.items()))])}"
 
     def picture_url(self, query: str, width: int = PICTURE_SIZE[0]) -> str:
-        """The picture of the same comparison, titled with the link's lesson in the page's language
-        (``width`` pixels wide: a thumbnail's)."""
+        """The picture of the same comparison, titled with the link's lesson in the page's language,
+        on the link's own loss axis (``logy``) if it sets one (``width`` pixels wide: a thumbnail's)."""
         keys = [f"lesson={self.lesson.name}"] if self.lesson else []
         if self.lesson and self.page_key("predict") == "true":
             keys.append("predict=true")  # the question's picture: a preview must not give the answer away
+        if self.page_key("logy") in ("true", "false"):
+            keys.append(f"logy={self.page_key('logy')}")  # the loss axis the link's page shows
         size = [f"width={width}"] if width != PICTURE_SIZE[0] else []
         return f"{self.base}/api/picture?{'&'.join([query, *keys, f'lang={quote(self.lang)}', *size])}"
 

@@ -49,10 +49,11 @@ def shared_link(request: Request, settings: Settings, path: str, raw_query: str,
     return SharedLink(base_url(request, settings), path, raw_query, lang)
 
 
-def etag(comparison: Comparison, lesson: str, lang: str, chart: str = "", width: int = picture.SIZE[0]) -> str:
-    """From the canonical link, not the bytes: a 304 needs no training and no drawing."""
+def etag(comparison: Comparison, drawn: str, lang: str, chart: str = "", width: int = picture.SIZE[0]) -> str:
+    """From the canonical link and how it is drawn (``drawn``: its lesson, asked or answered, and
+    its loss axis), not the bytes: a 304 needs no training and no drawing."""
     size = f"|{width}" if width != picture.SIZE[0] else ""  # the full size's tag as before
-    key = f"{RENDERER}|{comparison.query}|{lesson}|{lang}|{chart}{size}".encode()
+    key = f"{RENDERER}|{comparison.query}|{drawn}|{lang}|{chart}{size}".encode()
     return f'"{hashlib.sha256(key).hexdigest()[:32]}"'
 
 
@@ -66,8 +67,11 @@ def picture_width(raw: str | None) -> int:
     return int(raw)
 
 
-def lesson_logy(lesson: str) -> bool:
-    """The loss axis as the lesson's card opens it (its page keys: ``logy=true`` for keras_sgd)."""
+def picture_logy(raw: str | None, lesson: str) -> bool:
+    """The loss axis the link's page shows: its own ``logy`` (true/false), else as the lesson's
+    card opens it (its page keys: ``logy=true`` for keras_sgd), else linear."""
+    if raw in ("true", "false"):
+        return raw == "true"
     return bool(lesson) and "logy=true" in BY_NAME[lesson].page.split("&")
 
 
@@ -82,8 +86,9 @@ async def get_picture(request: Request, comparison: ComparisonDep, service: Serv
                       if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None):
     """A 1200x630 PNG of the comparison's loss curves for link previews, titled with the
     ``lesson``'s title in ``lang`` (page keys) and drawn as its card opens, else with the
-    comparison's title; ``width`` (200 to 1200) draws it smaller for a thumbnail. The same bytes for
-    the same link. With ``chart=wide`` (1000x440) or ``narrow`` (390x300): the page's loss chart box."""
+    comparison's title; on a log loss axis if ``logy`` (the link's own, else the card's) says so;
+    ``width`` (200 to 1200) draws it smaller for a thumbnail. The same bytes for the same link.
+    With ``chart=wide`` (1000x440) or ``narrow`` (390x300): the page's loss chart box."""
     lang = i18n.pick(request.query_params.get("lang"), None)
     chart = request.query_params.get("chart", "")  # the page's chart box: drawn as its live chart
     if chart and chart not in picture_chart.SIZES:
@@ -94,7 +99,9 @@ async def get_picture(request: Request, comparison: ComparisonDep, service: Serv
     # predict=true: the question before its answer; no curve, no count, nothing trained
     asking = bool(lesson) and request.query_params.get("predict") == "true"
     chart = "" if asking else chart
-    tag = etag(comparison, lesson + ("?" if asking else ""), lang, chart, picture.SIZE[0] if chart else width)
+    logy = not chart and picture_logy(request.query_params.get("logy"), lesson)  # the stand-in chart is linear
+    drawn = lesson + ("?" if asking else "") + ("|logy" if logy and not asking else "")
+    tag = etag(comparison, drawn, lang, chart, picture.SIZE[0] if chart else width)
     headers = {"ETag": tag, "Cache-Control": f"public, max-age={MAX_AGE}"}
     if matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
@@ -109,7 +116,6 @@ async def get_picture(request: Request, comparison: ComparisonDep, service: Serv
         records = await finished_records(request, service, comparison, admit)
         if records is None:
             return Response(status_code=499)  # nobody reads it
-        logy = not chart and lesson_logy(lesson)  # the page's stand-in picture is for its linear default
         curves = picture.curves(comparison, records, lang, logy)
         if chart:
             png = await run_in_threadpool(picture_chart.render_chart, curves, lang, chart)

@@ -3,11 +3,11 @@
 // Where each series stands (the contract's page hooks): update u's loss was measured before the
 // update, at x = u - 1 updates; an evaluation after m updates at x = m. So a full-batch run draws
 // one curve: its losses and its training evaluations coincide. With log x, x <= 0 is left out.
-import { HOVER, endLabel, endedEarly, formatNumber, plain, statusText, updatesText, wrapText } from "./format.js";
+import { HOVER, endLabel, endedEarly, formatNumber, plain, statusText, textUnits, updatesText, wrapText } from "./format.js";
 import { t } from "./i18n.js";
 import { calmRange, ceilingOf } from "./ranges.js";
 import { finalTrainLoss, lastFinite, lossX, maxFinite, minPositive, xAt } from "./run.js";
-import { EPOCH_LINE_COLOR, FOOT_LEGEND, KEY_COLOR, LABEL_BG, LEGEND_ENTRY_PX, LEGEND_ROW_PX, LEGEND_SIDES_PX, MARGIN,
+import { EPOCH_LINE_COLOR, FOOT_LEGEND, KEY_COLOR, LABEL_BG, LABEL_EM, LEGEND_ENTRY_PX, LEGEND_ROW_PX, LEGEND_SIDES_PX, MARGIN,
   MAX_EPOCH_LINES, MIN_PLOT_PX, PLOT_PX, TEXT_COLOR, X_TITLE_PX, X_TITLE_STANDOFF, isNarrow, runStyle } from "./theme.js";
 
 // A track is what one run's traces are drawn from: {index, plan, run, smoothed, dec}
@@ -147,10 +147,12 @@ function highest({ run }) {
 // label sits in a slot of its own in the upper part of the chart (top curve first), at least its
 // height in pixels below the one above, whatever the axis type (on a log axis the ends can be
 // decades apart or squeezed together), joined to its line end by a thin dotted grey leader that
-// cannot be read as data. On a narrow chart what ended a run takes a second line, and every label
-// opens towards the middle, so none runs off the chart.
-// plotPx: the plot area's height in pixels; range: the y axis range when it is fixed (axis units)
-export function endMarks(tracks, { mode, logX, logY }, narrow, { ceiling = Infinity, plotPx = PLOT_PX, range } = {}) {
+// cannot be read as data. On a narrow chart what ended a run takes a second line, a label wider
+// than the plot is wrapped to it (keras_sgd's names at 320 px), and every label opens towards the
+// middle, so none runs off the chart.
+// plotPx: the plot area's height in pixels; range: the y axis range when it is fixed (axis units);
+// width: the chart's width in pixels
+export function endMarks(tracks, { mode, logX, logY }, narrow, { ceiling = Infinity, plotPx = PLOT_PX, range, width } = {}) {
   const named = new Set(tracks.map((s) => s.plan.variant)).size < tracks.length;
   const ends = tracks.filter((s) => s.run.n).map((s) => ({ s, ...endPoint(s, mode) }))
     .map((e) => ({ ...e, y: Math.min(e.y, ceiling) }))
@@ -169,7 +171,8 @@ export function endMarks(tracks, { mode, logX, logY }, narrow, { ceiling = Infin
   let below = top; // the lower edge of the label above, in axis units
   const labels = ends.map(({ s, x: xEnd }, rank) => {
     const text = plain(endLabel(s.plan, s.run, named));
-    const shown = narrow && endedEarly(s.plan, s.run) ? text.replace(/ · (?!.* · )/, "<br>") : text;
+    const lines = narrow && endedEarly(s.plan, s.run) ? text.split(/ · (?!.* · )/) : [text];
+    const shown = lines.map((line) => (narrow && width ? fitLabel(line, labelColumns(width, size)) : line)).join("<br>");
     const half = (labelPx(shown, size) / 2) * perPx;
     const y = Math.min(top - step * (rank + 0.5), below - half);
     below = y - half;
@@ -182,6 +185,21 @@ export function endMarks(tracks, { mode, logX, logY }, narrow, { ceiling = Infin
   const leaders = ends.map(({ x, y }, i) => ({ type: "line", xref: "x", yref: "y", x0: x, x1: x, y0: y,
     y1: logY ? 10 ** labels[i].y : labels[i].y, line: LEADER, layer: "above" }));
   return { labels, leaders };
+}
+
+// how many units (textUnits) of a label at font size `size` fit across the plot of a chart `width` px wide
+export const labelColumns = (width, size) => Math.floor((width - MARGIN.l - MARGIN.r) / (size * LABEL_EM));
+
+// A label's lines of at most `columns` units: its parts ("name · count") on one line while they
+// fit, a part wider than a line wrapped at its spaces.
+export function fitLabel(text, columns) {
+  const lines = [];
+  for (const part of text.split(" · ")) {
+    const joined = lines.length ? `${lines[lines.length - 1]} · ${part}` : part;
+    if (lines.length && textUnits(joined) <= columns) lines[lines.length - 1] = joined;
+    else lines.push(...wrapText(part, columns));
+  }
+  return lines.join("<br>");
 }
 
 // the end labels alone (see endMarks)
@@ -231,7 +249,7 @@ export function lossFigure(tracks, options, { title, width, height = 0, epochs =
   const perRow = Math.max(1, Math.floor((width - LEGEND_SIDES_PX) / LEGEND_ENTRY_PX));
   const legendRows = narrow || epochs ? 0 : Math.ceil((tracks.length + 3) / perRow);
   const plotPx = height > 0 ? Math.max(MIN_PLOT_PX, height - MARGIN.t - MARGIN.b - X_TITLE_PX - LEGEND_ROW_PX * legendRows) : PLOT_PX;
-  const { labels, leaders } = endMarks(tracks, options, narrow, { ceiling, plotPx, range });
+  const { labels, leaders } = endMarks(tracks, options, narrow, { ceiling, plotPx, range, width });
   const layout = {
     title: { text: plain(title), font: { size: 14 } },
     margin: { ...MARGIN },

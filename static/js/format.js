@@ -92,10 +92,12 @@ export function distinctNumbers(values, digits = 4) {
   return values.map((x) => formatNumber(x, 17));
 }
 
+// a text's width in units: CJK characters count two
+export const textUnits = (text) => [...String(text)].reduce((n, c) => n + (/[\u3000-\u9fff\uff00-\uffef]/.test(c) ? 2 : 1), 0);
+
 // Lines of at most `width` units for a text drawn where nothing wraps it (a chart's message):
 // words break at spaces; CJK characters count two units and may break anywhere.
 export function wrapText(text, width) {
-  const wide = (c) => /[\u3000-\u9fff\uff00-\uffef]/.test(c);
   const tokens = String(text).match(/[\u3000-\u9fff\uff00-\uffef][、。，：；！？）」]?|[^\s\u3000-\u9fff\uff00-\uffef]+|\s+/g) || [];
   const lines = [];
   let line = "", used = 0;
@@ -104,7 +106,7 @@ export function wrapText(text, width) {
       if (line) { line += " "; used += 1; }
       continue;
     }
-    const size = [...token].reduce((n, c) => n + (wide(c) ? 2 : 1), 0);
+    const size = textUnits(token);
     if (used + size > width && line.trim()) {
       lines.push(line.trimEnd());
       line = "", used = 0;

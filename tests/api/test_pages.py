@@ -57,7 +57,7 @@ def test_the_pages_head_names_the_comparison_with_absolute_og_tags(client, path)
     assert og["og:title"] == "Full batch vs SGD vs mini-batch" and og["og:description"] == h["description"]
     # the canonical link, then every page key in the order the page writes them, commas literal
     assert og["og:url"] == f"http://testserver{path}?{DEFAULT_QUERY}&view=loss,fit&logy=true"
-    assert og["og:image"] == f"http://testserver/api/picture?{DEFAULT_QUERY}&lang=en"
+    assert og["og:image"] == f"http://testserver/api/picture?{DEFAULT_QUERY}&logy=true&lang=en"  # its loss axis
     assert (og["og:image:width"], og["og:image:height"]) == ("1200", "630")
     assert h["twitter"] == "summary_large_image"
     assert h["oembed"] == [f"http://testserver/oembed?url={quote(og['og:url'], safe='')}&format=json"]

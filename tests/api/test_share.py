@@ -218,22 +218,33 @@ def test_the_pages_picture_is_drawn_for_its_chart_box_with_its_own_etag(client):
 
 
 def test_the_picture_is_titled_and_drawn_as_the_page_and_its_card(client, monkeypatch):
-    """Title as og:title (the lesson's, else the runs'), and keras_sgd's log loss axis (its card's page keys)."""
+    """Title as og:title (the lesson's, else the runs'), and the loss axis the link's page shows: its
+    own logy, else the card's page keys (keras_sgd's log axis)."""
     drawn = []
     PICTURES.clear()  # each one drawn here, not kept from another test
     render = picture.render
     monkeypatch.setattr(picture, "render", lambda title, curves, lang, logy, width: drawn.append((title, logy))
                         or render(title, curves, lang, logy, width))
     keras = BY_NAME["keras_sgd"].query
-    for link in (f"{keras}&lesson=keras_sgd&lang=zh-CN", keras, f"{DEFAULT_QUERY}&lang=en"):
-        assert client.get(f"/api/picture?{link}").status_code == 200
+    tags = set()
+    for link in (f"{keras}&lesson=keras_sgd&lang=zh-CN", keras, f"{DEFAULT_QUERY}&lang=en",
+                 f"{keras}&lesson=keras_sgd&lang=zh-CN&logy=false", f"{DEFAULT_QUERY}&lang=en&logy=true"):
         url = f"http://testserver/?{link}"
-        drawn[-1] += (head(client.get(f"/?{link}").text, url)["og"]["og:title"],)
-    assert len(drawn) == 3
-    assert drawn[0] == (texts()["keras_sgd"]["title"]["zh-CN"], True, texts()["keras_sgd"]["title"]["zh-CN"])
+        og = head(client.get(f"/?{link}").text, url)["og"]
+        r = client.get(og["og:image"])  # the picture the link's preview shows
+        assert r.status_code == 200
+        tags.add(r.headers["etag"])
+        drawn[-1] += (og["og:title"],)
+    assert len(drawn) == len(tags) == 5  # each drawn, each its own ETag
+    keras_title = texts()["keras_sgd"]["title"]["zh-CN"]
+    assert drawn[0] == (keras_title, True, keras_title)
     assert drawn[1][1] is False and drawn[1][0] == drawn[1][2] and "momentum=0.9" in drawn[1][0]
     assert drawn[2] == ("Full batch vs SGD vs mini-batch", False, "Full batch vs SGD vs mini-batch")
-    assert share.lesson_logy("keras_sgd") and not share.lesson_logy("batch_size") and not share.lesson_logy("")
+    # the link's own loss axis over the card's: the picture is the page the link opens
+    assert drawn[3] == (keras_title, False, keras_title)
+    assert drawn[4] == ("Full batch vs SGD vs mini-batch", True, "Full batch vs SGD vs mini-batch")
+    assert share.picture_logy(None, "keras_sgd") and not share.picture_logy(None, "batch_size")
+    assert not share.picture_logy(None, "") and share.picture_logy("true", "") and not share.picture_logy("false", "keras_sgd")
 
 
 def test_a_thumbnail_width_draws_the_picture_that_size_with_its_own_etag(client):

@@ -68,6 +68,25 @@ def test_on_a_phone_end_labels_stay_on_the_chart_and_words_stay_whole(sized, ser
     shot(page, "glance-phone-labels")
 
 
+def test_in_a_narrow_embed_long_run_names_wrap_inside_the_chart(sized, server, shot):
+    """keras_sgd's runs are named by their settings (53 characters with the count): at 320 px
+    each label is wrapped to the plot, no longer run past both edges and into each other."""
+    page = sized(320, 700, is_mobile=True, has_touch=True)
+    page.goto(server.url + "/embed?lesson=keras_sgd&autoplay=true")
+    wait_done(page, 4)
+    labels = "[...document.getElementById('chart-overlay').querySelectorAll('text')].filter(e => /updates$/.test(e.textContent))"
+    page.wait_for_function(f"() => {labels}.length === 4")
+    boxes = page.evaluate(f"""() => {{ const r = document.getElementById('chart-overlay').getBoundingClientRect();
+        return {labels}.map(a => {{ const b = a.getBoundingClientRect();
+          return [b.left - r.left, r.right - b.right, b.top, b.bottom]; }}); }}""")
+    assert all(left >= 0 and right >= 0 for left, right, _, _ in boxes), boxes
+    spans = sorted((top, bottom) for _, _, top, bottom in boxes)
+    assert all(below[0] >= above[1] - 1 for above, below in zip(spans, spans[1:])), spans  # none covers another
+    texts_ = [a["text"] for a in page.evaluate("() => document.getElementById('chart-overlay').layout.annotations")]
+    assert any("decay=0.01<br>160 updates" in text for text in texts_), texts_
+    shot(page, "embed-320-keras-sgd-labels")
+
+
 def test_a_chart_that_becomes_narrow_redraws_as_a_phone_chart(sized, server):
     page = sized(1280, 800)
     page.goto(server.url + "/?lesson=learning_rate")

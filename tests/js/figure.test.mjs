@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Decimator } from "../../static/js/decimate.js";
-import { endLabels, endMarks, lossFigure, summary } from "../../static/js/figure.js";
+import { endLabels, endMarks, fitLabel, labelColumns, lossFigure, summary } from "../../static/js/figure.js";
+import { textUnits } from "../../static/js/format.js";
 import { calmRange, ceilingOf } from "../../static/js/ranges.js";
 import { lastFinite, xAt } from "../../static/js/run.js";
 import { Smoother } from "../../static/js/smoothing.js";
@@ -173,4 +174,25 @@ test("train_eval marks the epoch-end evaluations only, not the mid-epoch ones of
   const { data } = lossFigure(runs, OPTIONS, { title: "all", width: 1000 });
   const marks = data.find((d) => d.meta && d.meta.series === "train_eval");
   assert.deepEqual(marks.x, [0, 1, 2]); // epochs 0, 1, 2: updates 4 and 14 left out
+});
+
+test("a label wider than a narrow plot is wrapped to it: name and count on lines of their own", () => {
+  assert.equal(fitLabel("SGD · 20000 updates", 40), "SGD · 20000 updates");
+  assert.equal(fitLabel("momentum=0.9, nesterov=true, decay=0.01 · 160 updates", 43),
+    "momentum=0.9, nesterov=true, decay=0.01<br>160 updates");
+  assert.equal(fitLabel("momentum=0.9, nesterov=true, decay=0.01 · 160 updates", 30),
+    "momentum=0.9, nesterov=true,<br>decay=0.01 · 160 updates");
+  assert.equal(fitLabel("バッチサイズ=1 · 更新 20000 回", 16), "バッチサイズ=1<br>更新 20000 回"); // CJK counts two
+  const names = ["momentum=0, nesterov=false, decay=0", "momentum=0.9, nesterov=true, decay=0.01"];
+  const tracks = names.map((label, i) => track(i, plan({ label, variant: "mini-batch" }), [4, 3, 2, 1]));
+  for (const width of [320, 366]) {
+    const { layout } = lossFigure(tracks, OPTIONS, { title: "all", width, height: 300 });
+    for (const label of layout.annotations) {
+      for (const line of label.text.split("<br>")) assert.ok(textUnits(line) <= labelColumns(width, 10), line);
+    }
+  }
+  const phone = lossFigure(tracks, OPTIONS, { title: "all", width: 320, height: 300 }).layout.annotations;
+  assert.ok(phone.some((a) => a.text.includes("<br>"))); // 53 characters do not fit across 255 px
+  const wide = lossFigure(tracks, OPTIONS, { title: "all", width: 1000, height: 400 }).layout.annotations;
+  assert.ok(wide.every((a) => !a.text.includes("<br>"))); // a wide chart keeps each label on one line
 });
