@@ -19,6 +19,8 @@ from app.api.openapi import RUN_PARAMETERS
 from app.comparison import Comparison
 from app.errors import QueryError, problem
 from app.lessons import BY_NAME, texts
+from app.links import split_query
+from app.schemas import RunConfig
 from app.settings import Settings
 from app.sharing import PAGES, THUMBNAIL_WIDTHS, SharedLink, oembed, page_key, title
 
@@ -75,6 +77,13 @@ def picture_logy(raw: str | None, lesson: str) -> bool:
     return bool(lesson) and "logy=true" in BY_NAME[lesson].page.split("&")
 
 
+def lesson_runs(request: Request, comparison: Comparison, lesson: str) -> Comparison:
+    """A picture link with a lesson and no run key of its own (hand-written: ``?lesson=learning_rate``)
+    draws the lesson's runs, as its page would; the links this app writes carry their run keys."""
+    own = any(name in RunConfig.model_fields for name, _ in split_query(request.url.query))
+    return checked(request, BY_NAME[lesson].query) if lesson and not own else comparison
+
+
 def matches(if_none_match: str | None, tag: str) -> bool:
     tags = {t.strip().removeprefix("W/") for t in (if_none_match or "").split(",")}
     return tag in tags or "*" in tags
@@ -95,6 +104,7 @@ async def get_picture(request: Request, comparison: ComparisonDep, service: Serv
         raise QueryError([problem("chart", chart, f"chart must be one of: {', '.join(picture_chart.SIZES)}", "enum")])
     lesson = request.query_params.get("lesson", "")
     lesson = lesson if lesson in texts() else ""
+    comparison = lesson_runs(request, comparison, lesson)
     width = picture_width(request.query_params.get("width"))
     # predict=true: the question before its answer; no curve, no count, nothing trained
     asking = bool(lesson) and request.query_params.get("predict") == "true"

@@ -159,6 +159,18 @@ def test_the_same_comparison_draws_the_same_bytes_whatever_the_order_of_its_keys
     assert other.headers["etag"] != first.headers["etag"]
 
 
+def test_a_lesson_without_run_keys_draws_the_lessons_runs_as_its_page_does(client):
+    """``/api/picture?lesson=learning_rate`` is titled with the lesson: it draws the lesson's four
+    learning rates, not the default comparison, as ``/?lesson=learning_rate`` runs them."""
+    lesson = BY_NAME["learning_rate"]
+    bare = client.get("/api/picture?lesson=learning_rate&lang=en")
+    full = client.get(f"/api/picture?{lesson.query}&lesson=learning_rate&lang=en")
+    assert bare.status_code == full.status_code == 200
+    assert bare.headers["etag"] == full.headers["etag"] and bare.content == full.content
+    own = client.get("/api/picture?lesson=learning_rate&lang=en&epochs=3")  # a run key of its own: its runs
+    assert own.headers["etag"] != full.headers["etag"]
+
+
 def test_a_bad_comparison_gets_the_usual_422_naming_the_key(client):
     r = client.get("/api/picture?batch_size=0")
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "batch_size"]

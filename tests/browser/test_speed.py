@@ -115,6 +115,11 @@ def test_nothing_moves_while_the_pages_load(sized, server):
             # a phone gets the picture drawn for its narrow box (type the size of the live chart's)
             box = "narrow" if width < 540 else "wide"
             assert f"chart={box}" in page.evaluate("() => document.getElementById('chart-picture').currentSrc")
+            if box == "narrow":  # the hint a strip above the picture, in a phone's words, not over its title and labels
+                hint, img = page.evaluate("""() => { const hint = [...document.querySelectorAll('#chart-explore span')]
+                    .find(s => s.offsetParent); return [{ text: hint.textContent, ...hint.getBoundingClientRect().toJSON() },
+                    document.getElementById('chart-picture').getBoundingClientRect().toJSON()]; }""")
+                assert hint["text"] == "Tap to explore the chart" and hint["bottom"] <= img["top"] + 0.5, (hint, img)
             wait_done(page, RUNS, timeout=60000)
             page.wait_for_timeout(300)  # let a late shift be reported (no timing is asserted)
             shifts = page.evaluate("() => window.__shifts")
