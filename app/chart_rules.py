@@ -13,9 +13,12 @@ MAX_BUCKETS = 800  # static/js/theme.js: a curve is drawn from at most this many
 BLOCK = 256  # the moving average is computed in blocks of this many values (one small matrix)
 
 
-def smoothing_weight(per_epoch: int, full_batch: bool) -> float:
-    """The page's default weight: none for the full batch, else about one epoch (at most 0.99)."""
-    return 0.0 if full_batch else min(0.99, 1 - 1 / per_epoch)
+def smoothing_weight(per_epoch: int, full_batch: bool, chosen: float | None = None) -> float:
+    """The weight a run is smoothed with, as smoothing.js: none for the full batch, else the link's
+    one weight (``smooth``) for every run, else about one epoch (at most 0.99)."""
+    if full_batch:
+        return 0.0
+    return chosen if chosen is not None else min(0.99, 1 - 1 / per_epoch)
 
 
 def bucket_size(n: int) -> int:

@@ -78,16 +78,17 @@ def buckets(loss: np.ndarray, per_epoch: int, count: int, size: int = 0) -> tupl
 
 
 def curve(name: str, status: str, losses, per_epoch: int, full_batch: bool, evals, planned: int = 0,
-          label: str = "", logy: bool = False) -> Curve:
+          label: str = "", logy: bool = False, smoothing: float | None = None) -> Curve:
     """One run's curve as the live chart draws it: its losses smoothed per update with the page's
-    default weight (chart_rules.smooth; on a log axis, in log space), taken at each bucket's end;
-    its noise as bucket extremes."""
+    weight (``smoothing``, else its default; chart_rules.smooth; on a log axis, in log space), taken
+    at each bucket's end; its noise as bucket extremes."""
     loss = np.asarray(losses, dtype=float)
     finite = np.isfinite(loss)
     loss = loss[:len(loss) if finite.all() else int(np.argmin(finite))]  # up to the last finite loss
     x, _, low, high, size = buckets(loss, per_epoch, LINE_POINTS, rules.bucket_size(len(loss)))
     ends = np.minimum(np.arange(len(x)) * size + size, len(loss)) - 1
-    smooth = rules.smooth(loss, rules.smoothing_weight(per_epoch, full_batch), logy)[ends] if len(loss) else np.empty(0)
+    weight = rules.smoothing_weight(per_epoch, full_batch, smoothing)
+    smooth = rules.smooth(loss, weight, logy)[ends] if len(loss) else np.empty(0)
     band = None if full_batch else tuple(buckets(loss, per_epoch, BAND_POINTS)[i] for i in (0, 2, 3))
     evals = [e for e in evals if e.update % per_epoch == 0]  # the epoch ends, as the page draws them
     vals = [(e.epoch, e.val_loss) for e in evals if e.val_loss is not None and math.isfinite(e.val_loss)]
@@ -101,9 +102,10 @@ def curve(name: str, status: str, losses, per_epoch: int, full_batch: bool, eval
                  (x[:len(low)], low, high), pairs(trains), label or name, full_batch)
 
 
-def curves(comparison: Comparison, records: list[RunRecord], lang: str, logy: bool = False) -> list[Curve]:
+def curves(comparison: Comparison, records: list[RunRecord], lang: str, logy: bool = False,
+           smoothing: float | None = None) -> list[Curve]:
     return [curve(name, rec.status, rec.loss, plan["iterations_per_epoch"], plan["variant"] == "full-batch", rec.evals,
-                  plan["total_updates"], plan["label"], logy)
+                  plan["total_updates"], plan["label"], logy, smoothing)
             for name, rec, plan in zip(run_names(comparison, lang), records, comparison.plan["runs"])]
 
 

@@ -95,12 +95,12 @@ class SharedLink:
 
     def picture_url(self, query: str, width: int = PICTURE_SIZE[0]) -> str:
         """The picture of the same comparison, titled with the link's lesson in the page's language,
-        on the link's own loss axis (``logy``) if it sets one (``width`` pixels wide: a thumbnail's)."""
+        with the link's own ``logy`` and ``smooth`` if it sets them (``width`` pixels wide: a thumbnail's)."""
         keys = [f"lesson={self.lesson.name}"] if self.lesson else []
         if self.lesson and self.page_key("predict") == "true":
             keys.append("predict=true")  # the question's picture: a preview must not give the answer away
-        if self.page_key("logy") in ("true", "false"):
-            keys.append(f"logy={self.page_key('logy')}")  # the loss axis the link's page shows
+        # the loss axis and smoothing the link's page draws (its own; the lesson's the picture knows)
+        keys += [f"{name}={quote(self.page_key(name), safe=',')}" for name in ("logy", "smooth") if self.page_key(name) is not None]
         size = [f"width={width}"] if width != PICTURE_SIZE[0] else []
         return f"{self.base}/api/picture?{'&'.join([query, *keys, f'lang={quote(self.lang)}', *size])}"
 

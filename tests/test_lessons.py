@@ -40,7 +40,7 @@ def test_every_card_is_written_in_every_language_with_the_same_query(lang):
 
 def test_a_card_opens_with_its_page_keys():
     pages = {c["name"]: c["page"] for c in cards("en")}
-    assert pages["keras_sgd"] == "logy=true" and pages["batch_size"] == ""
+    assert pages["keras_sgd"] == "logy=true&smooth=0.6" and pages["batch_size"] == ""
     for lesson in LESSONS:
         keys = [pair.split("=")[0] for pair in lesson.page.split("&") if pair]
         assert all(key in PAGE_KEYS and key not in ("lesson", "lang") for key in keys), lesson.name

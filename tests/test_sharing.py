@@ -87,6 +87,8 @@ def test_links_keep_page_keys_in_the_pages_order_with_literal_commas():
     assert link.url("/embed", "q=1", {"autoplay": "true", "lang": "en"}) == \
         "https://gd.example.edu/embed?q=1&lang=ja&autoplay=true&view=loss,fit&lesson=iterations"
     assert link.picture_url("q=1") == "https://gd.example.edu/api/picture?q=1&lesson=iterations&lang=ja"
+    drawn = sharing.SharedLink("http://h", "/", "lesson=keras_sgd&smooth=0.3&logy=false&x=updates", "en")
+    assert drawn.picture_url("q=1") == "http://h/api/picture?q=1&lesson=keras_sgd&logy=false&smooth=0.3&lang=en"  # its chart options
     # a language alias as the page writes it back; one the app does not speak left out, as the page does
     assert sharing.SharedLink("http://h", "/", "lang=zh&x=updates", "zh-CN").url("/", "q=1") == "http://h/?q=1&lang=zh-CN&x=updates"
     assert sharing.SharedLink("http://h", "/", "lang=xx&x=updates", "en").url("/", "q=1") == "http://h/?q=1&x=updates"

@@ -4,6 +4,7 @@ app.sharing, the drawing in app.picture."""
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import OrderedDict
 from importlib.metadata import version
 from typing import Annotated
@@ -69,12 +70,17 @@ def picture_width(raw: str | None) -> int:
     return int(raw)
 
 
-def picture_logy(raw: str | None, lesson: str) -> bool:
-    """The loss axis the link's page shows: its own ``logy`` (true/false), else as the lesson's
-    card opens it (its page keys: ``logy=true`` for keras_sgd), else linear."""
-    if raw in ("true", "false"):
-        return raw == "true"
-    return bool(lesson) and "logy=true" in BY_NAME[lesson].page.split("&")
+def page_options(params, lesson: str) -> tuple[bool, float | None]:
+    """The loss axis and smoothing the link's page draws (static/js/query.js: chartOptions of
+    lessonPage): the link's own ``logy`` and ``smooth`` over its lesson card's page keys (keras_sgd:
+    a log axis, smoothing 0.6), else linear and each run's own weight (None)."""
+    page = {name: ",".join(items) for name, items in split_query(BY_NAME[lesson].page)} if lesson else {}
+    page.update({name: params[name] for name in ("logy", "smooth") if name in params})
+    try:
+        smooth = float(page.get("smooth") or "nan")
+    except ValueError:
+        smooth = math.nan
+    return page.get("logy") == "true", (min(0.99, max(0.0, smooth)) if math.isfinite(smooth) else None)
 
 
 def lesson_runs(request: Request, comparison: Comparison, lesson: str) -> Comparison:
@@ -95,7 +101,7 @@ async def get_picture(request: Request, comparison: ComparisonDep, service: Serv
                       if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None):
     """A 1200x630 PNG of the comparison's loss curves for link previews, titled with the
     ``lesson``'s title in ``lang`` (page keys) and drawn as its card opens, else with the
-    comparison's title; on a log loss axis if ``logy`` (the link's own, else the card's) says so;
+    comparison's title; with the loss axis and smoothing (``logy``, ``smooth``) its page draws;
     ``width`` (200 to 1200) draws it smaller for a thumbnail. The same bytes for the same link.
     With ``chart=wide`` (1000x440) or ``narrow`` (390x300): the page's loss chart box."""
     lang = i18n.pick(request.query_params.get("lang"), None)
@@ -109,8 +115,10 @@ async def get_picture(request: Request, comparison: ComparisonDep, service: Serv
     # predict=true: the question before its answer; no curve, no count, nothing trained
     asking = bool(lesson) and request.query_params.get("predict") == "true"
     chart = "" if asking else chart
-    logy = not chart and picture_logy(request.query_params.get("logy"), lesson)  # the stand-in chart is linear
-    drawn = lesson + ("?" if asking else "") + ("|logy" if logy and not asking else "")
+    # the page's stand-in chart (chart=) is for its default options: linear, each run's own weight
+    logy, smoothing = page_options(request.query_params, lesson) if not chart else (False, None)
+    options = ("|logy" if logy else "") + (f"|smooth={smoothing!r}" if smoothing is not None else "")
+    drawn = lesson + ("?" if asking else options)
     tag = etag(comparison, drawn, lang, chart, picture.SIZE[0] if chart else width)
     headers = {"ETag": tag, "Cache-Control": f"public, max-age={MAX_AGE}"}
     if matches(if_none_match, tag):
@@ -126,7 +134,7 @@ async def get_picture(request: Request, comparison: ComparisonDep, service: Serv
         records = await finished_records(request, service, comparison, admit)
         if records is None:
             return Response(status_code=499)  # nobody reads it
-        curves = picture.curves(comparison, records, lang, logy)
+        curves = picture.curves(comparison, records, lang, logy, smoothing)
         if chart:
             png = await run_in_threadpool(picture_chart.render_chart, curves, lang, chart)
         else:

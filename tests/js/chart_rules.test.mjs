@@ -22,10 +22,11 @@ test("smoothing: TensorBoard's debiased moving average", () => {
   }
 });
 
-test("the default weight: none for a full batch, else about one epoch, at most 0.99", () => {
+test("the weight: none for a full batch, else the link's smooth, else about one epoch, at most 0.99", () => {
   for (const c of RULES.weights) {
     const plan = { variant: c.full_batch ? "full-batch" : "mini-batch", iterations_per_epoch: c.iterations_per_epoch };
-    assert.ok(close(smoothingWeight(plan, null), c.weight) || smoothingWeight(plan, null) === c.weight, c.about);
+    const got = smoothingWeight(plan, c.chosen ?? null);
+    assert.ok(close(got, c.weight) || got === c.weight, c.about);
   }
 });
 
