@@ -27,8 +27,9 @@ IFRAME_SIZE = (900, 520)  # the Embed button's iframe (query.js embedSnippet), o
 # (answered, up to 4 runs; answered, up to 8 runs; asked first, predict=true, up to 4 runs): more
 # runs lengthen the table and the card's choices, a question card its choices and button. Under
 # 600 px the table's labels wrap rather than scroll sideways: keras_sgd's three keys in pt-BR make
-# the 320-390 px rows taller (re-measured 2026-12-02; the wider rows kept, none measured taller).
-EMBED_HEIGHTS = ((320, (770, 880, 950)), (366, (680, 820, 940)), (390, (620, 770, 900)), (440, (580, 750, 750)),
+# the 320-390 px rows taller (re-measured 2026-12-02; the wider rows kept, none measured taller;
+# keras_sgd's smoothing '0.60 auto' in pt-BR makes 390 px 635 tall).
+EMBED_HEIGHTS = ((320, (770, 880, 950)), (366, (680, 820, 940)), (390, (640, 770, 900)), (440, (580, 750, 750)),
                  (480, (580, 730, 750)), (540, (570, 710, 750)), (600, (530, 640, 750)), (700, (520, 640, 750)),
                  (800, (520, 640, 670)), (900, (520, 600, 630)))
 ROW_PX = 24  # each run over 8, or over 4 on a question card (not measured): a table row and a choice

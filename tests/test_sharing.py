@@ -99,7 +99,7 @@ def test_links_keep_page_keys_in_the_pages_order_with_literal_commas():
 @pytest.mark.parametrize("maxwidth, maxheight, runs, size", [
     (None, None, 3, (900, 520)), (2000, 2000, 3, (900, 520)), (600, None, 3, (600, 530)),
     (366, 650, 3, (366, 650)), (366, None, 2, (366, 680)), (380, None, 4, (380, 680)),
-    (390, None, 4, (390, 620)), (366, None, 8, (366, 820)), (900, None, 5, (900, 600)), (900, None, 10, (900, 648)),
+    (390, None, 4, (390, 640)), (366, None, 8, (366, 820)), (900, None, 5, (900, 600)), (900, None, 10, (900, 648)),
     (200, None, 1, (200, 770)), (600, 100, 3, (600, 100)), (1, 1, 1, (1, 1)),
 ])
 def test_the_iframe_is_as_tall_as_the_embed_at_its_width_within_maxheight(maxwidth, maxheight, runs, size):
