@@ -1,9 +1,9 @@
 """The picture that stands in the page's loss chart box until the live chart is drawn
-(``/api/picture?...&chart=wide|narrow``): drawn as static/js/figure.js draws that chart, so
+(``/api/picture?...&chart=wide|medium|narrow``): drawn as static/js/figure.js draws that chart, so
 nothing changes when the student reaches for it. The same title ("All runs"), the same series (each
 run's per-update losses faint with its smoothed loss bold, a full batch's exact loss as its one
 curve, the evaluations marked), the same loss axis (app/chart_rules.py), the same end labels
-("SGD · 20000 updates") and, on a wide box, the same legend at the foot; a narrow box (a phone)
+("SGD · 20000 updates") and, on a wide or medium box, the same legend at the foot; a narrow box (a phone)
 has no legend, as the chart. Sizes in pixels are the chart's (Plotly's font sizes, line widths)."""
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from app import i18n
 from app.picture import COLORS, DASHES, WORDS as STATUS_WORDS, Curve, status_text, styled, y_range
 from app.png import png
 
-SIZES = {"wide": (1000, 440), "narrow": (390, 300)}  # static/css/app.css: .chart.big, and on a phone
+# static/css/app.css .chart.big; a window or an embed 541-760 px wide (a course page's column, its
+# chart box short and wide: the wide picture shrank its words to ~6 px there); a phone
+SIZES = {"wide": (1000, 440), "medium": (640, 280), "narrow": (390, 300)}
 MARGIN = {"l": 55, "r": 10, "t": 36, "b": 30}  # static/js/theme.js MARGIN (pixels)
 PT = 0.72  # points per pixel at 100 dpi: Plotly's sizes are pixels
 TEXT, KEY, GRID, ZERO = "#1a1a1a", "#555555", "#eeeeee", "#444444"
@@ -64,7 +66,7 @@ def draw_chart(curves: list[Curve], t: dict[str, str], box: str) -> bytes:
     width, height = SIZES[box]
     fig = Figure(figsize=(width / 100, height / 100), dpi=100, facecolor="white")
     canvas = FigureCanvasAgg(fig)
-    entries = legend_entries(curves, t) if box == "wide" else []
+    entries = legend_entries(curves, t) if box != "narrow" else []
     columns, rows = legend_grid([name for name, _ in entries], width)
     bottom = MARGIN["b"] + 22 + LEGEND_ROW * rows  # the x title, then the legend at the foot
     ax = fig.add_axes((MARGIN["l"] / width, bottom / height, 1 - (MARGIN["l"] + MARGIN["r"]) / width,

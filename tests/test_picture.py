@@ -151,7 +151,7 @@ def test_the_loss_axis_shows_the_noise_of_every_run_that_did_not_diverge():
     assert picture.y_range(runs) == (0.0, pytest.approx(1.5 * 6.5))  # ranges.js: the calm runs' largest loss
 
 
-@pytest.mark.parametrize("box", ["wide", "narrow"])
+@pytest.mark.parametrize("box", ["wide", "medium", "narrow"])
 def test_the_charts_picture_has_the_boxs_size_every_run_in_its_colour_and_the_same_bytes(eight_runs, box):
     first = picture_chart.render_chart(eight_runs, "en", box)
     assert first == picture_chart.render_chart(eight_runs, "en", box)

@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 templates = Jinja2Templates(directory=ROOT / "templates")
 # a phone: the live chart is narrow (theme.js NARROW_PX 520, the page padded by ~1 rem) and drops its legend
 NARROW_MEDIA_PX = 540
+# up to here the wide picture would be shown at under ~0.75 of its size: the medium one instead
+MEDIUM_MEDIA_PX = 760
 PLOTLY_JS = "vendor/plotly-cartesian.min.js"  # see static/vendor/README.md
 
 router = APIRouter(include_in_schema=False)
@@ -67,8 +69,9 @@ def placeholder(request: Request, meta: dict, cached: bool) -> dict | None:
         return None
     parts = urlsplit(meta["image"])  # the preview's picture, drawn as the live chart for the chart's box
     src = f"{parts.path}?{parts.query}&chart="
-    return {"src": f"{src}wide", "narrow": f"{src}narrow", "alt": meta["description"], "size": SIZES["wide"], "narrow_size": SIZES["narrow"],
-            "media": f"(max-width: {NARROW_MEDIA_PX}px)"}
+    sources = [{"src": f"{src}{box}", "size": SIZES[box], "media": f"(max-width: {px}px)"}
+               for box, px in (("narrow", NARROW_MEDIA_PX), ("medium", MEDIUM_MEDIA_PX))]  # the first that matches
+    return {"src": f"{src}wide", "sources": sources, "alt": meta["description"], "size": SIZES["wide"]}
 
 
 def table_rows(request: Request, comparison: Comparison | None, strings: dict[str, str]) -> dict | None:

@@ -103,7 +103,7 @@ async def get_picture(request: Request, comparison: ComparisonDep, service: Serv
     ``lesson``'s title in ``lang`` (page keys) and drawn as its card opens, else with the
     comparison's title; with the loss axis and smoothing (``logy``, ``smooth``) its page draws;
     ``width`` (200 to 1200) draws it smaller for a thumbnail. The same bytes for the same link.
-    With ``chart=wide`` (1000x440) or ``narrow`` (390x300): the page's loss chart box."""
+    With ``chart=wide`` (1000x440), ``medium`` (640x280) or ``narrow`` (390x300): the page's loss chart box."""
     lang = i18n.pick(request.query_params.get("lang"), None)
     chart = request.query_params.get("chart", "")  # the page's chart box: drawn as its live chart
     if chart and chart not in picture_chart.SIZES:

@@ -220,13 +220,13 @@ def test_behind_a_trusted_proxy_links_use_its_scheme_and_host(live_server):
 
 def test_the_pages_picture_is_drawn_for_its_chart_box_with_its_own_etag(client):
     preview = client.get(f"/api/picture?{DEFAULT_QUERY}&lang=en")
-    for box, size in (("wide", (1000, 440)), ("narrow", (390, 300))):
+    for box, size in (("wide", (1000, 440)), ("medium", (640, 280)), ("narrow", (390, 300))):
         r = client.get(f"/api/picture?{DEFAULT_QUERY}&lang=en&chart={box}")
         assert r.status_code == 200 and Image.open(io.BytesIO(r.content)).size == size
         assert r.headers["etag"] != preview.headers["etag"]
     r = client.get(f"/api/picture?{DEFAULT_QUERY}&chart=huge")
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "chart"]
-    assert "wide, narrow" in r.json()["detail"][0]["msg"]
+    assert "wide, medium, narrow" in r.json()["detail"][0]["msg"]
 
 
 def test_the_picture_is_titled_and_drawn_as_the_page_and_its_card(client, monkeypatch):

@@ -105,7 +105,7 @@ DONE_AND_PICTURED = """n => { const rows = [...document.querySelectorAll('#run-t
 def test_nothing_moves_while_the_pages_load(sized, server):
     cached(server)
     for path in (f"/?{LINK}", f"/embed?{LINK}&autoplay=true"):
-        for width, height in ((1280, 800), (390, 844)):
+        for width, height in ((1280, 800), (600, 520), (390, 844)):  # 600: a course page's column
             page = sized(width, height)
             page.add_init_script(SHIFTS)
             page.goto(f"{server.url}{path}")
@@ -113,13 +113,14 @@ def test_nothing_moves_while_the_pages_load(sized, server):
             name = "embed" if "embed" in path else "workspace"
             page.screenshot(path=str(SCREENSHOTS / f"speed-picture-{name}-{width}.png"))  # before anyone reaches for it
             # a phone gets the picture drawn for its narrow box (type the size of the live chart's)
-            box = "narrow" if width < 540 else "wide"
+            box = "narrow" if width <= 540 else "medium" if width <= 760 else "wide"
             assert f"chart={box}" in page.evaluate("() => document.getElementById('chart-picture').currentSrc")
-            if box == "narrow":  # the hint a strip above the picture, in a phone's words, not over its title and labels
+            if box != "wide":  # the hint a strip above the picture (a phone's words), not over its title and labels
                 hint, img = page.evaluate("""() => { const hint = [...document.querySelectorAll('#chart-explore span')]
                     .find(s => s.offsetParent); return [{ text: hint.textContent, ...hint.getBoundingClientRect().toJSON() },
                     document.getElementById('chart-picture').getBoundingClientRect().toJSON()]; }""")
-                assert hint["text"] == "Tap to explore the chart" and hint["bottom"] <= img["top"] + 0.5, (hint, img)
+                words = "Tap to explore the chart" if box == "narrow" else "Explore the chart: hover values and zoom"
+                assert hint["text"] == words and hint["bottom"] <= img["top"] + 0.5, (hint, img)
             wait_done(page, RUNS, timeout=60000)
             page.wait_for_timeout(300)  # let a late shift be reported (no timing is asserted)
             shifts = page.evaluate("() => window.__shifts")
