@@ -37,7 +37,7 @@ BAND_POINTS = 120  # the noise band is coarser: its jagged edge is most of a PNG
 MAX_BANDS = 3  # more noise bands than this blur into one another: then only the lines
 MAX_MARKS = 24  # validation diamonds per run at most: 300 epochs' would merge into one thick line
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-VERSION = "5"  # bump when the drawing changes: it is part of the ETag
+VERSION = "6"  # bump when the drawing changes: it is part of the ETag
 # Debian's fonts-noto-cjk (make test installs it): Japanese and Chinese labels; DejaVu (shipped
 # with matplotlib) draws the rest and is the graceful fallback where Noto is missing
 CJK_FONTS = "/usr/share/fonts/opentype/noto/NotoSansCJK-*.ttc"

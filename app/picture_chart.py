@@ -151,7 +151,9 @@ def end_labels(ax, curves: list[Curve], t: dict[str, str], narrow: bool, span: t
                    for i, c in enumerate(curves) if len(c.x)), key=lambda e: -e[2])
     if not ends:
         return
+    # figure.js highest(): each run's largest loss and evaluation (a rising validation loss too)
     drawn = [float(np.max(c.raw[2])) for c, *_ in ends if c.raw is not None and len(c.raw[2])]
+    drawn += [float(np.max(v[1])) for c, *_ in ends for v in (c.train, c.val) if v is not None and len(v[1])]
     top = min(high, max(drawn + [e[2] for e in ends]))
     step, per_px = top / (len(ends) + 2), (high - low) / plot_px
     size = 10 if narrow else 11
