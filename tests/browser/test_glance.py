@@ -44,17 +44,22 @@ def test_on_a_phone_the_chart_comes_first(sized, server, shot):
     shot(page, "glance-phone")
 
 
+def end_label_boxes(page, pattern: str, runs: int) -> list[list[float]]:
+    """The loss chart's end labels (its texts matching ``pattern``) once there are ``runs`` of them:
+    each one's room to the chart's left and right edges, and its top and bottom."""
+    labels = f"[...document.getElementById('chart-overlay').querySelectorAll('text')].filter(e => /{pattern}/.test(e.textContent))"
+    page.wait_for_function(f"() => {labels}.length === {runs}")
+    return page.evaluate(f"""() => {{ const r = document.getElementById('chart-overlay').getBoundingClientRect();
+        return {labels}.map(a => {{ const b = a.getBoundingClientRect();
+          return [b.left - r.left, r.right - b.right, b.top, b.bottom]; }}); }}""")
+
+
 def test_on_a_phone_end_labels_stay_on_the_chart_and_words_stay_whole(sized, server, shot):
     page = sized(*PHONE, is_mobile=True, has_touch=True)
     page.goto(server.url + "/?lesson=learning_rate")
     wait_done(page, 4)
-    # the end labels: the chart's texts that give an update count
-    labels = "[...document.getElementById('chart-overlay').querySelectorAll('text')].filter(e => /( · \\d+ updates|diverged at update)/.test(e.textContent))"
-    page.wait_for_function(f"() => {labels}.length === 4")
-    margins = page.evaluate(f"""() => {{ const r = document.getElementById('chart-overlay').getBoundingClientRect();
-        return {labels}.map(a => {{ const b = a.getBoundingClientRect();
-          return Math.min(b.left - r.left, r.right - b.right); }}); }}""")
-    assert min(margins) >= 0, margins  # the diverged run's label used to run off the right edge
+    boxes = end_label_boxes(page, r"( · \d+ updates|diverged at update)", 4)
+    assert min(min(left, right) for left, right, _, _ in boxes) >= 0, boxes  # the diverged run's label ran off the right edge
     layout = page.evaluate("() => document.getElementById('chart-overlay').layout")
     assert layout["showlegend"] is False  # the end labels name the runs; a legend squashed the curves
     assert any("<br>diverged at update" in a["text"] for a in layout["annotations"])
@@ -74,11 +79,7 @@ def test_in_a_narrow_embed_long_run_names_wrap_inside_the_chart(sized, server, s
     page = sized(320, 700, is_mobile=True, has_touch=True)
     page.goto(server.url + "/embed?lesson=keras_sgd&autoplay=true")
     wait_done(page, 4)
-    labels = "[...document.getElementById('chart-overlay').querySelectorAll('text')].filter(e => /updates$/.test(e.textContent))"
-    page.wait_for_function(f"() => {labels}.length === 4")
-    boxes = page.evaluate(f"""() => {{ const r = document.getElementById('chart-overlay').getBoundingClientRect();
-        return {labels}.map(a => {{ const b = a.getBoundingClientRect();
-          return [b.left - r.left, r.right - b.right, b.top, b.bottom]; }}); }}""")
+    boxes = end_label_boxes(page, "updates$", 4)
     assert all(left >= 0 and right >= 0 for left, right, _, _ in boxes), boxes
     spans = sorted((top, bottom) for _, _, top, bottom in boxes)
     assert all(below[0] >= above[1] - 1 for above, below in zip(spans, spans[1:])), spans  # none covers another
