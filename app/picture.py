@@ -1,11 +1,8 @@
-"""The picture of a comparison for link previews: a 1200x630 PNG of its loss curves, drawn with
-matplotlib's Agg backend (no browser at run time), readable as a thumbnail: thick lines, large
-type, the page's colours, each run named with its update count.
-
-Curves follow the page's defaults: x in epochs (update u's loss at (u - 1) / iterations per epoch),
-each run smoothed over about one epoch of updates (never a full batch), its noise as a light band,
-a diverged run drawn up to its last finite loss and marked. The same runs give the same bytes:
-fixed fonts, sizes and layout, and no time stamp or software version in the file."""
+"""The picture of a comparison for link previews: a 1200x630 PNG of its loss curves drawn with
+matplotlib's Agg backend (no browser at run time), readable as a thumbnail: thick lines, large type,
+the page's colours, each run named with its update count. Curves follow the page: x in epochs, each
+run smoothed as the page smooths it, its noise a light band, its epoch ends' training losses dots, a
+diverged run drawn up to its last finite loss and marked. Same runs, same bytes (fixed fonts, no time stamp)."""
 from __future__ import annotations
 
 import functools
@@ -35,15 +32,16 @@ PANEL_LEFT = 0.69  # where the runs' names start (app/picture_panel.py)
 LINE_POINTS = rules.MAX_BUCKETS  # points per curve at most: the live chart's buckets
 BAND_POINTS = 120  # the noise band is coarser: its jagged edge is most of a PNG's bytes
 MAX_BANDS = 3  # more noise bands than this blur into one another: then only the lines
+MAX_DOTTED = 4  # epoch ends' training losses dotted (and keyed) up to 4 runs: more fill the panel
 MAX_MARKS = 24  # validation diamonds per run at most: 300 epochs' would merge into one thick line
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-VERSION = "6"  # bump when the drawing changes: it is part of the ETag
+VERSION = "7"  # bump when the drawing changes: it is part of the ETag
 # Debian's fonts-noto-cjk (make test installs it): Japanese and Chinese labels; DejaVu (shipped
 # with matplotlib) draws the rest and is the graceful fallback where Noto is missing
 CJK_FONTS = "/usr/share/fonts/opentype/noto/NotoSansCJK-*.ttc"
 CJK_FAMILY = {"zh-CN": "Noto Sans CJK SC"}
 WORDS = ("x_epochs", "loss_axis", "share_updates", "updates_of", "stopped_at_epoch", "stopped_at_update", "status_diverged",
-         "status_failed", "share_band", "val_loss")
+         "status_failed", "share_band", "train_loss", "val_loss")
 _lock = threading.Lock()  # matplotlib's text and font caches are not thread-safe
 
 
@@ -87,8 +85,7 @@ def curve(name: str, status: str, losses, per_epoch: int, full_batch: bool, eval
     loss = loss[:len(loss) if finite.all() else int(np.argmin(finite))]  # up to the last finite loss
     x, _, low, high, size = buckets(loss, per_epoch, LINE_POINTS, rules.bucket_size(len(loss)))
     ends = np.minimum(np.arange(len(x)) * size + size, len(loss)) - 1
-    weight = rules.smoothing_weight(per_epoch, full_batch, smoothing)
-    smooth = rules.smooth(loss, weight, logy)[ends] if len(loss) else np.empty(0)
+    smooth = rules.smooth(loss, rules.smoothing_weight(per_epoch, full_batch, smoothing), logy)[ends] if len(loss) else np.empty(0)
     band = None if full_batch else tuple(buckets(loss, per_epoch, BAND_POINTS)[i] for i in (0, 2, 3))
     evals = [e for e in evals if e.update % per_epoch == 0]  # the epoch ends, as the page draws them
     vals = [(e.epoch, e.val_loss) for e in evals if e.val_loss is not None and math.isfinite(e.val_loss)]
@@ -186,7 +183,8 @@ def draw(title: str, curves: list[Curve], t: dict[str, str], logy: bool, width: 
     fig.text(0.035, 0.955, text, fontsize=size, fontweight="bold", va="top")
     ax = fig.add_axes(PLOT_BOX)
     banded = plot(ax, curves, t, logy)
-    keys = [k for k, shown in (("band", banded), ("val", any(c.val is not None for c in curves))) if shown]
+    dotted = len(curves) <= MAX_DOTTED and any(c.train is not None for c in curves)
+    keys = [k for k, shown in (("band", banded), ("train", dotted), ("val", any(c.val is not None for c in curves))) if shown]
     panel.names(fig, curves, t, keys)
     # only the colours drawn: an absent one would take the palette entry of the grey text's edges
     return png(canvas, ("#ffffff", *COLORS[:len(curves)], FG, MUTED))
@@ -195,6 +193,7 @@ def draw(title: str, curves: list[Curve], t: dict[str, str], logy: bool, width: 
 def plot(ax, curves: list[Curve], t: dict[str, str], logy: bool) -> bool:
     """The curves; True when noise bands are drawn."""
     bands = sum(c.band is not None for c in curves) <= MAX_BANDS
+    dotted = len(curves) <= MAX_DOTTED
     low, top = line_range(curves, logy)
     drawn = False
     for i, c in enumerate(curves):
@@ -203,6 +202,9 @@ def plot(ax, curves: list[Curve], t: dict[str, str], logy: bool) -> bool:
             ax.fill_between(c.band[0], np.maximum(c.band[1], low), c.band[2], color=color, alpha=0.14, linewidth=0)
             drawn = True
         ax.plot(c.x, c.smooth, color=color, linestyle=dash, linewidth=5, solid_capstyle="round")
+        if dotted and c.train is not None:  # the epoch ends' training loss, as the page's dots: the table's final loss
+            ax.plot(*c.train, linestyle="none", marker="o", markersize=9, color=color,
+                    markevery=max(1, math.ceil(len(c.train[0]) / MAX_MARKS)))
         if c.val is not None:  # open diamonds, as the page: no dash of a run's line
             ax.plot(*c.val, linestyle="none", marker="D", markersize=11, markerfacecolor="white", markeredgecolor=color,
                     markeredgewidth=2.5, markevery=max(1, math.ceil(len(c.val[0]) / MAX_MARKS)))
@@ -262,12 +264,12 @@ def epoch_ticks(right: float) -> list[float]:
 
 
 def line_range(curves: list[Curve], logy: bool = False) -> tuple[float, float]:
-    """The loss axis bounded by the lines drawn (smoothed and validation losses), not by the noise
+    """The loss axis bounded by the lines drawn (smoothed, training and validation losses), not by the noise
     band (keyed beside the plot): at thumbnail size the curves, not one spike, fill the plot. With
     a diverged run, the page's rule (chart_rules.loss_range) on the calm runs' lines: 0 (log: their
     least loss over 10^0.2) to 1.5 times their top. Else the lines' span padded 5% (log: in decades)."""
     def values(c: Curve) -> np.ndarray:
-        v = np.concatenate([c.smooth, c.val[1] if c.val is not None else np.empty(0)])
+        v = np.concatenate([c.smooth, *(d[1] for d in (c.val, c.train if len(curves) <= MAX_DOTTED else None) if d is not None)])
         v = v[np.isfinite(v)]
         return v[v > 0] if logy else v
     spans = [(c.status == "diverged", values(c)) for c in curves]

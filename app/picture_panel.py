@@ -14,7 +14,7 @@ RIGHT = 0.985  # the panel's right edge (figure fraction)
 SWATCH = 0.042  # a run's line sample before its name
 # (name sizes, count sizes) in points by number of runs: as large as the panel's height allows
 SIZES = {1: ((30, 26, 22), (26, 22, 18)), 3: ((30, 26, 22), (24, 21, 18)), 4: ((26, 22, 19), (22, 19, 17)),
-         8: ((19, 17, 15), (17, 15, 14))}
+         8: ((16, 15, 14), (14, 13, 12))}
 KEY_STEP = 0.058  # one line of the key at the foot
 
 
@@ -49,12 +49,13 @@ def names(fig, curves: list[Curve], t: dict[str, str], keys: list[str]) -> None:
         fig.add_artist(Line2D([PANEL_LEFT, PANEL_LEFT + SWATCH], [y, y], color=COLORS[i % len(COLORS)],
                               linestyle=DASHES[i % len(DASHES)], linewidth=7, transform=fig.transFigure))
         fig.text(PANEL_LEFT + SWATCH + 0.012, y, name, fontsize=name_size, fontweight="bold", va="center")
-        fig.text(PANEL_LEFT, y - 0.042, count, fontsize=count_size, color=FG, va="top", linespacing=1.1)
+        fig.text(PANEL_LEFT, y - min(0.042, 0.33 * step), count, fontsize=count_size, color=FG, va="top", linespacing=1.1)
     key(fig, keys, t)
 
 
 def key(fig, keys: list[str], t: dict[str, str]) -> None:
-    """At the panel's foot: the pale band is each update's loss, the open diamonds the validation loss."""
+    """At the panel's foot: the pale band is each update's loss, the dots the training loss at each
+    epoch's end, the open diamonds the validation loss."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
@@ -63,10 +64,13 @@ def key(fig, keys: list[str], t: dict[str, str]) -> None:
         if name == "band":
             fig.add_artist(Rectangle((PANEL_LEFT, y - 0.018), SWATCH, 0.036, facecolor=MUTED, alpha=0.25,
                                      linewidth=0, transform=fig.transFigure))
+        elif name == "train":
+            fig.add_artist(Line2D([PANEL_LEFT + SWATCH / 2], [y], marker="o", markersize=9, color=MUTED,
+                                  transform=fig.transFigure))
         else:
             fig.add_artist(Line2D([PANEL_LEFT + SWATCH / 2], [y], marker="D", markersize=11, markerfacecolor="white",
                                   markeredgecolor=MUTED, markeredgewidth=2.5, transform=fig.transFigure))
-        word = t["share_band"] if name == "band" else t["val_loss"]
+        word = {"band": t["share_band"], "train": t["train_loss"], "val": t["val_loss"]}[name]
         text, size = fit(fig.canvas.get_renderer(), word, RIGHT - PANEL_LEFT - SWATCH - 0.012, (18, 15), bold=False)
         fig.text(PANEL_LEFT + SWATCH + 0.012, y, text, fontsize=size, color=MUTED, va="center")
 

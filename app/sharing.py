@@ -6,6 +6,7 @@ top, or without a lesson its run keys, or the default comparison (the first less
 followed by the link's page-only keys, commas literal, as the page's address bar holds them."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -44,6 +45,24 @@ def encode(name: str, items: list[str] | tuple[str, ...]) -> str:
 def page_key(raw_query: str, name: str) -> str | None:
     """A page-only key's value in a raw query string (None if absent)."""
     return next((",".join(items) for key, items in split_query(raw_query) if key == name), None)
+
+
+X_MODES = ("epochs", "updates", "examples", "seconds")
+DEFAULT_OPTIONS = {"mode": "epochs", "logx": False, "logy": False, "smoothing": None}  # chart.js PICTURED
+
+
+def chart_options(raw_query: str) -> dict:
+    """The loss chart's options a link's page draws with, as static/js/query.js chartOptions of
+    lessonPage: the link's own page keys over its lesson card's (keras_sgd: logy=true&smooth=0.6)."""
+    lesson = BY_NAME.get(page_key(raw_query, "lesson") or "")
+    page = {name: ",".join(items) for name, items in split_query(lesson.page)} if lesson else {}
+    page.update({name: ",".join(items) for name, items in split_query(raw_query) if name in ("x", "logx", "logy", "smooth")})
+    try:
+        smooth = float(page.get("smooth") or "nan")
+    except ValueError:
+        smooth = math.nan
+    return {"mode": page["x"] if page.get("x") in X_MODES else "epochs", "logx": page.get("logx") == "true",
+            "logy": page.get("logy") == "true", "smoothing": min(0.99, max(0.0, smooth)) if math.isfinite(smooth) else None}
 
 
 def ordered(pairs) -> list[tuple[str, list[str]]]:

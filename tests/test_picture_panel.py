@@ -58,3 +58,21 @@ def test_the_panels_sizes_shrink_with_the_number_of_runs():
     order = [panel.sizes(n) for n in (1, 3, 4, 8)]
     assert all(a[0] >= b[0] and a[1] >= b[1] for a, b in zip(order, order[1:]))
     assert min(panel.sizes(3)[1]) >= 18 and panel.sizes(8)[0][-1] >= 14 and panel.sizes(5) == panel.sizes(8)
+
+
+@pytest.mark.parametrize("lang", ["en", "pt-BR"])
+def test_eight_runs_under_a_header_and_a_key_do_not_overlap(lang):
+    """Eight learning rates (a header, "learning_rate", then the values), diverged ones on longer
+    lines, and a key line: no name, count or key covers another (pt-BR's counts overlapped the
+    next name)."""
+    t = i18n.strings(lang)
+    runs = [picture.curve(f"learning_rate={lr}", "completed" if lr < 0.4 else "diverged",
+                          [1.0] * (640 if lr < 0.4 else 12), 32, False, [], planned=640)
+            for lr in (0.0002, 0.002, 0.02, 0.1, 0.2, 0.3, 0.4, 0.5)]
+    fig, canvas = picture.figure(1200)
+    panel.names(fig, runs, t, ["val"])
+    boxes = [text.get_window_extent(canvas.get_renderer()) for text in fig.texts if text.get_text()]
+    assert len(boxes) == 1 + 8 * 2 + 1
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a.y1 <= b.y0 + 0.5 or b.y1 <= a.y0 + 0.5 or a.x1 <= b.x0 or b.x1 <= a.x0, (a, b)

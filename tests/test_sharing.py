@@ -148,3 +148,14 @@ def test_a_lessons_comparison_takes_the_links_run_keys_as_the_page_does(case):
 def test_the_oembed_iframe_is_as_tall_as_the_embed_buttons():
     """tests/cases/constants.json, also checked against query.js embedSnippet (tests/js/query.test.mjs)."""
     assert sharing.IFRAME_SIZE[1] == cases.load("constants", "embed_height")
+
+
+def test_chart_options_are_the_pages_the_links_own_over_its_lesson_cards():
+    """As static/js/query.js chartOptions(lessonPage(...)) (tests/js/query.test.mjs)."""
+    options = lambda query: tuple(sharing.chart_options(query).values())  # noqa: E731
+    assert sharing.chart_options("") == sharing.DEFAULT_OPTIONS == {"mode": "epochs", "logx": False, "logy": False,
+                                                                     "smoothing": None}
+    assert options("lesson=keras_sgd") == ("epochs", False, True, 0.6) and options("lesson=batch_size") == ("epochs", False, False, None)
+    assert options("logy=true&x=updates&logx=true") == ("updates", True, True, None)
+    assert options("lesson=keras_sgd&logy=false&smooth=") == ("epochs", False, False, None)  # the link's own: auto
+    assert options("smooth=2&x=nonsense") == ("epochs", False, False, 0.99) and options("smooth=x")[3] is None

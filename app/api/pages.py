@@ -22,7 +22,7 @@ from app.errors import QueryError
 from app.lessons import DEFAULT_QUERY, cards
 from app.middleware import content_security_policy
 from app.picture_chart import SIZES
-from app.sharing import head
+from app.sharing import DEFAULT_OPTIONS, chart_options, head
 from app.schemas import VIEWS, run_schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,10 +62,17 @@ def placeholder(request: Request, meta: dict, cached: bool) -> dict | None:
     """The server's picture of the curves, shown in the loss chart's box until the live chart has
     drawn (the page needs no plotly to show every run's curve); only for a cached comparison (else
     the picture would wait for the training the live chart shows as it goes), and not when the
-    loss chart is not asked for or with predict=true (the curves would answer the card)."""
+    loss chart is not asked for or with predict=true (the curves would answer the card); drawn with
+    the default chart options (static/js/chart.js PICTURED), so not for a link or lesson card that
+    opens with others (keras_sgd's log axis); and not in an embed that waits for Start (its table
+    says "waiting": no finished curves above it)."""
     params = request.query_params
     views = params.get("view")
     if not cached or params.get("predict") == "true" or (views and "loss" not in views.split(",")):
+        return None
+    if chart_options(request.url.query) != DEFAULT_OPTIONS:
+        return None
+    if request.url.path == "/embed" and params.get("autoplay") != "true":
         return None
     parts = urlsplit(meta["image"])  # the preview's picture, drawn as the live chart for the chart's box
     src = f"{parts.path}?{parts.query}&chart="

@@ -4,7 +4,6 @@ app.sharing, the drawing in app.picture."""
 from __future__ import annotations
 
 import hashlib
-import math
 from collections import OrderedDict
 from importlib.metadata import version
 from typing import Annotated
@@ -23,7 +22,7 @@ from app.lessons import BY_NAME, texts
 from app.links import split_query
 from app.schemas import RunConfig
 from app.settings import Settings
-from app.sharing import PAGES, THUMBNAIL_WIDTHS, SharedLink, oembed, page_key, title
+from app.sharing import DEFAULT_OPTIONS, PAGES, THUMBNAIL_WIDTHS, SharedLink, chart_options, oembed, page_key, title
 
 router = APIRouter(tags=["sharing"])
 MAX_AGE = 7 * 86400  # a link's picture never changes; a new drawing or engine changes its ETag
@@ -70,19 +69,6 @@ def picture_width(raw: str | None) -> int:
     return int(raw)
 
 
-def page_options(params, lesson: str) -> tuple[bool, float | None]:
-    """The loss axis and smoothing the link's page draws (static/js/query.js: chartOptions of
-    lessonPage): the link's own ``logy`` and ``smooth`` over its lesson card's page keys (keras_sgd:
-    a log axis, smoothing 0.6), else linear and each run's own weight (None)."""
-    page = {name: ",".join(items) for name, items in split_query(BY_NAME[lesson].page)} if lesson else {}
-    page.update({name: params[name] for name in ("logy", "smooth") if name in params})
-    try:
-        smooth = float(page.get("smooth") or "nan")
-    except ValueError:
-        smooth = math.nan
-    return page.get("logy") == "true", (min(0.99, max(0.0, smooth)) if math.isfinite(smooth) else None)
-
-
 def lesson_runs(request: Request, comparison: Comparison, lesson: str) -> Comparison:
     """A picture link with a lesson and no run key of its own (hand-written: ``?lesson=learning_rate``)
     draws the lesson's runs, as its page would; the links this app writes carry their run keys."""
@@ -116,9 +102,9 @@ async def get_picture(request: Request, comparison: ComparisonDep, service: Serv
     asking = bool(lesson) and request.query_params.get("predict") == "true"
     chart = "" if asking else chart
     # the page's stand-in chart (chart=) is for its default options: linear, each run's own weight
-    logy, smoothing = page_options(request.query_params, lesson) if not chart else (False, None)
-    options = ("|logy" if logy else "") + (f"|smooth={smoothing!r}" if smoothing is not None else "")
-    drawn = lesson + ("?" if asking else options)
+    options = chart_options(request.url.query) if not chart else DEFAULT_OPTIONS
+    logy, smoothing = options["logy"], options["smoothing"]
+    drawn = lesson + ("?" if asking else ("|logy" if logy else "") + (f"|smooth={smoothing!r}" if smoothing is not None else ""))
     tag = etag(comparison, drawn, lang, chart, picture.SIZE[0] if chart else width)
     headers = {"ETag": tag, "Cache-Control": f"public, max-age={MAX_AGE}"}
     if matches(if_none_match, tag):

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from app.lessons import DEFAULT_QUERY, LESSONS, texts
+from app.lessons import BY_NAME, DEFAULT_QUERY, LESSONS, texts
 from tests.support.previews import head, keys
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,3 +124,19 @@ def test_an_invalid_link_still_renders_its_page_with_the_apps_title(client):
     assert r.status_code == 200 and 'id="errors"' in r.text
     h = head(r.text, "http://testserver/")
     assert h["title"] == "Gradient descent, visible" and h["oembed"] == [] and "og:image" not in h["og"]
+
+
+def test_the_picture_stands_in_only_where_the_page_draws_what_it_shows(client):
+    """The server's picture of a cached comparison is drawn with the default chart options, from
+    finished runs: not for a link or lesson card that opens with others (keras_sgd's log axis and
+    0.6 smoothing), nor in an embed that waits for Start (its table says "waiting")."""
+    keras = BY_NAME["keras_sgd"].query
+    for query in (DEFAULT_QUERY, keras):
+        assert client.get(f"/api/history?{query}").status_code == 200  # cached
+    pictured = lambda url: 'id="chart-picture"' in client.get(url).text  # noqa: E731
+    assert pictured(f"/?{DEFAULT_QUERY}") and pictured(f"/embed?{DEFAULT_QUERY}&autoplay=true")
+    assert not pictured(f"/embed?{DEFAULT_QUERY}")  # waits for Start
+    assert not pictured(f"/?{DEFAULT_QUERY}&logy=true") and not pictured(f"/?{DEFAULT_QUERY}&x=updates")
+    assert not pictured("/?lesson=keras_sgd") and not pictured("/embed?lesson=keras_sgd&autoplay=true")
+    assert pictured(f"/?{keras}")  # the same runs with the default options
+    assert pictured("/?lesson=keras_sgd&logy=false&smooth=")  # the link's own keys over the card's

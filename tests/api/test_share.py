@@ -14,7 +14,6 @@ import pytest
 from PIL import Image
 
 from app import picture
-from app.api import share
 from app.api.share import PICTURES
 from app.lessons import BY_NAME, DEFAULT_QUERY, texts
 from tests.support.previews import head, keys
@@ -255,11 +254,6 @@ def test_the_picture_is_titled_and_drawn_as_the_page_and_its_card(client, monkey
     # the link's own loss axis over the card's: the picture is the page the link opens
     assert drawn[3] == (keras_title, False, keras_title)
     assert drawn[4] == ("Full batch vs SGD vs mini-batch", True, "Full batch vs SGD vs mini-batch")
-    # as static/js/query.js chartOptions(lessonPage(...)): the link's own keys over the card's
-    assert share.page_options({}, "keras_sgd") == (True, 0.6) and share.page_options({}, "batch_size") == (False, None)
-    assert share.page_options({"logy": "true"}, "") == (True, None)
-    assert share.page_options({"logy": "false", "smooth": ""}, "keras_sgd") == (False, None)  # auto, as the page
-    assert share.page_options({"smooth": "2"}, "") == (False, 0.99) and share.page_options({"smooth": "x"}, "") == (False, None)
 
 
 def test_a_thumbnail_width_draws_the_picture_that_size_with_its_own_etag(client):
