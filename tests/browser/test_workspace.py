@@ -205,6 +205,9 @@ def test_every_control_takes_its_bounds_options_and_default_from_the_schema(page
 
     schema = page.request.get(server.url + "/api/schema").json()
     page.goto(server.url + "/?batch_size=full&n_samples=50&epochs=1")
+    # the grid is drawn by the frame scheduler, in its turn after the page's first frames
+    page.wait_for_function("n => new Set([...document.querySelectorAll('#settings [name]')].map(e => e.name)).size === n",
+                           arg=len(schema["properties"]))
     controls = page.evaluate("""() => [...document.querySelectorAll('#settings [name]')].map(e => ({
         name: e.name, tag: e.tagName, type: e.type, min: e.getAttribute('min'), max: e.getAttribute('max'),
         step: e.getAttribute('step'), pattern: e.getAttribute('pattern'), def: e.dataset.default,
