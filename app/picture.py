@@ -9,7 +9,7 @@ import functools
 import math
 import threading
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from glob import glob
 
 import numpy as np
@@ -182,10 +182,11 @@ def draw(title: str, curves: list[Curve], t: dict[str, str], logy: bool, width: 
     text, size = panel.fit(canvas.get_renderer(), title, 0.93, (30, 26, 22))
     fig.text(0.035, 0.955, text, fontsize=size, fontweight="bold", va="top")
     ax = fig.add_axes(PLOT_BOX)
+    if len(curves) > MAX_DOTTED:  # decided once: plot, its range and the key follow each curve's train
+        curves = [replace(c, train=None) for c in curves]
     banded = plot(ax, curves, t, logy)
-    dotted = len(curves) <= MAX_DOTTED and any(c.train is not None for c in curves)
-    keys = [k for k, shown in (("band", banded), ("train", dotted), ("val", any(c.val is not None for c in curves))) if shown]
-    panel.names(fig, curves, t, keys)
+    drawn = {"band": banded, "train": any(c.train is not None for c in curves), "val": any(c.val is not None for c in curves)}
+    panel.names(fig, curves, t, [key for key, shown in drawn.items() if shown])
     # only the colours drawn: an absent one would take the palette entry of the grey text's edges
     return png(canvas, ("#ffffff", *COLORS[:len(curves)], FG, MUTED))
 
@@ -193,7 +194,6 @@ def draw(title: str, curves: list[Curve], t: dict[str, str], logy: bool, width: 
 def plot(ax, curves: list[Curve], t: dict[str, str], logy: bool) -> bool:
     """The curves; True when noise bands are drawn."""
     bands = sum(c.band is not None for c in curves) <= MAX_BANDS
-    dotted = len(curves) <= MAX_DOTTED
     low, top = line_range(curves, logy)
     drawn = False
     for i, c in enumerate(curves):
@@ -202,7 +202,7 @@ def plot(ax, curves: list[Curve], t: dict[str, str], logy: bool) -> bool:
             ax.fill_between(c.band[0], np.maximum(c.band[1], low), c.band[2], color=color, alpha=0.14, linewidth=0)
             drawn = True
         ax.plot(c.x, c.smooth, color=color, linestyle=dash, linewidth=5, solid_capstyle="round")
-        if dotted and c.train is not None:  # the epoch ends' training loss, as the page's dots: the table's final loss
+        if c.train is not None:  # the epoch ends' training loss, as the page's dots: the table's final loss
             ax.plot(*c.train, linestyle="none", marker="o", markersize=9, color=color,
                     markevery=max(1, math.ceil(len(c.train[0]) / MAX_MARKS)))
         if c.val is not None:  # open diamonds, as the page: no dash of a run's line
@@ -269,7 +269,7 @@ def line_range(curves: list[Curve], logy: bool = False) -> tuple[float, float]:
     a diverged run, the page's rule (chart_rules.loss_range) on the calm runs' lines: 0 (log: their
     least loss over 10^0.2) to 1.5 times their top. Else the lines' span padded 5% (log: in decades)."""
     def values(c: Curve) -> np.ndarray:
-        v = np.concatenate([c.smooth, *(d[1] for d in (c.val, c.train if len(curves) <= MAX_DOTTED else None) if d is not None)])
+        v = np.concatenate([c.smooth, *(d[1] for d in (c.val, c.train) if d is not None)])
         v = v[np.isfinite(v)]
         return v[v > 0] if logy else v
     spans = [(c.status == "diverged", values(c)) for c in curves]
